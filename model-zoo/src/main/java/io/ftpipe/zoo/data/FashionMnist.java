@@ -1,0 +1,61 @@
+package io.ftpipe.zoo.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Loads the Fashion-MNIST training and test sets from a directory of IDX files. */
+public final class FashionMnist {
+
+    /** Where Debian's dataset-fashion-mnist package installs the files. */
+    public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+
+    static final String INSTALL_FIX = "install it with: apt-get install dataset-fashion-mnist (or pass --data-dir)";
+
+    private FashionMnist() {
+    }
+
+    /** The 60000 training samples. */
+    public static Dataset train(Path dir) {
+        return load(dir, "train");
+    }
+
+    /** The 10000 test samples. */
+    public static Dataset test(Path dir) {
+        return load(dir, "t10k");
+    }
+
+    private static Dataset load(Path dir, String split) {
+        if (!Files.isDirectory(dir)) {
+            throw DataException.at(dir, "Fashion-MNIST directory not found", INSTALL_FIX);
+        }
+        Path imagesFile = locate(dir, split + "-images-idx3-ubyte");
+        Path labelsFile = locate(dir, split + "-labels-idx1-ubyte");
+        IdxReader.Images images = IdxReader.readImages(imagesFile);
+        int[] labels = IdxReader.readLabels(labelsFile);
+        if (images.count() != labels.length) {
+            throw DataException.at(imagesFile, "holds " + images.count() + " images but " + labelsFile + " holds "
+                    + labels.length + " labels", "the two files do not belong together: " + INSTALL_FIX);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= Dataset.CLASSES) {
+                throw DataException.at(labelsFile, "label " + labels[i] + " at index " + i + " is outside 0.."
+                        + (Dataset.CLASSES - 1) + ", so this is not Fashion-MNIST", INSTALL_FIX);
+            }
+        }
+        return new Dataset(Normalization.normalize(images.pixels()), labels, images.rows(), images.cols());
+    }
+
+    /** Prefers the distributed .gz but accepts a file someone has already decompressed. */
+    private static Path locate(Path dir, String name) {
+        Path gz = dir.resolve(name + ".gz");
+        Path plain = dir.resolve(name);
+        if (Files.exists(gz)) {
+            return gz;
+        }
+        if (Files.exists(plain)) {
+            return plain;
+        }
+        throw DataException.at(gz, "file not found (nor its decompressed form " + plain.getFileName() + ")",
+                INSTALL_FIX);
+    }
+}

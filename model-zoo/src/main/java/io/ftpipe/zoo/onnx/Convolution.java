@@ -1,0 +1,131 @@
+package io.ftpipe.zoo.onnx;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Conv and ConvTranspose for square kernels. ONNX Runtime's CPU provider implements them for
+ * float only, so float64 graphs (the gradient checks) get a decomposition into Pad, Slice and
+ * MatMul instead; the float32-against-float64 tests prove the two agree.
+ */
+public final class Convolution {
+
+    /**
+     * Static geometry of one convolution.
+     *
+     * @param inH      input height (the batch and channel counts may be dynamic)
+     * @param inW      input width
+     * @param kernelH  kernel height (a gradient-of-weights convolution has a kernel as large as dy)
+     * @param kernelW  kernel width
+     * @param outputs  output channels
+     */
+    public record Geometry(long inH, long inW, long kernelH, long kernelW, long stride, long pad, long dilation,
+                           long group, long outputs) {
+
+        public long outH() {
+            return (inH + 2 * pad - dilation * (kernelH - 1) - 1) / stride + 1;
+        }
+
+        public long outW() {
+            return (inW + 2 * pad - dilation * (kernelW - 1) - 1) / stride + 1;
+        }
+    }
+
+    private Convolution() {
+    }
+
+    public static String conv(GraphBuilder g, String x, String w, String bias, Geometry c) {
+        if (g.dtype() == DType.FLOAT32) {
+            List<String> in = new ArrayList<>(List.of(x, w));
+            if (bias != null) {
+                in.add(bias);
+            }
+            return g.op("Conv", in, Attr.ints("kernel_shape", c.kernelH(), c.kernelW()),
+                    Attr.ints("strides", c.stride(), c.stride()), Attr.ints("pads", c.pad(), c.pad(), c.pad(), c.pad()),
+                    Attr.ints("dilations", c.dilation(), c.dilation()), Attr.i("group", c.group()));
+        }
+        String padded = pad(g, x, c.pad(), c.pad(), c.pad(), c.pad());
+        String y = matmulConv(g, padded, w, c.inH() + 2 * c.pad(), c.inW() + 2 * c.pad(), c);
+        return bias == null ? y : g.add(y, g.reshape(bias, 1, c.outputs(), 1, 1));
+    }
+
+    /**
+     * The transpose (adjoint) of {@link #conv} with the same weight: maps [N, outputs, outH, outW]
+     * back to [N, C, inH, inW]. {@code c} describes the forward convolution; {@code channels} is C.
+     */
+    public static String convTranspose(GraphBuilder g, String dy, String w, Geometry c, long channels) {
+        long k = c.kernelH();
+        long s = c.stride();
+        long outPadH = c.inH() - ((c.outH() - 1) * s + k - 2 * c.pad());
+        long outPadW = c.inW() - ((c.outW() - 1) * s + k - 2 * c.pad());
+        if (g.dtype() == DType.FLOAT32) {
+            return g.op("ConvTranspose", List.of(dy, w), Attr.ints("kernel_shape", k, k), Attr.ints("strides", s, s),
+                    Attr.ints("pads", c.pad(), c.pad(), c.pad(), c.pad()), Attr.ints("output_padding", outPadH, outPadW),
+                    Attr.i("group", c.group()));
+        }
+        // Zero-insert dy by the stride, pad by k-1-pad (plus the output padding), and correlate with
+        // the spatially flipped weight whose in/out channels are swapped within each group.
+        long dilatedH = (c.outH() - 1) * s + 1;
+        long dilatedW = (c.outW() - 1) * s + 1;
+        String z = dy;
+        if (s > 1) {
+            String u = g.unsqueeze(dy, 3, 5);
+            u = g.op("Pad", u, g.ints(0, 0, 0, 0, 0, 0, 0, 0, 0, s - 1, 0, s - 1));
+            z = g.reshape(u, 0, c.outputs(), c.outH() * s, c.outW() * s);
+            z = g.op("Slice", List.of(z, g.ints(0, 0), g.ints(dilatedH, dilatedW), g.ints(2, 3)));
+        }
+        long edge = k - 1 - c.pad();
+        String padded = pad(g, z, edge, edge, edge + outPadH, edge + outPadW);
+        long groups = c.group();
+        String wt = g.reshape(w, groups, c.outputs() / groups, channels / groups, k, k);
+        wt = g.reshape(g.transpose(wt, 0, 2, 1, 3, 4), channels, c.outputs() / groups, k, k);
+        wt = g.op("Slice", List.of(wt, g.ints(-1, -1), g.ints(Long.MIN_VALUE, Long.MIN_VALUE), g.ints(2, 3),
+                g.ints(-1, -1)));
+        Geometry t = new Geometry(dilatedH + 2 * edge + outPadH, dilatedW + 2 * edge + outPadW, k, k, 1, 0, 1, groups,
+                channels);
+        return matmulConv(g, padded, wt, t.inH(), t.inW(), t);
+    }
+
+    private static String pad(GraphBuilder g, String x, long top, long left, long bottom, long right) {
+        if (top == 0 && left == 0 && bottom == 0 && right == 0) {
+            return x;
+        }
+        return g.op("Pad", x, g.ints(0, 0, top, left, 0, 0, bottom, right));
+    }
+
+    /**
+     * Convolution of an already padded input as one batched MatMul over gathered patches, slicing
+     * either once per kernel offset or once per output position, whichever is fewer.
+     */
+    private static String matmulConv(GraphBuilder g, String x, String w, long paddedH, long paddedW, Geometry c) {
+        long kh = c.kernelH();
+        long kw = c.kernelW();
+        long s = c.stride();
+        long d = c.dilation();
+        long oh = (paddedH - d * (kh - 1) - 1) / s + 1;
+        long ow = (paddedW - d * (kw - 1) - 1) / s + 1;
+        List<String> parts = new ArrayList<>();
+        String cols;
+        if (kh * kw <= oh * ow) {
+            for (long a = 0; a < kh; a++) {
+                for (long b = 0; b < kw; b++) {
+                    String slice = g.op("Slice", List.of(x, g.ints(a * d, b * d),
+                            g.ints(a * d + s * (oh - 1) + 1, b * d + s * (ow - 1) + 1), g.ints(2, 3), g.ints(s, s)));
+                    parts.add(g.unsqueeze(slice, 2));
+                }
+            }
+            cols = g.reshape(g.op("Concat", parts, Attr.i("axis", 2)), 0, c.group(), -1, oh * ow);
+        } else {
+            for (long i = 0; i < oh; i++) {
+                for (long j = 0; j < ow; j++) {
+                    String patch = g.op("Slice", List.of(x, g.ints(i * s, j * s),
+                            g.ints(i * s + d * (kh - 1) + 1, j * s + d * (kw - 1) + 1), g.ints(2, 3), g.ints(d, d)));
+                    parts.add(g.unsqueeze(patch, 4));
+                }
+            }
+            cols = g.reshape(g.op("Concat", parts, Attr.i("axis", 4)), 0, c.group(), -1, oh * ow);
+        }
+        String weights = g.reshape(w, c.group(), c.outputs() / c.group(), -1);
+        return g.reshape(g.op("MatMul", weights, cols), 0, c.outputs(), oh, ow);
+    }
+}

@@ -1,0 +1,55 @@
+package io.ftpipe.zoo.optim;
+
+import io.ftpipe.zoo.runtime.ParamStore;
+
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** SGD with momentum and L2 weight decay, as PyTorch's: v = m*v + (g + wd*w); w -= lr*v. */
+final class Sgd implements Optimizer {
+    private final OptimizerConfig c;
+    private final Map<String, ParamState> states = new HashMap<>();
+
+    Sgd(OptimizerConfig c) {
+        this.c = c;
+    }
+
+    @Override
+    public void step(ParamStore store) {
+        float lr = (float) c.lr();
+        float mu = (float) c.momentum();
+        float wd = (float) c.weightDecay();
+        for (ParamStore.Entry e : store.entries()) {
+            if (!e.spec().trainable()) {
+                continue;
+            }
+            ParamState s = states.get(e.name());
+            boolean first = s == null;
+            if (first) {
+                s = new ParamState(0, List.of(new float[e.value().capacity()]));
+            }
+            float[] v = s.slots().get(0);
+            FloatBuffer w = e.value();
+            FloatBuffer g = e.grad();
+            for (int i = 0; i < v.length; i++) {
+                float grad = g.get(i) + wd * w.get(i);
+                // PyTorch starts the momentum buffer at the first gradient.
+                v[i] = first ? grad : mu * v[i] + grad;
+                w.put(i, w.get(i) - lr * v[i]);
+            }
+            states.put(e.name(), new ParamState(s.step() + 1, s.slots()));
+        }
+    }
+
+    @Override
+    public ParamState state(String param) {
+        return states.get(param);
+    }
+
+    @Override
+    public void restore(String param, ParamState state) {
+        states.put(param, state);
+    }
+}

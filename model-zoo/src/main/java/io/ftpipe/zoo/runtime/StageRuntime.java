@@ -1,0 +1,106 @@
+package io.ftpipe.zoo.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.ftpipe.zoo.layer.BackwardScope;
+import io.ftpipe.zoo.layer.ForwardScope;
+import io.ftpipe.zoo.stage.StageGraphs;
+
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static io.ftpipe.zoo.stage.StageGraphs.*;
+
+/** Runs the float32 graphs of one stage with ONNX Runtime over a {@link ParamStore}. */
+public final class StageRuntime implements AutoCloseable {
+    private final StageGraphs graphs;
+    private final ParamStore store;
+    private final OrtSession forward;
+    private final OrtSession backward;
+    private final OrtSession eval;
+    private final Map<String, OnnxTensor> gradOutputs = new HashMap<>();
+
+    public StageRuntime(OrtEnvironment env, StageGraphs graphs, ParamStore store, int threads) throws OrtException {
+        this.graphs = graphs;
+        this.store = store;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            this.forward = env.createSession(graphs.forward().onnx(), options);
+            this.backward = env.createSession(graphs.backward().onnx(), options);
+            this.eval = env.createSession(graphs.eval().onnx(), options);
+        }
+        for (String p : graphs.gradients()) {
+            gradOutputs.put(p + BackwardScope.GRAD, store.get(p).gradTensor());
+        }
+    }
+
+    public StageGraphs graphs() {
+        return graphs;
+    }
+
+    public ParamStore store() {
+        return store;
+    }
+
+    /**
+     * Training forward. Buffer updates (BatchNorm running statistics) are applied to the store at
+     * once, as PyTorch does. {@code labels} is used only by the last stage.
+     */
+    public Pass forward(OnnxTensor x, OnnxTensor labels) throws OrtException {
+        Pass pass = new Pass(forward.run(inputs(graphs.forward(), x, labels)));
+        for (String buffer : graphs.bufferUpdates()) {
+            FloatBuffer next = pass.tensor(buffer + ForwardScope.NEXT).getFloatBuffer();
+            store.get(buffer).value().put(0, next, 0, next.capacity());
+        }
+        return pass;
+    }
+
+    /**
+     * Backward of a forward pass: parameter gradients are written into the store's gradient
+     * buffers; the returned pass holds {@value StageGraphs#GRAD_INPUT} unless this stage computes none.
+     */
+    public Pass backward(Pass forwardPass, OnnxTensor dy) throws OrtException {
+        Map<String, OnnxTensor> in = params(graphs.backward());
+        in.put(GRAD_OUTPUT, dy);
+        for (ForwardScope.Stash s : graphs.stash()) {
+            in.put(s.name(), forwardPass.tensor(s.name()));
+        }
+        Set<String> requested = graphs.inputGrad() ? Set.of(GRAD_INPUT) : Set.of();
+        return new Pass(backward.run(in, requested, gradOutputs));
+    }
+
+    /** Evaluation forward (running statistics, no stash). */
+    public Pass evaluate(OnnxTensor x, OnnxTensor labels) throws OrtException {
+        return new Pass(eval.run(inputs(graphs.eval(), x, labels)));
+    }
+
+    private Map<String, OnnxTensor> inputs(StageGraphs.Graph graph, OnnxTensor x, OnnxTensor labels) {
+        Map<String, OnnxTensor> in = params(graph);
+        in.put(INPUT, x);
+        if (graphs.last()) {
+            in.put(LABELS, labels);
+        }
+        return in;
+    }
+
+    private Map<String, OnnxTensor> params(StageGraphs.Graph graph) {
+        Map<String, OnnxTensor> in = new HashMap<>();
+        for (String p : graph.params()) {
+            in.put(p, store.get(p).valueTensor());
+        }
+        return in;
+    }
+
+    @Override
+    public void close() throws OrtException {
+        forward.close();
+        backward.close();
+        eval.close();
+    }
+}
