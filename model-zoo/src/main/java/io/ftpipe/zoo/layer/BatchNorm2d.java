@@ -43,43 +43,57 @@ public record BatchNorm2d(int channels, double eps, double momentum) implements 
             return g.op("BatchNormalization", List.of(x, s.param("weight"), s.param("bias"),
                     s.param("running_mean"), s.param("running_var")), Attr.f("epsilon", (float) eps));
         }
+        // Few passes over the activation: these tensors are large and the ops memory-bound.
         String mean = g.reduceMean(x, true, 0, 2, 3);
         String centred = g.sub(x, mean);
-        String var = g.reduceMean(g.mul(centred, centred), true, 0, 2, 3);
-        String invStd = g.op("Reciprocal", g.op("Sqrt", g.add(var, g.scalar(eps))));
-        String xHat = g.mul(centred, invStd);
-        s.stash(xHat);
-        s.stash(invStd);
-
         String count = g.mul(g.batchSize(x), g.scalar(in[1] * in[2]));
-        String unbiased = g.div(g.mul(g.reshape(var, channels), count), g.sub(count, g.scalar(1)));
+        String var = g.div(g.op("ReduceSumSquare", centred, Attr.ints("axes", 0, 2, 3), Attr.i("keepdims", 0)), count);
+        s.stash(centred);
+        s.stash(g.op("Reciprocal", g.op("Sqrt", g.add(var, g.scalar(eps)))));
+
+        String unbiased = g.div(g.mul(var, count), g.sub(count, g.scalar(1)));
         s.updateBuffer("running_mean", blend(g, s.param("running_mean"), g.reshape(mean, channels)));
         s.updateBuffer("running_var", blend(g, s.param("running_var"), unbiased));
 
-        return g.add(g.mul(xHat, channelwise(g, s.param("weight"))), channelwise(g, s.param("bias")));
+        return g.op("BatchNormalization", List.of(centred, s.param("weight"), s.param("bias"), zeros(g), var),
+                Attr.f("epsilon", (float) eps));
     }
 
-    /** dx = invStd * gamma * (dy - (sum(dy) + xHat * sum(dy * xHat)) / count). */
+    /**
+     * With xHat = centred * invStd: dgamma = invStd * sum(dy * centred), dbeta = sum(dy), and
+     * dx = gamma * invStd * (dy - (xHat * dgamma + dbeta) / count), whose per-channel affine maps
+     * run as fused BatchNormalization ops.
+     */
     @Override
     public String backward(BackwardScope s, String dy, long[] in) {
         GraphBuilder g = s.g();
-        String xHat = s.stashed(0);
+        String centred = s.stashed(0);
         String invStd = s.stashed(1);
-        String dBeta = g.reduceSum(dy, true, 0, 2, 3);
-        String dGamma = g.reduceSum(g.mul(dy, xHat), true, 0, 2, 3);
-        s.grad("weight", g.reshape(dGamma, channels));
-        s.grad("bias", g.reshape(dBeta, channels));
+        String dBeta = g.reduceSum(dy, false, 0, 2, 3);
+        String dGamma = g.mul(g.reduceSum(g.mul(dy, centred), false, 0, 2, 3), invStd);
+        s.grad("weight", dGamma);
+        s.grad("bias", dBeta);
         if (!s.needsInputGrad()) {
             return null;
         }
         String count = g.mul(g.batchSize(dy), g.scalar(in[1] * in[2]));
-        String correction = g.div(g.add(dBeta, g.mul(xHat, dGamma)), count);
-        String scale = g.mul(invStd, channelwise(g, s.param("weight")));
-        return g.mul(scale, g.sub(dy, correction));
+        String correction = affine(g, centred, g.div(g.mul(dGamma, invStd), count), g.div(dBeta, count));
+        return affine(g, g.sub(dy, correction), g.mul(invStd, s.param("weight")), zeros(g));
     }
 
-    private String channelwise(GraphBuilder g, String v) {
-        return g.reshape(v, 1, channels, 1, 1);
+    /** x * scale[c] + shift[c] in one pass: BatchNormalization with mean 0, variance 1, epsilon 0. */
+    private String affine(GraphBuilder g, String x, String scale, String shift) {
+        return g.op("BatchNormalization", List.of(x, scale, shift, zeros(g), g.floats(ones())), Attr.f("epsilon", 0));
+    }
+
+    private String zeros(GraphBuilder g) {
+        return g.floats(new double[channels]);
+    }
+
+    private double[] ones() {
+        double[] v = new double[channels];
+        java.util.Arrays.fill(v, 1);
+        return v;
     }
 
     private String blend(GraphBuilder g, String running, String batch) {

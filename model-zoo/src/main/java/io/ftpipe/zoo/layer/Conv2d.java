@@ -69,54 +69,70 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
     public String backward(BackwardScope s, String dy, long[] shape) {
         GraphBuilder g = s.g();
         String x = s.stashed(0);
-        long[] o = outputShape(shape);
-        s.grad("weight", groups == 1 ? weightGrad(g, x, dy, shape, o) : groupedWeightGrad(g, x, dy, shape, o));
         if (bias) {
             s.grad("bias", g.reduceSum(dy, false, 0, 2, 3));
         }
+        if (pointwise()) {
+            return pointwiseBackward(s, g, x, dy, shape);
+        }
+        s.grad("weight", weightGrad(g, x, dy, shape));
         return s.needsInputGrad() ? Convolution.convTranspose(g, dy, s.param("weight"), geometry(shape), in) : null;
+    }
+
+    private boolean pointwise() {
+        return kernel == 1 && stride == 1 && pad == 0 && groups == 1;
     }
 
     private Convolution.Geometry geometry(long[] shape) {
         return new Convolution.Geometry(shape[1], shape[2], kernel, kernel, stride, pad, 1, groups, out);
     }
 
-    /**
-     * dW[o,i] = sum over batch of correlate(x[n,i], dy[n,o]): a convolution of x with channels and
-     * batch swapped, by dy likewise swapped, dilated by the stride.
-     */
-    private String weightGrad(GraphBuilder g, String x, String dy, long[] shape, long[] o) {
-        var geometry = new Convolution.Geometry(shape[1], shape[2], o[1], o[2], 1, pad, stride, 1, out);
-        String c = Convolution.conv(g, g.transpose(x, 1, 0, 2, 3), g.transpose(dy, 1, 0, 2, 3), null, geometry);
-        // With stride > 1 the rows the forward window never reached give extra taps: crop them.
-        boolean exact = geometry.outH() == kernel && geometry.outW() == kernel;
-        if (!exact) {
-            c = g.op("Slice", List.of(c, g.ints(0, 0), g.ints(kernel, kernel), g.ints(2, 3)));
+    /** A 1x1 convolution is a matrix product over channels: its backward is two GEMMs. */
+    private String pointwiseBackward(BackwardScope s, GraphBuilder g, String x, String dy, long[] shape) {
+        long positions = shape[1] * shape[2];
+        String xT = g.reshape(g.transpose(g.reshape(x, -1, in, positions), 1, 0, 2), in, -1);
+        String dyT = g.reshape(g.transpose(g.reshape(dy, -1, out, positions), 1, 0, 2), out, -1);
+        s.grad("weight", g.reshape(g.op("Gemm", dyT, xT, Attr.i("transB", 1)), out, in, 1, 1));
+        if (!s.needsInputGrad()) {
+            return null;
         }
-        return g.transpose(c, 1, 0, 2, 3);
+        String wT = g.transpose(g.reshape(s.param("weight"), out, in), 1, 0);
+        return g.reshape(g.op("MatMul", wT, g.reshape(dy, -1, out, positions)), -1, in, shape[1], shape[2]);
     }
 
     /**
-     * Grouped and depthwise: the batch cannot join the group count (groups is static, the batch is
-     * not), so unfold x into its k*k shifted windows with a constant one-hot grouped convolution
-     * and contract with dy per group.
+     * dW[o,i] = sum over the batch of correlate(x[n,i], dy[n,o]): a convolution whose batch is x's
+     * channels and whose channels are the batch, with dy (likewise swapped) as the kernel dilated
+     * by the stride. With groups, x's channels become one image of (channel, sample) planes and
+     * each input channel a group, so the group count stays static while the batch is not.
      */
-    private String groupedWeightGrad(GraphBuilder g, String x, String dy, long[] shape, long[] o) {
-        int kk = kernel * kernel;
-        double[] eye = new double[in * kk * kk];
-        for (int c = 0; c < in; c++) {
-            for (int j = 0; j < kk; j++) {
-                eye[(c * kk + j) * kk + j] = 1;
-            }
-        }
-        String windows = Convolution.conv(g, x, g.constant(new long[]{(long) in * kk, 1, kernel, kernel}, eye), null,
-                new Convolution.Geometry(shape[1], shape[2], kernel, kernel, stride, pad, 1, in, (long) in * kk));
+    private String weightGrad(GraphBuilder g, String x, String dy, long[] shape) {
+        long[] o = outputShape(shape);
         int ci = in / groups;
         int co = out / groups;
-        long positions = o[1] * o[2];
-        String u = g.reshape(windows, -1, groups, ci, kk, positions);
-        String d = g.reshape(dy, -1, groups, co, positions);
-        String w = g.op("Einsum", u, d, Attr.s("equation", "ngikp,ngop->goik"));
+        String input = g.transpose(x, 1, 0, 2, 3);
+        String kernels = g.transpose(dy, 1, 0, 2, 3);
+        if (groups > 1) {
+            input = g.reshape(input, 1, -1, shape[1], shape[2]);
+            if (ci > 1) {
+                // Every input channel of group gi pairs with each of the group's co outputs.
+                kernels = g.reshape(kernels, groups, 1, co, -1, o[1], o[2]);
+                kernels = g.op("Expand", kernels, g.ints(groups, ci, co, 1, 1, 1));
+                kernels = g.reshape(kernels, (long) in * co, -1, o[1], o[2]);
+            }
+        }
+        var geometry = new Convolution.Geometry(shape[1], shape[2], o[1], o[2], 1, pad, stride,
+                groups > 1 ? in : 1, groups > 1 ? (long) in * co : out);
+        String c = Convolution.conv(g, input, kernels, null, geometry);
+        // With stride > 1 the rows the forward window never reached give extra taps: crop them.
+        if (geometry.outH() != kernel || geometry.outW() != kernel) {
+            c = g.op("Slice", List.of(c, g.ints(0, 0), g.ints(kernel, kernel), g.ints(2, 3)));
+        }
+        if (groups == 1) {
+            return g.transpose(c, 1, 0, 2, 3);
+        }
+        // c is [1, in * co, k, k], ordered (group, ci, co): reorder to (group, co, ci).
+        String w = g.transpose(g.reshape(c, groups, ci, co, kernel, kernel), 0, 2, 1, 3, 4);
         return g.reshape(w, out, ci, kernel, kernel);
     }
 }

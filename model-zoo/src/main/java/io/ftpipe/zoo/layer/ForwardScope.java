@@ -23,11 +23,18 @@ public final class ForwardScope {
         final List<String> declared = new ArrayList<>();
         final List<Stash> stashes = new ArrayList<>();
         final List<String> bufferUpdates = new ArrayList<>();
+        final Map<String, float[]> frozen;
 
         public Graph(GraphBuilder g, boolean training, Map<String, ParamSpec> params) {
+            this(g, training, params, null);
+        }
+
+        /** With {@code frozen} values, parameters become initializers (an inference model), not inputs. */
+        public Graph(GraphBuilder g, boolean training, Map<String, ParamSpec> params, Map<String, float[]> frozen) {
             this.g = g;
             this.training = training;
             this.params = new LinkedHashMap<>(params);
+            this.frozen = frozen;
         }
 
         public GraphBuilder g() {
@@ -78,7 +85,11 @@ public final class ForwardScope {
 
     /** The graph input holding parameter {@code local}, declared on first use. */
     public String param(String local) {
-        return declareParam(graph.g, graph.params, graph.declared, prefix + local);
+        String name = prefix + local;
+        if (graph.frozen != null && !graph.g.hasInput(name)) {
+            return graph.g.initializer(name, graph.params.get(name).shape(), graph.frozen.get(name));
+        }
+        return declareParam(graph.g, graph.params, graph.declared, name);
     }
 
     static String declareParam(GraphBuilder g, Map<String, ParamSpec> params, List<String> declared, String name) {

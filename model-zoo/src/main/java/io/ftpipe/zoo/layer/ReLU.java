@@ -1,13 +1,14 @@
 package io.ftpipe.zoo.layer;
 
-import io.ftpipe.zoo.onnx.DType;
+import io.ftpipe.zoo.onnx.Attr;
 import io.ftpipe.zoo.onnx.GraphBuilder;
 
 import java.util.List;
 
 /**
- * ReLU, or ReLU6 when {@code cap} is 6. Stashes a boolean mask (a quarter of the bytes of the
- * activation), which matters when many micro-batches are in flight.
+ * ReLU, or ReLU6 when {@code cap} is 6. Stashes its derivative as a 0/1 mask (where the input
+ * passed through unchanged); ONNX Runtime multiplies by it several times faster than it runs
+ * Where on a boolean mask.
  */
 public record ReLU(double cap) implements Layer {
 
@@ -46,19 +47,16 @@ public record ReLU(double cap) implements Layer {
     @Override
     public String forward(ForwardScope s, String x, long[] in) {
         GraphBuilder g = s.g();
+        String y = capped() ? g.op("Clip", List.of(x, g.scalar(0), g.scalar(cap))) : g.op("Relu", x);
         if (s.training()) {
-            String mask = g.op("Greater", x, g.scalar(0));
-            if (capped()) {
-                mask = g.op("And", mask, g.op("Less", x, g.scalar(cap)));
-            }
-            s.stash(mask, DType.BOOL);
+            s.stash(g.op("Cast", g.op("Equal", x, y), Attr.i("to", g.dtype().onnxCode())));
         }
-        return capped() ? g.op("Clip", List.of(x, g.scalar(0), g.scalar(cap))) : g.op("Relu", x);
+        return y;
     }
 
     @Override
     public String backward(BackwardScope s, String dy, long[] in) {
         GraphBuilder g = s.g();
-        return g.op("Where", List.of(s.stashed(0), dy, g.scalar(0)));
+        return g.mul(dy, s.stashed(0));
     }
 }

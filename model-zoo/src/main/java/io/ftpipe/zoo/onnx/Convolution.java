@@ -52,38 +52,43 @@ public final class Convolution {
     /**
      * The transpose (adjoint) of {@link #conv} with the same weight: maps [N, outputs, outH, outW]
      * back to [N, C, inH, inW]. {@code c} describes the forward convolution; {@code channels} is C.
+     * Grouped stride-1 cases run as a convolution with the flipped weight, which ONNX Runtime does
+     * about twice as fast as its grouped ConvTranspose.
      */
     public static String convTranspose(GraphBuilder g, String dy, String w, Geometry c, long channels) {
         long k = c.kernelH();
         long s = c.stride();
         long outPadH = c.inH() - ((c.outH() - 1) * s + k - 2 * c.pad());
         long outPadW = c.inW() - ((c.outW() - 1) * s + k - 2 * c.pad());
-        if (g.dtype() == DType.FLOAT32) {
+        if (g.dtype() == DType.FLOAT32 && (c.group() == 1 || s > 1)) {
             return g.op("ConvTranspose", List.of(dy, w), Attr.ints("kernel_shape", k, k), Attr.ints("strides", s, s),
                     Attr.ints("pads", c.pad(), c.pad(), c.pad(), c.pad()), Attr.ints("output_padding", outPadH, outPadW),
                     Attr.i("group", c.group()));
         }
-        // Zero-insert dy by the stride, pad by k-1-pad (plus the output padding), and correlate with
-        // the spatially flipped weight whose in/out channels are swapped within each group.
+        String flipped = flippedWeight(g, w, c, channels);
+        long edge = k - 1 - c.pad();
+        if (s == 1) {
+            return conv(g, dy, flipped, null, new Geometry(c.outH(), c.outW(), k, k, 1, edge, 1, c.group(), channels));
+        }
+        // Zero-insert dy by the stride and pad by k-1-pad (plus the output padding on the far side).
         long dilatedH = (c.outH() - 1) * s + 1;
         long dilatedW = (c.outW() - 1) * s + 1;
-        String z = dy;
-        if (s > 1) {
-            String u = g.unsqueeze(dy, 3, 5);
-            u = g.op("Pad", u, g.ints(0, 0, 0, 0, 0, 0, 0, 0, 0, s - 1, 0, s - 1));
-            z = g.reshape(u, 0, c.outputs(), c.outH() * s, c.outW() * s);
-            z = g.op("Slice", List.of(z, g.ints(0, 0), g.ints(dilatedH, dilatedW), g.ints(2, 3)));
-        }
-        long edge = k - 1 - c.pad();
+        String u = g.op("Pad", g.unsqueeze(dy, 3, 5), g.ints(0, 0, 0, 0, 0, 0, 0, 0, 0, s - 1, 0, s - 1));
+        String z = g.reshape(u, 0, c.outputs(), c.outH() * s, c.outW() * s);
+        z = g.op("Slice", List.of(z, g.ints(0, 0), g.ints(dilatedH, dilatedW), g.ints(2, 3)));
         String padded = pad(g, z, edge, edge, edge + outPadH, edge + outPadW);
+        return conv(g, padded, flipped, null, new Geometry(dilatedH + 2 * edge + outPadH, dilatedW + 2 * edge + outPadW,
+                k, k, 1, 0, 1, c.group(), channels));
+    }
+
+    /** The weight of the adjoint: spatially flipped, in/out channels swapped within each group. */
+    private static String flippedWeight(GraphBuilder g, String w, Geometry c, long channels) {
+        long k = c.kernelH();
         long groups = c.group();
         String wt = g.reshape(w, groups, c.outputs() / groups, channels / groups, k, k);
         wt = g.reshape(g.transpose(wt, 0, 2, 1, 3, 4), channels, c.outputs() / groups, k, k);
-        wt = g.op("Slice", List.of(wt, g.ints(-1, -1), g.ints(Long.MIN_VALUE, Long.MIN_VALUE), g.ints(2, 3),
+        return g.op("Slice", List.of(wt, g.ints(-1, -1), g.ints(Long.MIN_VALUE, Long.MIN_VALUE), g.ints(2, 3),
                 g.ints(-1, -1)));
-        Geometry t = new Geometry(dilatedH + 2 * edge + outPadH, dilatedW + 2 * edge + outPadW, k, k, 1, 0, 1, groups,
-                channels);
-        return matmulConv(g, padded, wt, t.inH(), t.inW(), t);
     }
 
     private static String pad(GraphBuilder g, String x, long top, long left, long bottom, long right) {

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
@@ -39,6 +40,7 @@ public final class GraphBuilder {
     private final Set<String> inputNames = new HashSet<>();
     private final Set<String> outputNames = new HashSet<>();
     private final Map<String, String> renames = new HashMap<>();
+    private final Map<String, String> metadata = new java.util.LinkedHashMap<>();
     private int counter;
 
     public GraphBuilder(String name, DType dtype) {
@@ -50,8 +52,14 @@ public final class GraphBuilder {
         return dtype;
     }
 
+    /** True once {@code value} is declared as a graph input or an initializer. */
     public boolean hasInput(String value) {
         return inputNames.contains(value);
+    }
+
+    /** A key-value pair stored in the model (e.g. the preprocessing an exported model expects). */
+    public void metadata(String key, String value) {
+        metadata.put(key, value);
     }
 
     /** Declares a graph input of the graph's floating type. */
@@ -103,6 +111,7 @@ public final class GraphBuilder {
             t.addDims(d);
         }
         initializers.add(t.build());
+        inputNames.add(value);
         return value;
     }
 
@@ -255,9 +264,10 @@ public final class GraphBuilder {
             g.addNode(copy);
         }
         g.addAllInput(inputs).addAllOutput(outputs).addAllInitializer(initializers);
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("ftpipe-model-zoo")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .setGraph(g).build();
+        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(8).setProducerName("ftpipe-model-zoo")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(g);
+        metadata.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return m.build();
     }
 
     public byte[] toBytes() {

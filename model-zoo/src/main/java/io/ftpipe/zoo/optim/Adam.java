@@ -3,25 +3,21 @@ package io.ftpipe.zoo.optim;
 import io.ftpipe.zoo.runtime.ParamStore;
 
 import java.nio.FloatBuffer;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Adam with bias correction and L2 weight decay, as PyTorch's. */
-final class Adam implements Optimizer {
-    private final OptimizerConfig c;
-    private final Map<String, ParamState> states = new HashMap<>();
+final class Adam extends StatefulOptimizer {
 
     Adam(OptimizerConfig c) {
-        this.c = c;
+        super(c);
     }
 
     @Override
     public void step(ParamStore store) {
-        float b1 = (float) c.beta1();
-        float b2 = (float) c.beta2();
-        float wd = (float) c.weightDecay();
-        float eps = (float) c.eps();
+        float b1 = (float) config.beta1();
+        float b2 = (float) config.beta2();
+        float wd = (float) config.weightDecay();
+        float eps = (float) config.eps();
         for (ParamStore.Entry e : store.entries()) {
             if (!e.spec().trainable()) {
                 continue;
@@ -31,8 +27,8 @@ final class Adam implements Optimizer {
             long t = s.step() + 1;
             float[] m = s.slots().get(0);
             float[] v = s.slots().get(1);
-            double stepSize = c.lr() / (1 - Math.pow(c.beta1(), t));
-            float correction2 = (float) Math.sqrt(1 - Math.pow(c.beta2(), t));
+            double stepSize = config.lr() / (1 - Math.pow(config.beta1(), t));
+            float correction2 = (float) Math.sqrt(1 - Math.pow(config.beta2(), t));
             FloatBuffer w = e.value();
             FloatBuffer g = e.grad();
             for (int i = 0; i < n; i++) {
@@ -44,15 +40,5 @@ final class Adam implements Optimizer {
             }
             states.put(e.name(), new ParamState(t, s.slots()));
         }
-    }
-
-    @Override
-    public ParamState state(String param) {
-        return states.get(param);
-    }
-
-    @Override
-    public void restore(String param, ParamState state) {
-        states.put(param, state);
     }
 }

@@ -3,24 +3,20 @@ package io.ftpipe.zoo.optim;
 import io.ftpipe.zoo.runtime.ParamStore;
 
 import java.nio.FloatBuffer;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** SGD with momentum and L2 weight decay, as PyTorch's: v = m*v + (g + wd*w); w -= lr*v. */
-final class Sgd implements Optimizer {
-    private final OptimizerConfig c;
-    private final Map<String, ParamState> states = new HashMap<>();
+final class Sgd extends StatefulOptimizer {
 
     Sgd(OptimizerConfig c) {
-        this.c = c;
+        super(c);
     }
 
     @Override
     public void step(ParamStore store) {
-        float lr = (float) c.lr();
-        float mu = (float) c.momentum();
-        float wd = (float) c.weightDecay();
+        float lr = (float) config.lr();
+        float mu = (float) config.momentum();
+        float wd = (float) config.weightDecay();
         for (ParamStore.Entry e : store.entries()) {
             if (!e.spec().trainable()) {
                 continue;
@@ -41,15 +37,5 @@ final class Sgd implements Optimizer {
             }
             states.put(e.name(), new ParamState(s.step() + 1, s.slots()));
         }
-    }
-
-    @Override
-    public ParamState state(String param) {
-        return states.get(param);
-    }
-
-    @Override
-    public void restore(String param, ParamState state) {
-        states.put(param, state);
     }
 }
