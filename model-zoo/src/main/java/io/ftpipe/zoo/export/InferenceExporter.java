@@ -51,7 +51,7 @@ public final class InferenceExporter {
     public static void write(Model model, Map<String, float[]> weights, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
         Files.write(tmp, toOnnx(model, weights));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

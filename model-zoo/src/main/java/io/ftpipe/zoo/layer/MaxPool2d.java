@@ -46,11 +46,12 @@ public record MaxPool2d(int kernel, int stride) implements Layer {
     @Override
     public String backward(BackwardScope s, String dy, long[] in) {
         GraphBuilder g = s.g();
-        String inputShape = g.batchShape(dy, in);
-        String zeros = g.reshape(g.op("ConstantOfShape", inputShape, Attr.tensor("value", g.scalarTensor(0))), -1);
-        String scattered = g.op("ScatterElements",
-                List.of(zeros, g.reshape(s.stashed(0), -1), g.reshape(dy, -1)),
-                Attr.i("axis", 0), Attr.s("reduction", "add"));
-        return g.op("Reshape", scattered, inputShape);
+        String size = g.op("Mul", g.op("Shape", g.reshape(dy, -1)), g.ints(Shapes.numel(in) / Shapes.numel(outputShape(in))));
+        String zeros = g.op("ConstantOfShape", size, Attr.tensor("value", g.scalarTensor(0)));
+        // Disjoint windows send each input position at most one gradient: no reduction needed.
+        String reduction = kernel <= stride ? "none" : "add";
+        String scattered = g.op("ScatterElements", List.of(zeros, g.reshape(s.stashed(0), -1), g.reshape(dy, -1)),
+                Attr.i("axis", 0), Attr.s("reduction", reduction));
+        return g.reshape(scattered, Shapes.batched(in));
     }
 }

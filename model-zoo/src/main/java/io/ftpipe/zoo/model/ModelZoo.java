@@ -40,13 +40,17 @@ public final class ModelZoo {
                 new Unit("fc3", new Linear(256, 10))));
     }
 
-    /** LeNet-style: two 5x5 convolutions with pooling, two fully connected layers. */
+    /**
+     * LeNet-style: two 5x5 convolutions with pooling, two fully connected layers. Pooling comes
+     * before ReLU (they commute: the same function), so the ReLU and its mask see a quarter of the
+     * elements.
+     */
     public static Model cnn() {
         return new Model("cnn", IMAGE, 10, List.of(
-                new Unit("conv1", Sequential.of(Conv2d.of(1, 16, 5, 1, 2), ReLU.relu())),
-                new Unit("pool1", new MaxPool2d(2, 2)),
-                new Unit("conv2", Sequential.of(Conv2d.of(16, 32, 5, 1, 2), ReLU.relu())),
-                new Unit("pool2", new MaxPool2d(2, 2)),
+                new Unit("conv1", Conv2d.of(1, 16, 5, 1, 2)),
+                new Unit("pool1", Sequential.of(new MaxPool2d(2, 2), ReLU.relu())),
+                new Unit("conv2", Conv2d.of(16, 32, 5, 1, 2)),
+                new Unit("pool2", Sequential.of(new MaxPool2d(2, 2), ReLU.relu())),
                 new Unit("fc1", Sequential.of(new Flatten(), new Linear(32 * 7 * 7, 128), ReLU.relu())),
                 new Unit("fc2", new Linear(128, 10))));
     }

@@ -52,15 +52,15 @@ public final class Convolution {
     /**
      * The transpose (adjoint) of {@link #conv} with the same weight: maps [N, outputs, outH, outW]
      * back to [N, C, inH, inW]. {@code c} describes the forward convolution; {@code channels} is C.
-     * Grouped stride-1 cases run as a convolution with the flipped weight, which ONNX Runtime does
-     * about twice as fast as its grouped ConvTranspose.
+     * Stride 1 runs as a convolution with the flipped weight, which ONNX Runtime does about twice
+     * as fast as its ConvTranspose.
      */
     public static String convTranspose(GraphBuilder g, String dy, String w, Geometry c, long channels) {
         long k = c.kernelH();
         long s = c.stride();
         long outPadH = c.inH() - ((c.outH() - 1) * s + k - 2 * c.pad());
         long outPadW = c.inW() - ((c.outW() - 1) * s + k - 2 * c.pad());
-        if (g.dtype() == DType.FLOAT32 && (c.group() == 1 || s > 1)) {
+        if (g.dtype() == DType.FLOAT32 && s > 1) {
             return g.op("ConvTranspose", List.of(dy, w), Attr.ints("kernel_shape", k, k), Attr.ints("strides", s, s),
                     Attr.ints("pads", c.pad(), c.pad(), c.pad(), c.pad()), Attr.ints("output_padding", outPadH, outPadW),
                     Attr.i("group", c.group()));

@@ -23,7 +23,10 @@ final class Adam extends StatefulOptimizer {
                 continue;
             }
             int n = e.value().capacity();
-            ParamState s = states.getOrDefault(e.name(), new ParamState(0, List.of(new float[n], new float[n])));
+            ParamState s = states.get(e.name());
+            if (s == null) {
+                s = new ParamState(0, List.of(new float[n], new float[n]));
+            }
             long t = s.step() + 1;
             float[] m = s.slots().get(0);
             float[] v = s.slots().get(1);

@@ -31,6 +31,9 @@ public final class StageRuntime implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
+            // Stages take turns (and share the cores with the optimizer and the network): threads
+            // spinning while waiting for work would steal the cores the next stage needs.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             this.forward = env.createSession(graphs.forward().onnx(), options);
             this.backward = env.createSession(graphs.backward().onnx(), options);
             this.eval = env.createSession(graphs.eval().onnx(), options);
