@@ -1,0 +1,83 @@
+package io.ftpipe.protocol;
+
+import io.ftpipe.zoo.optim.OptimizerConfig;
+import io.ftpipe.zoo.stage.StageGraphs;
+import io.ftpipe.zoo.state.UnitState;
+
+import java.util.List;
+
+/**
+ * The messages of protocol version {@value #VERSION}. Every message of a job carries
+ * {@code (job, term, iteration)}: {@code term} increases at every re-plan or recovery, and
+ * anything from an older term is dropped and counted, never applied. {@code iteration} is the
+ * micro-batch's global sequence number within the job.
+ */
+public sealed interface Message {
+    int VERSION = 1;
+
+    /** Device to central: a device joins (or rejoins after a restart, with no state). */
+    record Hello(String device, int cores, long memoryBytes, int threads, String version) implements Message {
+    }
+
+    /** Device to central: liveness and what the device is doing. */
+    record Heartbeat(String device, long seq, String state, String job, long term, int stage, double computeMillis,
+                     long rejected) implements Message {
+    }
+
+    /**
+     * Central to device: run stage {@code stage} of {@code stages}: its graphs, initial unit states
+     * (weights and optimizer state), optimizer settings and schedule ({@code 1f1b} or {@code gpipe}
+     * with {@code microBatches} per step).
+     */
+    record Assign(String job, long term, int stage, int stages, StageGraphs graphs, OptimizerConfig optimizer,
+                  List<UnitState> units, String schedule, int microBatches, int maxBatch) implements Message {
+    }
+
+    /** Device to central: assignment loaded, subscribed, ready. */
+    record Ack(String job, long term, int stage, String device) implements Message {
+    }
+
+    /** Central to device: send your units' states (for evaluation, export and replication). */
+    record Collect(String job, long term, long request) implements Message {
+    }
+
+    /** Device to central: unit states after {@code iteration} completed its optimizer step. */
+    record Weights(String job, long term, long request, int stage, long iteration, List<UnitState> units)
+            implements Message {
+    }
+
+    /** Central to device: the job (or this term of it) is over. */
+    record Stop(String job, long term, String reason) implements Message {
+    }
+
+    /** An activation into a stage (the input batch into stage 0). */
+    record Forward(String job, long term, long iteration, Tensor x) implements Message {
+    }
+
+    /** A gradient into a stage. */
+    record Backward(String job, long term, long iteration, Tensor dy) implements Message {
+    }
+
+    /** Labels into the last stage. */
+    record Labels(String job, long term, long iteration, Tensor labels) implements Message {
+    }
+
+    /**
+     * Stage to central. {@code kind} is {@value #LOSS} (the last stage's forward: loss and correct
+     * over {@code count} samples) or {@value #DONE} (stage 0 finished the micro-batch's backward).
+     */
+    record Progress(String job, long term, long iteration, int stage, String kind, double loss, long correct,
+                    int count) implements Message {
+        public static final String LOSS = "loss";
+        public static final String DONE = "done";
+    }
+
+    /** Device to central: something went wrong that the central node should know. */
+    record DeviceError(String job, long term, String device, String reason) implements Message {
+    }
+
+    /** One piece of a message too large to publish at once; reassembled by {@link Chunks}. */
+    record Chunk(String job, long term, long iteration, long id, int index, int count, byte[] data)
+            implements Message {
+    }
+}

@@ -1,0 +1,138 @@
+package io.ftpipe.protocol;
+
+import io.ftpipe.zoo.model.ModelZoo;
+import io.ftpipe.zoo.optim.OptimizerConfig;
+import io.ftpipe.zoo.optim.ParamState;
+import io.ftpipe.zoo.stage.StageCompiler;
+import io.ftpipe.zoo.stage.StageGraphs;
+import io.ftpipe.zoo.state.UnitState;
+import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessagePack;
+
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class MessageCodecTest {
+    private static final int MAX = 64 << 20;
+
+    private static Message roundTrip(Message m) {
+        return MessageCodec.decode(MessageCodec.encode(m), MAX);
+    }
+
+    @Test
+    void simpleMessagesRoundTrip() {
+        List<Message> all = List.of(
+                new Message.Hello("d1", 4, 1L << 33, 2, "0.1.0"),
+                new Message.Heartbeat("d1", 7, "training", "job-1", 3, 1, 12.5, 2),
+                new Message.Ack("job-1", 3, 2, "d1"),
+                new Message.Collect("job-1", 3, 99),
+                new Message.Stop("job-1", 3, "done"),
+                new Message.Progress("job-1", 3, 41, 2, Message.Progress.LOSS, 0.25, 60, 64),
+                new Message.DeviceError("job-1", 3, "d1", "out of memory"));
+        for (Message m : all) {
+            assertEquals(m, roundTrip(m), m.getClass().getSimpleName());
+        }
+    }
+
+    @Test
+    void tensorsRoundTripBitExactly() {
+        Tensor x = Tensor.ofFloats(new long[]{2, 3}, FloatBuffer.wrap(new float[]{1, -2, 3.5f, Float.MIN_VALUE, 0, 7}));
+        var f = (Message.Forward) roundTrip(new Message.Forward("j", 1, 5, x));
+        assertEquals(5, f.iteration());
+        assertArrayEquals(x.shape(), f.x().shape());
+        assertArrayEquals(x.data(), f.x().data());
+        Tensor labels = Tensor.ofLongs(new long[]{3}, new long[]{9, 0, 4}, 3);
+        var l = (Message.Labels) roundTrip(new Message.Labels("j", 1, 5, labels));
+        assertEquals(9, l.labels().buffer().getLong(0));
+        var b = (Message.Backward) roundTrip(new Message.Backward("j", 1, 5, x));
+        assertArrayEquals(x.data(), b.dy().data());
+    }
+
+    @Test
+    void assignmentCarriesGraphsStatesAndSettings() {
+        var model = ModelZoo.cnn();
+        StageGraphs g = StageCompiler.compile(model, 2, 4);
+        UnitState u = new UnitState(2, Map.of("u2.weight", new float[]{1, 2}),
+                Map.of("u2.weight", new ParamState(3, List.of(new float[]{0.5f, 0.25f}))));
+        var a = (Message.Assign) roundTrip(new Message.Assign("j", 2, 1, 3, g, OptimizerConfig.adam(1e-3, 0),
+                List.of(u), "1f1b", 1, 64));
+        assertEquals(g.from(), a.graphs().from());
+        assertEquals(g.last(), a.graphs().last());
+        assertArrayEquals(g.forward().onnx(), a.graphs().forward().onnx());
+        assertArrayEquals(g.backward().onnx(), a.graphs().backward().onnx());
+        assertEquals(g.forward().params(), a.graphs().forward().params());
+        assertEquals(g.stash(), a.graphs().stash());
+        assertEquals(g.gradients(), a.graphs().gradients());
+        assertEquals(g.params().keySet(), a.graphs().params().keySet());
+        assertArrayEquals(g.inputShape(), a.graphs().inputShape());
+        assertEquals(OptimizerConfig.adam(1e-3, 0), a.optimizer());
+        assertEquals(3, a.units().get(0).optimizer().get("u2.weight").step());
+        assertEquals("1f1b", a.schedule());
+    }
+
+    @Test
+    void garbageIsMalformed() {
+        var e = assertThrows(ProtocolException.class, () -> MessageCodec.decode(new byte[]{(byte) 0xc1, 1, 2}, MAX));
+        assertEquals(RejectReason.MALFORMED, e.reason());
+        assertEquals(RejectReason.MALFORMED,
+                assertThrows(ProtocolException.class, () -> MessageCodec.decode(new byte[0], MAX)).reason());
+    }
+
+    @Test
+    void versionTypeSizeAndFieldsAreChecked() throws Exception {
+        assertEquals(RejectReason.UNSUPPORTED_VERSION, reject(map("v", 2, "type", "stop")));
+        assertEquals(RejectReason.UNKNOWN_TYPE, reject(map("v", 1, "type", "teleport")));
+        assertEquals(RejectReason.MALFORMED, reject(map("v", 1, "type", "stop", "job", "j")));
+        assertEquals(RejectReason.MALFORMED, reject(map("v", 1, "type", "stop", "job", "j", "term", "x",
+                "reason", "r")));
+        byte[] ok = MessageCodec.encode(new Message.Stop("j", 1, "r"));
+        assertEquals(RejectReason.OVERSIZED,
+                assertThrows(ProtocolException.class, () -> MessageCodec.decode(ok, ok.length - 1)).reason());
+    }
+
+    @Test
+    void tensorsWithBadDtypeOrInconsistentDataAreRejected() {
+        byte[] wrongDtype = MessageCodec.encode(new Message.Forward("j", 1, 1, new Tensor("<f8", new long[]{1}, new byte[8])));
+        assertEquals(RejectReason.BAD_DTYPE,
+                assertThrows(ProtocolException.class, () -> MessageCodec.decode(wrongDtype, MAX)).reason());
+        byte[] short_ = MessageCodec.encode(new Message.Forward("j", 1, 1, new Tensor("<f4", new long[]{2, 2}, new byte[12])));
+        assertEquals(RejectReason.BAD_SHAPE,
+                assertThrows(ProtocolException.class, () -> MessageCodec.decode(short_, MAX)).reason());
+    }
+
+    @Test
+    void tensorCheckCatchesShapeDtypeAndNaN() {
+        Tensor ok = Tensor.ofFloats(new long[]{2, 3}, FloatBuffer.wrap(new float[6]));
+        ok.check(Tensor.FLOAT32, new long[]{3}, 64);
+        assertEquals(RejectReason.BAD_SHAPE, assertThrows(ProtocolException.class,
+                () -> ok.check(Tensor.FLOAT32, new long[]{4}, 64)).reason());
+        assertEquals(RejectReason.BAD_SHAPE, assertThrows(ProtocolException.class,
+                () -> ok.check(Tensor.FLOAT32, new long[]{3}, 1)).reason());
+        assertEquals(RejectReason.BAD_DTYPE, assertThrows(ProtocolException.class,
+                () -> ok.check(Tensor.INT64, new long[]{3}, 64)).reason());
+        Tensor nan = Tensor.ofFloats(new long[]{1, 2}, FloatBuffer.wrap(new float[]{1, Float.NaN}));
+        assertEquals(RejectReason.NON_FINITE, assertThrows(ProtocolException.class,
+                () -> nan.check(Tensor.FLOAT32, new long[]{2}, 64)).reason());
+    }
+
+    private static RejectReason reject(byte[] bytes) {
+        return assertThrows(ProtocolException.class, () -> MessageCodec.decode(bytes, MAX)).reason();
+    }
+
+    private static byte[] map(Object... kv) throws Exception {
+        var p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(kv.length / 2);
+        for (int i = 0; i < kv.length; i += 2) {
+            p.packString((String) kv[i]);
+            if (kv[i + 1] instanceof Integer n) {
+                p.packInt(n);
+            } else {
+                p.packString((String) kv[i + 1]);
+            }
+        }
+        return p.toByteArray();
+    }
+}
