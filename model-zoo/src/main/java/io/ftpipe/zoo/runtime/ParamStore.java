@@ -57,7 +57,7 @@ public final class ParamStore implements AutoCloseable {
         try {
             for (ParamSpec spec : specs) {
                 FloatBuffer value = direct(spec.size());
-                fill(value, spec, seed);
+                value.put(0, initialValues(spec, seed));
                 FloatBuffer grad = spec.trainable() ? direct(spec.size()) : null;
                 OnnxTensor gradTensor = grad == null ? null : OnnxTensor.createTensor(env, grad, spec.shape());
                 store.entries.put(spec.name(), new Entry(spec, value, OnnxTensor.createTensor(env, value, spec.shape()),
@@ -97,18 +97,19 @@ public final class ParamStore implements AutoCloseable {
         return ByteBuffer.allocateDirect(size * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    private static void fill(FloatBuffer value, ParamSpec spec, long seed) {
+    /** A parameter's initial values: a pure function of the seed and the parameter's name. */
+    public static float[] initialValues(ParamSpec spec, long seed) {
+        float[] v = new float[spec.size()];
         if (spec.uniformBound() == 0) {
-            for (int i = 0; i < value.capacity(); i++) {
-                value.put(i, (float) spec.constant());
-            }
-            return;
+            java.util.Arrays.fill(v, (float) spec.constant());
+            return v;
         }
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + spec.name().hashCode());
         double b = spec.uniformBound();
-        for (int i = 0; i < value.capacity(); i++) {
-            value.put(i, (float) random.nextDouble(-b, b));
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) random.nextDouble(-b, b);
         }
+        return v;
     }
 
     @Override

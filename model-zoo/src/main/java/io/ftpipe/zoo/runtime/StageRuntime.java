@@ -56,7 +56,12 @@ public final class StageRuntime implements AutoCloseable {
      * once, as PyTorch does. {@code labels} is used only by the last stage.
      */
     public Pass forward(OnnxTensor x, OnnxTensor labels) throws OrtException {
-        Pass pass = new Pass(forward.run(inputs(graphs.forward(), x, labels)));
+        return forward(x, labels, null);
+    }
+
+    /** Training forward with {@code weights} (a stashed version) instead of the live weights when not null. */
+    public Pass forward(OnnxTensor x, OnnxTensor labels, WeightSnapshot weights) throws OrtException {
+        Pass pass = new Pass(forward.run(inputs(graphs.forward(), x, labels, weights)));
         for (String buffer : graphs.bufferUpdates()) {
             FloatBuffer next = pass.tensor(buffer + ForwardScope.NEXT).getFloatBuffer();
             store.get(buffer).value().put(0, next, 0, next.capacity());
@@ -69,7 +74,12 @@ public final class StageRuntime implements AutoCloseable {
      * buffers; the returned pass holds {@value StageGraphs#GRAD_INPUT} unless this stage computes none.
      */
     public Pass backward(Pass forwardPass, OnnxTensor dy) throws OrtException {
-        Map<String, OnnxTensor> in = params(graphs.backward());
+        return backward(forwardPass, dy, null);
+    }
+
+    /** Backward with the weights version its forward used ({@code null}: the live weights). */
+    public Pass backward(Pass forwardPass, OnnxTensor dy, WeightSnapshot weights) throws OrtException {
+        Map<String, OnnxTensor> in = params(graphs.backward(), weights);
         in.put(GRAD_OUTPUT, dy);
         for (ForwardScope.Stash s : graphs.stash()) {
             in.put(s.name(), forwardPass.tensor(s.name()));
@@ -80,11 +90,12 @@ public final class StageRuntime implements AutoCloseable {
 
     /** Evaluation forward (running statistics, no stash). */
     public Pass evaluate(OnnxTensor x, OnnxTensor labels) throws OrtException {
-        return new Pass(eval.run(inputs(graphs.eval(), x, labels)));
+        return new Pass(eval.run(inputs(graphs.eval(), x, labels, null)));
     }
 
-    private Map<String, OnnxTensor> inputs(StageGraphs.Graph graph, OnnxTensor x, OnnxTensor labels) {
-        Map<String, OnnxTensor> in = params(graph);
+    private Map<String, OnnxTensor> inputs(StageGraphs.Graph graph, OnnxTensor x, OnnxTensor labels,
+                                           WeightSnapshot weights) {
+        Map<String, OnnxTensor> in = params(graph, weights);
         in.put(INPUT, x);
         if (graphs.last()) {
             in.put(LABELS, labels);
@@ -92,10 +103,11 @@ public final class StageRuntime implements AutoCloseable {
         return in;
     }
 
-    private Map<String, OnnxTensor> params(StageGraphs.Graph graph) {
+    private Map<String, OnnxTensor> params(StageGraphs.Graph graph, WeightSnapshot weights) {
         Map<String, OnnxTensor> in = new HashMap<>();
         for (String p : graph.params()) {
-            in.put(p, store.get(p).valueTensor());
+            OnnxTensor stashed = weights == null ? null : weights.tensors().get(p);
+            in.put(p, stashed != null ? stashed : store.get(p).valueTensor());
         }
         return in;
     }

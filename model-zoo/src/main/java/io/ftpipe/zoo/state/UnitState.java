@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public record UnitState(int unit, Map<String, float[]> values, Map<String, ParamState> optimizer) {
 
-    /** Copies unit {@code unit}'s state out of a stage's store and optimizer. */
+    /** Copies unit {@code unit}'s state out of a stage's store and optimizer (empty for a unit without parameters). */
     public static UnitState capture(int unit, ParamStore store, Optimizer opt) {
         String prefix = Model.unitPrefix(unit);
         Map<String, float[]> values = new LinkedHashMap<>();
@@ -31,9 +31,6 @@ public record UnitState(int unit, Map<String, float[]> values, Map<String, Param
                     states.put(e.name(), s);
                 }
             }
-        }
-        if (values.isEmpty()) {
-            throw new IllegalArgumentException("the store holds nothing of unit " + unit);
         }
         return new UnitState(unit, values, states);
     }

@@ -72,8 +72,8 @@ public final class UnitStateCodec {
                     default -> u.skipValue();
                 }
             }
-            if (unit < 0 || values.isEmpty()) {
-                throw new IllegalArgumentException("unit state without unit index or values");
+            if (unit < 0) {
+                throw new IllegalArgumentException("unit state without unit index");
             }
             return new UnitState(unit, values, optimizer);
         } catch (IOException | RuntimeException e) {

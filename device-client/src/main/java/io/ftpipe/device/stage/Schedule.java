@@ -1,0 +1,45 @@
+package io.ftpipe.device.stage;
+
+/**
+ * The pure rules of the two schedules, kept apart from the code that runs them.
+ *
+ * <p>Asynchronous 1F1B (PipeDream, FTPipeHD): stage {@code s} of {@code S} admits a new forward
+ * while fewer than {@code S - s} micro-batches are between its forward and its backward, and
+ * applies an optimizer step after every backward (weights stashed per forward).
+ *
+ * <p>Synchronous GPipe: forwards and backwards run as they come; gradients of {@code M}
+ * micro-batches accumulate and one optimizer step follows the M-th backward.
+ */
+public record Schedule(String name, int stage, int stages, int microBatches) {
+    public static final String ONE_F_ONE_B = "1f1b";
+    public static final String GPIPE = "gpipe";
+
+    public Schedule {
+        if (!ONE_F_ONE_B.equals(name) && !GPIPE.equals(name)) {
+            throw new IllegalArgumentException("unknown schedule '" + name + "'; known: 1f1b, gpipe");
+        }
+        if (stage < 0 || stage >= stages || microBatches < 1) {
+            throw new IllegalArgumentException("bad schedule: stage " + stage + " of " + stages + ", "
+                    + microBatches + " micro-batches");
+        }
+    }
+
+    public boolean synchronous() {
+        return GPIPE.equals(name);
+    }
+
+    /** May a forward start with {@code inFlight} micro-batches between forward and backward here? */
+    public boolean admitsForward(int inFlight) {
+        return synchronous() ? inFlight < microBatches : inFlight < stages - stage;
+    }
+
+    /** Does the backward that just finished ({@code accumulated} so far this step) end with a step? */
+    public boolean stepsAfter(int accumulated) {
+        return !synchronous() || accumulated == microBatches;
+    }
+
+    /** Must forwards keep the weights they used until their backward (they change in between)? */
+    public boolean stashesWeights() {
+        return !synchronous() && stages - stage > 1;
+    }
+}

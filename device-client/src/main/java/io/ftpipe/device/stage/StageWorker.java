@@ -1,0 +1,283 @@
+package io.ftpipe.device.stage;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.ProtocolException;
+import io.ftpipe.protocol.RejectReason;
+import io.ftpipe.protocol.Tensor;
+import io.ftpipe.zoo.optim.Optimizer;
+import io.ftpipe.zoo.runtime.ParamStore;
+import io.ftpipe.zoo.runtime.Pass;
+import io.ftpipe.zoo.runtime.StageRuntime;
+import io.ftpipe.zoo.runtime.WeightSnapshot;
+import io.ftpipe.zoo.stage.StageGraphs;
+import io.ftpipe.zoo.state.UnitState;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs one stage of one term of a job: takes forwards, labels and backwards as they arrive (in any
+ * order), runs them when the {@link Schedule} allows, and sends what they produce. Not
+ * thread-safe: messages are handed to it one at a time.
+ */
+public final class StageWorker implements AutoCloseable {
+
+    /** A forward whose backward has not run yet. */
+    private record InFlight(Pass pass, WeightSnapshot weights, int count) {
+    }
+
+    private final OrtEnvironment env;
+    private final Message.Assign assignment;
+    private final StageGraphs graphs;
+    private final Schedule schedule;
+    private final ParamStore store;
+    private final StageRuntime runtime;
+    private final Optimizer optimizer;
+    private final Outbox out;
+    private final ComputeClock clock;
+
+    private final TreeMap<Long, Tensor> forwards = new TreeMap<>();
+    private final Map<Long, Tensor> labels = new HashMap<>();
+    private final TreeMap<Long, Tensor> backwards = new TreeMap<>();
+    private final TreeMap<Long, InFlight> inFlight = new TreeMap<>();
+    private long nextForward;
+    private long completed;
+    private final WeightVersions versions;
+    private int accumulated;
+    private long accumulatedSamples;
+    private Map<String, float[]> gradientSum;
+
+    public StageWorker(OrtEnvironment env, Message.Assign a, int threads, Outbox out, ComputeClock clock)
+            throws OrtException {
+        this.env = env;
+        this.assignment = a;
+        this.graphs = a.graphs();
+        this.schedule = new Schedule(a.schedule(), a.stage(), a.stages(), a.microBatches());
+        this.out = out;
+        this.clock = clock;
+        this.store = ParamStore.initialize(env, graphs.params().values(), 0);
+        this.optimizer = a.optimizer().create();
+        for (UnitState u : a.units()) {
+            u.apply(store, optimizer);
+        }
+        this.runtime = new StageRuntime(env, graphs, store, threads);
+        this.versions = new WeightVersions(env, store);
+    }
+
+    public String job() {
+        return assignment.job();
+    }
+
+    public long term() {
+        return assignment.term();
+    }
+
+    public int stage() {
+        return assignment.stage();
+    }
+
+    /** Micro-batches whose backward (or, on the last stage, whose whole pass) is finished. */
+    public long completed() {
+        return completed;
+    }
+
+    public void onForward(Message.Forward m) throws OrtException {
+        checkCurrent(m.job(), m.term(), m.iteration());
+        if (m.iteration() < nextForward || forwards.containsKey(m.iteration())) {
+            throw new ProtocolException(RejectReason.UNEXPECTED, "forward " + m.iteration() + " already seen");
+        }
+        m.x().check(Tensor.FLOAT32, graphs.inputShape(), assignment.maxBatch());
+        forwards.put(m.iteration(), m.x());
+        pump();
+    }
+
+    public void onLabels(Message.Labels m) throws OrtException {
+        checkCurrent(m.job(), m.term(), m.iteration());
+        if (!graphs.last()) {
+            throw new ProtocolException(RejectReason.UNEXPECTED, "labels sent to stage " + stage() + ", not the last");
+        }
+        m.labels().check(Tensor.INT64, new long[0], assignment.maxBatch());
+        LongBuffer l = m.labels().buffer().asLongBuffer();
+        for (int i = 0; i < l.capacity(); i++) {
+            if (l.get(i) < 0 || l.get(i) >= graphs.outputShape()[0]) {
+                throw new ProtocolException(RejectReason.BAD_SHAPE, "label " + l.get(i) + " out of range");
+            }
+        }
+        labels.put(m.iteration(), m.labels());
+        pump();
+    }
+
+    public void onBackward(Message.Backward m) throws OrtException {
+        checkCurrent(m.job(), m.term(), m.iteration());
+        InFlight f = inFlight.get(m.iteration());
+        if (graphs.last() || f == null || backwards.containsKey(m.iteration())) {
+            throw new ProtocolException(RejectReason.UNEXPECTED, "backward " + m.iteration() + " has no forward here");
+        }
+        m.dy().check(Tensor.FLOAT32, graphs.outputShape(), assignment.maxBatch());
+        if (m.dy().shape()[0] != f.count()) {
+            throw new ProtocolException(RejectReason.BAD_SHAPE, "backward batch " + m.dy().shape()[0]
+                    + " for a forward of " + f.count());
+        }
+        backwards.put(m.iteration(), m.dy());
+        pump();
+    }
+
+    /** Unit states of this stage (weights, buffers, optimizer state). */
+    public List<UnitState> unitStates() {
+        List<UnitState> units = new ArrayList<>();
+        for (int u = graphs.from(); u < graphs.to(); u++) {
+            units.add(UnitState.capture(u, store, optimizer));
+        }
+        return units;
+    }
+
+    private void checkCurrent(String job, long term, long iteration) {
+        if (!job.equals(job())) {
+            throw new ProtocolException(RejectReason.UNKNOWN_JOB, "job " + job + ", running " + job());
+        }
+        if (term < term()) {
+            throw new ProtocolException(RejectReason.STALE_TERM, "term " + term + " < " + term());
+        }
+        if (term > term() || iteration < 0) {
+            throw new ProtocolException(RejectReason.UNEXPECTED, "term " + term + ", iteration " + iteration);
+        }
+    }
+
+    /** Runs whatever the schedule allows now: backwards first (1F1B), then the next forward. */
+    private void pump() throws OrtException {
+        while (true) {
+            if (!inFlight.isEmpty() && backwards.containsKey(inFlight.firstKey())) {
+                long i = inFlight.firstKey();
+                backward(i, backwards.remove(i));
+            } else if (forwards.containsKey(nextForward) && schedule.admitsForward(inFlight.size())
+                    && (!graphs.last() || labels.containsKey(nextForward))) {
+                long i = nextForward++;
+                forward(i, forwards.remove(i));
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void forward(long i, Tensor x) throws OrtException {
+        int n = (int) x.shape()[0];
+        WeightSnapshot weights = schedule.stashesWeights() ? versions.acquire() : null;
+        long started = System.nanoTime();
+        try (OnnxTensor input = floats(x); OnnxTensor y = graphs.last() ? longs(labels.remove(i)) : null) {
+            Pass pass = runtime.forward(input, y, weights);
+            clock.computed(System.nanoTime() - started);
+            inFlight.put(i, new InFlight(pass, weights, n));
+            if (graphs.last()) {
+                out.toCentral(new Message.Progress(job(), term(), i, stage(), Message.Progress.LOSS,
+                        pass.scalar(StageGraphs.LOSS), pass.count(StageGraphs.CORRECT), n));
+                backward(i, null);
+            } else {
+                out.toNextStage(new Message.Forward(job(), term(), i, tensor(pass.tensor(StageGraphs.OUTPUT))));
+            }
+        }
+    }
+
+    private void backward(long i, Tensor dy) throws OrtException {
+        InFlight f = inFlight.remove(i);
+        long started = System.nanoTime();
+        try (Pass forwardPass = f.pass(); OnnxTensor grad = dy == null ? null : floats(dy);
+             Pass b = runtime.backward(forwardPass, grad == null ? forwardPass.tensor(StageGraphs.LOGITS_GRAD) : grad,
+                     f.weights())) {
+            if (graphs.inputGrad()) {
+                Tensor dx = tensor(b.tensor(StageGraphs.GRAD_INPUT));
+                clock.computed(System.nanoTime() - started);
+                out.toPreviousStage(new Message.Backward(job(), term(), i, dx));
+            }
+            started = System.nanoTime();
+            step(f.count());
+            clock.computed(System.nanoTime() - started);
+        } finally {
+            if (f.weights() != null) {
+                versions.release(f.weights());
+            }
+        }
+        completed++;
+        if (graphs.first()) {
+            out.toCentral(new Message.Progress(job(), term(), i, stage(), Message.Progress.DONE, 0, 0, f.count()));
+        }
+    }
+
+    /** An optimizer step now (1F1B), or accumulate until the step's last micro-batch (GPipe). */
+    private void step(int count) {
+        if (!schedule.synchronous()) {
+            optimizer.step(store);
+            versions.advance();
+            return;
+        }
+        // Each backward gives the mean gradient of its micro-batch; weight by size for the mean of the step.
+        if (gradientSum == null) {
+            gradientSum = new HashMap<>();
+            for (ParamStore.Entry e : store.entries()) {
+                if (e.grad() != null) {
+                    gradientSum.put(e.name(), new float[e.grad().capacity()]);
+                }
+            }
+        }
+        for (ParamStore.Entry e : store.entries()) {
+            float[] sum = gradientSum.get(e.name());
+            if (sum != null) {
+                for (int k = 0; k < sum.length; k++) {
+                    sum[k] += e.grad().get(k) * count;
+                }
+            }
+        }
+        accumulated++;
+        accumulatedSamples += count;
+        if (!schedule.stepsAfter(accumulated)) {
+            return;
+        }
+        for (ParamStore.Entry e : store.entries()) {
+            float[] sum = gradientSum.get(e.name());
+            if (sum != null) {
+                for (int k = 0; k < sum.length; k++) {
+                    e.grad().put(k, sum[k] / accumulatedSamples);
+                    sum[k] = 0;
+                }
+            }
+        }
+        optimizer.step(store);
+        accumulated = 0;
+        accumulatedSamples = 0;
+    }
+
+    /** Wire floats (little-endian) into a direct native-order buffer that ONNX Runtime uses in place. */
+    private OnnxTensor floats(Tensor t) throws OrtException {
+        FloatBuffer nat = ByteBuffer.allocateDirect(t.data().length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        nat.put(t.buffer().asFloatBuffer()).flip();
+        return OnnxTensor.createTensor(env, nat, t.shape());
+    }
+
+    private OnnxTensor longs(Tensor t) throws OrtException {
+        long[] v = new long[(int) t.elements()];
+        t.buffer().asLongBuffer().get(v);
+        return OnnxTensor.createTensor(env, LongBuffer.wrap(v), t.shape());
+    }
+
+    private static Tensor tensor(OnnxTensor t) throws OrtException {
+        return Tensor.ofFloats(t.getInfo().getShape(), t.getFloatBuffer());
+    }
+
+    @Override
+    public void close() throws OrtException {
+        inFlight.values().forEach(f -> f.pass().close());
+        inFlight.clear();
+        versions.close();
+        runtime.close();
+        store.close();
+    }
+}

@@ -1,0 +1,112 @@
+package io.ftpipe.device.stage;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.ftpipe.protocol.Assignments;
+import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.MessageCodec;
+import io.ftpipe.protocol.Tensor;
+import io.ftpipe.zoo.data.Dataset;
+import io.ftpipe.zoo.model.Model;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Test harness: stage workers of one job in one process, every message encoded and decoded
+ * through the wire codec and delivered in order, the test playing the central node.
+ */
+final class InProcessPipeline implements AutoCloseable {
+    final List<StageWorker> workers = new ArrayList<>();
+    final List<Message.Progress> progress = new ArrayList<>();
+    private final Deque<Runnable> mail = new ArrayDeque<>();
+    private final Model model;
+    private final Assignments.JobSettings settings;
+
+    InProcessPipeline(Model model, int[] bounds, Assignments.JobSettings settings, long seed) throws Exception {
+        this.model = model;
+        this.settings = settings;
+        var assigns = Assignments.forPartition(model, bounds, 1, settings, Assignments.initialUnits(model, seed));
+        for (Message.Assign a : assigns) {
+            Message.Assign wire = (Message.Assign) viaWire(a);
+            int s = a.stage();
+            workers.add(new StageWorker(OrtEnvironment.getEnvironment(), wire, 1, new Outbox() {
+                @Override
+                public void toNextStage(Message.Forward m) {
+                    post(() -> workers.get(s + 1).onForward((Message.Forward) viaWire(m)));
+                }
+
+                @Override
+                public void toPreviousStage(Message.Backward m) {
+                    post(() -> workers.get(s - 1).onBackward((Message.Backward) viaWire(m)));
+                }
+
+                @Override
+                public void toCentral(Message.Progress m) {
+                    progress.add((Message.Progress) viaWire(m));
+                }
+            }, ComputeClock.NONE));
+        }
+    }
+
+    interface Action {
+        void run() throws Exception;
+    }
+
+    private void post(Action a) {
+        mail.add(() -> {
+            try {
+                a.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    static Message viaWire(Message m) {
+        return MessageCodec.decode(MessageCodec.encode(m), 64 << 20);
+    }
+
+    /** Sends micro-batch {@code iteration} (samples order[from, from+n)) into the pipeline. */
+    void feed(long iteration, Dataset data, int[] order, int from, int n) throws Exception {
+        int size = data.rows() * data.cols();
+        float[] images = new float[n * size];
+        long[] labels = new long[n];
+        data.copyBatch(order, from, n, images, labels);
+        StageWorker last = workers.get(workers.size() - 1);
+        last.onLabels((Message.Labels) viaWire(new Message.Labels(settings.job(), 1, iteration,
+                Tensor.ofLongs(new long[]{n}, labels, n))));
+        workers.get(0).onForward((Message.Forward) viaWire(new Message.Forward(settings.job(), 1, iteration,
+                Tensor.ofFloats(new long[]{n, 1, data.rows(), data.cols()}, FloatBuffer.wrap(images)))));
+    }
+
+    /** Delivers messages until none are left. */
+    void drain() {
+        while (!mail.isEmpty()) {
+            mail.poll().run();
+        }
+    }
+
+    long done() {
+        return progress.stream().filter(p -> p.kind().equals(Message.Progress.DONE)).count();
+    }
+
+    /** All units' weights by parameter name. */
+    Map<String, float[]> weights() {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        for (StageWorker w : workers) {
+            w.unitStates().forEach(u -> out.putAll(u.values()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (StageWorker w : workers) {
+            w.close();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.ftpipe.device.stage;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.ftpipe.protocol.Assignments;
+import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.ProtocolException;
+import io.ftpipe.protocol.RejectReason;
+import io.ftpipe.protocol.Tensor;
+import io.ftpipe.zoo.data.BatchOrder;
+import io.ftpipe.zoo.data.Dataset;
+import io.ftpipe.zoo.data.SyntheticDataset;
+import io.ftpipe.zoo.model.Model;
+import io.ftpipe.zoo.model.ModelZoo;
+import io.ftpipe.zoo.optim.Optimizer;
+import io.ftpipe.zoo.optim.OptimizerConfig;
+import io.ftpipe.zoo.runtime.LocalPipeline;
+import io.ftpipe.zoo.runtime.StageRuntime;
+import org.junit.jupiter.api.Test;
+
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The stage schedules, run in one process through the wire codec, against the local trainer. */
+class StageWorkerTest {
+    private static final OptimizerConfig SGD = OptimizerConfig.sgd(0.05, 0.9, 1e-4);
+    private final Dataset data = SyntheticDataset.generate(512, 11);
+
+    @Test
+    void gpipeEqualsTheLocalTrainerStepForStep() throws Exception {
+        Model model = ModelZoo.cnn();
+        int batch = 64;
+        int micro = 4;
+        int steps = 3;
+        int[] order = BatchOrder.permutation(data.size(), 5, 0);
+        var settings = new Assignments.JobSettings("job-sync", SGD, Schedule.GPIPE, micro, batch);
+        Map<String, float[]> pipelined;
+        try (var p = new InProcessPipeline(model, new int[]{0, 2, 4, model.size()}, settings, 7)) {
+            long iteration = 0;
+            for (int step = 0; step < steps; step++) {
+                for (int m = 0; m < micro; m++) {
+                    p.feed(iteration++, data, order, step * batch + m * (batch / micro), batch / micro);
+                }
+                p.drain();
+            }
+            assertEquals(steps * micro, p.done());
+            pipelined = p.weights();
+        }
+        Map<String, float[]> local = new HashMap<>();
+        try (var lp = new LocalPipeline(OrtEnvironment.getEnvironment(), model, new int[]{0, model.size()}, 7, 1)) {
+            Optimizer opt = SGD.create();
+            float[] images = new float[batch * 784];
+            long[] labels = new long[batch];
+            for (int step = 0; step < steps; step++) {
+                data.copyBatch(order, step * batch, batch, images, labels);
+                lp.forwardBackward(images, labels, batch);
+                opt.step(lp.stages().get(0).store());
+            }
+            for (StageRuntime s : lp.stages()) {
+                local.putAll(s.store().snapshot());
+            }
+        }
+        assertEquals(local.keySet(), pipelined.keySet());
+        for (String name : local.keySet()) {
+            assertTrue(relativeDifference(local.get(name), pipelined.get(name)) <= 1e-4, name);
+        }
+    }
+
+    @Test
+    void oneFOneBLearnsWithEveryMicroBatchDoneOnceAndInOrder() throws Exception {
+        Model model = ModelZoo.mlp();
+        var settings = new Assignments.JobSettings("job-async", OptimizerConfig.adam(1e-3, 0), Schedule.ONE_F_ONE_B,
+                1, 32);
+        int[] order = BatchOrder.permutation(data.size(), 1, 0);
+        try (var p = new InProcessPipeline(model, new int[]{0, 1, 2, 3}, settings, 3)) {
+            int stages = 3;
+            int batches = data.size() / 32;
+            long fed = 0;
+            // The central node keeps at most `stages` micro-batches in flight.
+            while (p.done() < batches) {
+                while (fed < batches && fed - p.done() < stages) {
+                    p.feed(fed, data, order, (int) fed * 32, 32);
+                    fed++;
+                }
+                p.drain();
+            }
+            var done = p.progress.stream().filter(m -> m.kind().equals(Message.Progress.DONE))
+                    .mapToLong(Message.Progress::iteration).toArray();
+            assertArrayEquals(java.util.stream.LongStream.range(0, batches).toArray(), done);
+            var losses = p.progress.stream().filter(m -> m.kind().equals(Message.Progress.LOSS))
+                    .mapToDouble(Message.Progress::loss).toArray();
+            double first = (losses[0] + losses[1] + losses[2]) / 3;
+            double last = (losses[batches - 1] + losses[batches - 2] + losses[batches - 3]) / 3;
+            assertTrue(last < first / 2, "loss " + first + " -> " + last);
+        }
+    }
+
+    @Test
+    void badInputIsRejectedAndChangesNothing() throws Exception {
+        Model model = ModelZoo.mlp();
+        var settings = new Assignments.JobSettings("job-bad", SGD, Schedule.ONE_F_ONE_B, 1, 32);
+        int[] order = BatchOrder.permutation(data.size(), 1, 0);
+        Map<String, float[]> clean;
+        try (var p = new InProcessPipeline(model, new int[]{0, 2, 3}, settings, 3)) {
+            p.feed(0, data, order, 0, 32);
+            p.drain();
+            clean = p.weights();
+        }
+        try (var p = new InProcessPipeline(model, new int[]{0, 2, 3}, settings, 3)) {
+            StageWorker first = p.workers.get(0);
+            StageWorker last = p.workers.get(1);
+            float[] nan = new float[784];
+            nan[5] = Float.NaN;
+            assertReason(RejectReason.NON_FINITE, () -> first.onForward(forward("job-bad", 1, 0, new long[]{1, 1, 28, 28}, nan)));
+            assertReason(RejectReason.BAD_SHAPE, () -> first.onForward(forward("job-bad", 1, 0, new long[]{1, 1, 27, 29}, new float[783])));
+            assertReason(RejectReason.BAD_DTYPE, () -> first.onForward(new Message.Forward("job-bad", 1, 0,
+                    Tensor.ofLongs(new long[]{1, 1, 28, 28}, new long[784], 784))));
+            assertReason(RejectReason.BAD_SHAPE, () -> first.onForward(forward("job-bad", 1, 0, new long[]{33, 1, 28, 28}, new float[33 * 784])));
+            assertReason(RejectReason.UNKNOWN_JOB, () -> first.onForward(forward("other", 1, 0, new long[]{1, 1, 28, 28}, new float[784])));
+            assertReason(RejectReason.STALE_TERM, () -> first.onForward(forward("job-bad", 0, 0, new long[]{1, 1, 28, 28}, new float[784])));
+            assertReason(RejectReason.BAD_SHAPE, () -> last.onLabels(new Message.Labels("job-bad", 1, 0,
+                    Tensor.ofLongs(new long[]{1}, new long[]{10}, 1))));
+            assertReason(RejectReason.UNEXPECTED, () -> first.onLabels(new Message.Labels("job-bad", 1, 0,
+                    Tensor.ofLongs(new long[]{1}, new long[]{1}, 1))));
+            assertReason(RejectReason.UNEXPECTED, () -> first.onBackward(new Message.Backward("job-bad", 1, 0,
+                    Tensor.ofFloats(new long[]{1, 256}, FloatBuffer.wrap(new float[256])))));
+            p.feed(0, data, order, 0, 32);
+            p.drain();
+            assertEquals(1, p.done());
+            Map<String, float[]> after = p.weights();
+            for (String name : clean.keySet()) {
+                assertArrayEquals(clean.get(name), after.get(name), 0f, name);
+            }
+        }
+    }
+
+    private static Message.Forward forward(String job, long term, long iteration, long[] shape, float[] v) {
+        return new Message.Forward(job, term, iteration, Tensor.ofFloats(shape, FloatBuffer.wrap(v)));
+    }
+
+    interface Call {
+        void run() throws Exception;
+    }
+
+    private static void assertReason(RejectReason reason, Call call) {
+        var e = assertThrows(ProtocolException.class, call::run);
+        assertEquals(reason, e.reason(), e.getMessage());
+    }
+
+    private static double relativeDifference(float[] a, float[] b) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += (a[i] - b[i]) * (double) (a[i] - b[i]);
+            norm += (double) a[i] * a[i];
+        }
+        return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-12);
+    }
+}
