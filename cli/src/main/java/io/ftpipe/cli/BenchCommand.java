@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure how fast this machine runs the models.",
-        subcommands = {BenchComputeCommand.class})
+        subcommands = {BenchComputeCommand.class, BenchCodecCommand.class, BenchPipelineCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

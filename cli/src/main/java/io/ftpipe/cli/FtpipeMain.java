@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         modelTransformer = ErrorReporting.class,
         description = "Pipeline-parallel training of small models on ONNX Runtime.",
-        subcommands = {TrainLocalCommand.class, BenchCommand.class})
+        subcommands = {TrainLocalCommand.class, DemoCommand.class, BrokerCommand.class, DeviceCommand.class,
+                BenchCommand.class})
 public final class FtpipeMain implements Runnable {
 
     @CommandLine.Spec

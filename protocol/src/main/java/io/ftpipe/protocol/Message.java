@@ -19,9 +19,14 @@ public sealed interface Message {
     record Hello(String device, int cores, long memoryBytes, int threads, String version) implements Message {
     }
 
-    /** Device to central: liveness and what the device is doing. */
+    /**
+     * Device to central: liveness and what the device is doing. {@code computeMillis} is the
+     * smoothed time of one compute step; the totals, since the current stage was assigned, split
+     * the stage's time into compute, sending, and (the rest) waiting.
+     */
     record Heartbeat(String device, long seq, String state, String job, long term, int stage, double computeMillis,
-                     long rejected) implements Message {
+                     long rejected, double computeTotalMillis, double sendTotalMillis, double stageMillis)
+            implements Message {
     }
 
     /**

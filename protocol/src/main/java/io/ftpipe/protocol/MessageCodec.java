@@ -29,9 +29,11 @@ public final class MessageCodec {
                 w.head("hello", 5).str("device", h.device()).num("cores", h.cores())
                         .num("memory_bytes", h.memoryBytes()).num("threads", h.threads()).str("version", h.version());
             } else if (m instanceof Message.Heartbeat h) {
-                w.head("heartbeat", 8).str("device", h.device()).num("seq", h.seq())
+                w.head("heartbeat", 11).str("device", h.device()).num("seq", h.seq())
                         .str("state", h.state()).str("job", h.job()).num("term", h.term()).num("stage", h.stage())
-                        .real("compute_ms", h.computeMillis()).num("rejected", h.rejected());
+                        .real("compute_ms", h.computeMillis()).num("rejected", h.rejected())
+                        .real("compute_total_ms", h.computeTotalMillis()).real("send_total_ms", h.sendTotalMillis())
+                        .real("stage_ms", h.stageMillis());
             } else if (m instanceof Message.Assign a) {
                 w.head("assign", 10).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
                         .num("stages", a.stages()).bin("graphs", StageGraphsCodec.encode(a.graphs()));
@@ -105,7 +107,8 @@ public final class MessageCodec {
             case "hello" -> new Message.Hello(f.str("device"), f.int32("cores"), f.num("memory_bytes"),
                     f.int32("threads"), f.str("version"));
             case "heartbeat" -> new Message.Heartbeat(f.str("device"), f.num("seq"), f.str("state"), f.str("job"),
-                    f.num("term"), f.int32("stage"), f.real("compute_ms"), f.num("rejected"));
+                    f.num("term"), f.int32("stage"), f.real("compute_ms"), f.num("rejected"),
+                    f.real("compute_total_ms"), f.real("send_total_ms"), f.real("stage_ms"));
             case "assign" -> new Message.Assign(f.str("job"), f.num("term"), f.int32("stage"), f.int32("stages"),
                     StageGraphsCodec.decode(f.bin("graphs")), readOptimizer(f.map("optimizer")), units(f),
                     f.str("schedule"), f.int32("micro_batches"), f.int32("max_batch"));

@@ -1,0 +1,12 @@
+package io.ftpipe.broker;
+
+/**
+ * The central node as the broker side sees it: it takes device messages and presence events, and
+ * is closed when the extension stops (HiveMQ shutdown, or the extension being disabled).
+ */
+public interface CentralNode extends CentralInbox, PresenceHandler, AutoCloseable {
+
+    /** Closing must not throw for ordinary reasons; the extension logs anything that escapes. */
+    @Override
+    void close() throws Exception;
+}

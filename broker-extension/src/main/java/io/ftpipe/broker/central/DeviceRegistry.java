@@ -1,0 +1,63 @@
+package io.ftpipe.broker.central;
+
+import io.ftpipe.protocol.Message;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The devices the central node knows: joined by a valid {@code hello}, alive while connected and
+ * heartbeating. A device's MQTT client id is its device id. Thread-safe.
+ */
+public final class DeviceRegistry {
+
+    /** What is known of one device. */
+    public record Device(String id, Message.Hello hello, boolean connected, long lastSeenMillis,
+                         Message.Heartbeat lastHeartbeat) {
+    }
+
+    private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
+
+    public DeviceRegistry(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    public void joined(Message.Hello hello) {
+        devices.put(hello.device(), new Device(hello.device(), hello, true, clock.getAsLong(), null));
+    }
+
+    /** @return false for a device that never sent a valid hello */
+    public boolean heartbeat(Message.Heartbeat h) {
+        return devices.computeIfPresent(h.device(),
+                (id, d) -> new Device(id, d.hello(), true, clock.getAsLong(), h)) != null;
+    }
+
+    public void connected(String id) {
+        devices.computeIfPresent(id, (k, d) -> new Device(k, d.hello(), true, clock.getAsLong(), d.lastHeartbeat()));
+    }
+
+    public void disconnected(String id) {
+        devices.computeIfPresent(id, (k, d) -> new Device(k, d.hello(), false, d.lastSeenMillis(), d.lastHeartbeat()));
+    }
+
+    public boolean known(String id) {
+        return devices.containsKey(id);
+    }
+
+    /** Devices connected and heard from within {@code timeoutMillis}, in order of id. */
+    public List<String> alive(long timeoutMillis) {
+        long now = clock.getAsLong();
+        List<String> out = new ArrayList<>();
+        devices.values().stream().filter(d -> d.connected() && now - d.lastSeenMillis() <= timeoutMillis)
+                .map(Device::id).sorted().forEach(out::add);
+        return out;
+    }
+
+    public List<Device> all() {
+        return List.copyOf(devices.values());
+    }
+}

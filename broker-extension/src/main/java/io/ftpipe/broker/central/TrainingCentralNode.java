@@ -1,0 +1,163 @@
+package io.ftpipe.broker.central;
+
+import io.ftpipe.broker.CentralNode;
+import io.ftpipe.broker.CentralPublisher;
+import io.ftpipe.broker.configuration.ExtensionConfig;
+import io.ftpipe.protocol.Chunks;
+import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.MessageCodec;
+import io.ftpipe.protocol.ProtocolException;
+import io.ftpipe.protocol.RejectReason;
+import io.ftpipe.protocol.Rejections;
+import io.ftpipe.protocol.Topics;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Logger;
+
+/**
+ * The central node: keeps the device registry, runs jobs, and turns device messages into
+ * registry updates and job events. Messages are decoded on one thread of its own, so HiveMQ's
+ * threads return at once and chunk reassembly needs no locking.
+ */
+public final class TrainingCentralNode implements CentralNode {
+    private static final Logger LOG = Logger.getLogger(TrainingCentralNode.class.getName());
+
+    private final ExtensionConfig config;
+    private final CentralPublisher publisher;
+    private final DeviceRegistry registry = new DeviceRegistry(System::currentTimeMillis);
+    private final Rejections rejections = new Rejections();
+    private final Map<String, JobRun> jobs = new ConcurrentHashMap<>();
+    private final ExecutorService inbox = Executors.newSingleThreadExecutor(r -> daemon(r, "ftpipe-central-inbox"));
+    private final ExecutorService runner = Executors.newCachedThreadPool(r -> daemon(r, "ftpipe-job"));
+    private final Chunks.Assembler assembler;
+    private final JobRun.Duration timeouts;
+
+    public TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher) {
+        this(config, publisher, new JobRun.Duration(60_000, 120_000));
+    }
+
+    TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher, JobRun.Duration timeouts) {
+        this.config = config;
+        this.publisher = publisher;
+        this.timeouts = timeouts;
+        this.assembler = new Chunks.Assembler((int) Math.min(Integer.MAX_VALUE, config.maxPayloadBytes()));
+    }
+
+    public DeviceRegistry registry() {
+        return registry;
+    }
+
+    public Rejections rejections() {
+        return rejections;
+    }
+
+    /** Starts a job; the future completes with its report, or with the reason it failed. */
+    public CompletableFuture<JobReport> submit(JobSpec spec, JobListener listener) {
+        JobRun run = new JobRun(spec, registry, publisher, config, listener, timeouts);
+        if (jobs.putIfAbsent(spec.id(), run) != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("job " + spec.id() + " exists"));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                JobReport r = run.run();
+                return new JobReport(r.job(), r.model(), r.schedule(), r.devices(), r.stages(), r.epochs(),
+                        r.testAccuracy(), r.samplesPerSecond(), r.seconds(), r.events(), rejections.snapshot(),
+                        r.modelPath());
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            } finally {
+                jobs.remove(spec.id());
+            }
+        }, runner);
+    }
+
+    @Override
+    public void onDeviceMessage(String clientId, String topic, byte[] payload) {
+        inbox.execute(() -> handle(clientId, topic, payload));
+    }
+
+    private void handle(String clientId, String topic, byte[] payload) {
+        try {
+            Message m = MessageCodec.decode(payload, (int) Math.min(Integer.MAX_VALUE, config.maxPayloadBytes()));
+            if (m instanceof Message.Chunk c) {
+                byte[] whole = assembler.add(clientId, c);
+                if (whole == null) {
+                    return;
+                }
+                m = MessageCodec.decode(whole, Integer.MAX_VALUE);
+            }
+            dispatch(clientId, topic, m);
+        } catch (ProtocolException e) {
+            rejections.reject(topic, e);
+        } catch (RuntimeException e) {
+            LOG.warning("failed to handle a message on " + topic + ": " + e);
+        }
+    }
+
+    private void dispatch(String clientId, String topic, Message m) {
+        String device = Topics.deviceOf(topic);
+        if (m instanceof Message.Hello h) {
+            if (!h.device().equals(device) || !h.device().equals(clientId)) {
+                throw new ProtocolException(RejectReason.UNKNOWN_DEVICE, "hello from client " + clientId + " as "
+                        + h.device() + " on " + topic);
+            }
+            registry.joined(h);
+        } else if (m instanceof Message.Heartbeat h) {
+            if (!h.device().equals(device) || !registry.heartbeat(h)) {
+                throw new ProtocolException(RejectReason.UNKNOWN_DEVICE, "heartbeat from " + h.device()
+                        + " that never joined");
+            }
+        } else {
+            String job = jobOf(m);
+            JobRun run = job == null ? null : jobs.get(job);
+            if (run == null) {
+                throw new ProtocolException(RejectReason.UNKNOWN_JOB, "job " + job + " from " + clientId);
+            }
+            run.onMessage(clientId, m);
+        }
+    }
+
+    private static String jobOf(Message m) {
+        if (m instanceof Message.Ack a) {
+            return a.job();
+        } else if (m instanceof Message.Weights w) {
+            return w.job();
+        } else if (m instanceof Message.Progress p) {
+            return p.job();
+        } else if (m instanceof Message.DeviceError e) {
+            return e.job();
+        }
+        throw new ProtocolException(RejectReason.UNEXPECTED, m.getClass().getSimpleName() + " is not for the central node");
+    }
+
+    @Override
+    public void onConnect(String clientId) {
+        registry.connected(clientId);
+    }
+
+    @Override
+    public void onDisconnect(String clientId, boolean clientInitiated, String reasonCode) {
+        registry.disconnected(clientId);
+    }
+
+    @Override
+    public void onConnectionLost(String clientId) {
+        registry.disconnected(clientId);
+    }
+
+    @Override
+    public void close() {
+        inbox.shutdownNow();
+        runner.shutdownNow();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

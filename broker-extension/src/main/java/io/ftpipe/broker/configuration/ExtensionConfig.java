@@ -1,0 +1,88 @@
+package io.ftpipe.broker.configuration;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The central node's configuration, typed and validated. {@link ExtensionConfigReader} is the only
+ * place that reads it from a file; embedding code may also build one directly, and gets the same
+ * checks because they live in this constructor.
+ *
+ * @param dataDir                where the central node keeps its state (replica store, job state)
+ * @param datasetDir             the Fashion-MNIST IDX files the central node feeds into stage 0
+ * @param heartbeatTimeoutMillis a device with no heartbeat for this long is considered failed
+ * @param maxPayloadBytes        larger device messages are not handed to the central node
+ * @param evalBatchSize          batch size for evaluating the assembled model
+ * @param threads                worker threads of the central node
+ */
+public record ExtensionConfig(
+        Path dataDir,
+        Path datasetDir,
+        long heartbeatTimeoutMillis,
+        int maxPayloadBytes,
+        int evalBatchSize,
+        int threads) {
+
+    public static final String DATA_DIR = "dataDir";
+    public static final String DATASET_DIR = "datasetDir";
+    public static final String HEARTBEAT_TIMEOUT_MILLIS = "heartbeatTimeoutMillis";
+    public static final String MAX_PAYLOAD_BYTES = "maxPayloadBytes";
+    public static final String EVAL_BATCH_SIZE = "evalBatchSize";
+    public static final String THREADS = "threads";
+
+    public static final String DEFAULT_DATA_DIR = "data";
+    public static final Path DEFAULT_DATASET_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    public static final long DEFAULT_HEARTBEAT_TIMEOUT_MILLIS = 5_000;
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+    public static final int DEFAULT_EVAL_BATCH_SIZE = 500;
+    public static final int DEFAULT_THREADS = 2;
+
+    /** Below this, scheduling jitter on a 2-core gateway would look like a failure. */
+    static final long MIN_HEARTBEAT_TIMEOUT_MILLIS = 100;
+    static final long MAX_HEARTBEAT_TIMEOUT_MILLIS = 24L * 60 * 60 * 1000;
+    /** MQTT's largest payload: a 268435455-byte remaining length less the smallest header. */
+    static final int MAX_MAX_PAYLOAD_BYTES = 268_435_455;
+    static final int MAX_THREADS = 256;
+
+    public ExtensionConfig {
+        Objects.requireNonNull(dataDir, DATA_DIR);
+        Objects.requireNonNull(datasetDir, DATASET_DIR);
+        // Relative paths would silently depend on HiveMQ's working directory; the reader resolves
+        // them against the config file's folder, so anything else is a programming error.
+        if (!dataDir.isAbsolute()) {
+            throw new IllegalArgumentException(DATA_DIR + " must be an absolute path, got '" + dataDir + "'");
+        }
+        if (!datasetDir.isAbsolute()) {
+            throw new IllegalArgumentException(DATASET_DIR + " must be an absolute path, got '" + datasetDir + "'");
+        }
+        checkRange(HEARTBEAT_TIMEOUT_MILLIS, heartbeatTimeoutMillis, MIN_HEARTBEAT_TIMEOUT_MILLIS,
+                MAX_HEARTBEAT_TIMEOUT_MILLIS);
+        checkRange(MAX_PAYLOAD_BYTES, maxPayloadBytes, 1, MAX_MAX_PAYLOAD_BYTES);
+        checkRange(EVAL_BATCH_SIZE, evalBatchSize, 1, 1_000_000);
+        checkRange(THREADS, threads, 1, MAX_THREADS);
+    }
+
+    /** All defaults, with {@code dataDir} = {@code baseDir/data} (the extension home in a drop-in). */
+    public static ExtensionConfig defaults(Path baseDir) {
+        return new ExtensionConfig(baseDir.toAbsolutePath().resolve(DEFAULT_DATA_DIR), DEFAULT_DATASET_DIR,
+                DEFAULT_HEARTBEAT_TIMEOUT_MILLIS, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_THREADS);
+    }
+
+    public ExtensionConfig withDataDir(Path dir) {
+        return new ExtensionConfig(dir, datasetDir, heartbeatTimeoutMillis, maxPayloadBytes, evalBatchSize, threads);
+    }
+
+    public ExtensionConfig withDatasetDir(Path dir) {
+        return new ExtensionConfig(dataDir, dir, heartbeatTimeoutMillis, maxPayloadBytes, evalBatchSize, threads);
+    }
+
+    public ExtensionConfig withHeartbeatTimeoutMillis(long millis) {
+        return new ExtensionConfig(dataDir, datasetDir, millis, maxPayloadBytes, evalBatchSize, threads);
+    }
+
+    static void checkRange(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+}

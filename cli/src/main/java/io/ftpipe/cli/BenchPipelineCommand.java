@@ -1,0 +1,152 @@
+package io.ftpipe.cli;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.ftpipe.broker.central.DeviceRegistry;
+import io.ftpipe.broker.central.JobListener;
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.embedded.EmbeddedBroker;
+import io.ftpipe.broker.embedded.FreePort;
+import io.ftpipe.cli.bench.HopLatency;
+import io.ftpipe.cli.report.JsonReports;
+import io.ftpipe.cli.report.Machine;
+import io.ftpipe.device.DeviceProcess;
+import io.ftpipe.protocol.Message;
+import io.ftpipe.zoo.data.FashionMnist;
+import io.ftpipe.zoo.model.ModelZoo;
+import io.ftpipe.zoo.optim.OptimizerConfig;
+import io.ftpipe.zoo.train.LocalTrainer;
+import io.ftpipe.zoo.train.TrainConfig;
+import io.ftpipe.zoo.train.TrainListener;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+
+/**
+ * {@code ftpipe bench pipeline}: samples/s with 1 to N device processes against the local trainer,
+ * one hop's latency by message size, and per stage the split of time between compute, sending and
+ * waiting. Everything runs on this machine, so the devices share its cores.
+ */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = "Pipeline throughput over MQTT with 1..N device processes, hop latency, per-stage time split.")
+public final class BenchPipelineCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", defaultValue = "cnn")
+    String model;
+    @Option(names = "--max-devices", defaultValue = "4")
+    int maxDevices;
+    @Option(names = "--samples", defaultValue = "6400", description = "training samples per run (default: ${DEFAULT-VALUE})")
+    int samples;
+    @Option(names = "--schedule", defaultValue = "1f1b")
+    String schedule;
+    @Option(names = "--report", defaultValue = "runs/bench-pipeline.json")
+    Path report;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        OptimizerConfig adam = OptimizerConfig.adam(1e-3, 0);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("benchmark", "pipeline");
+        json.put("model", model);
+        json.put("schedule", schedule);
+        json.put("samples", samples);
+
+        err.println("local trainer (one process, 2 threads)...");
+        var local = LocalTrainer.train(ModelZoo.create(model), new TrainConfig(1, 64, 1, adam, 1, 2),
+                FashionMnist.train(FashionMnist.DEFAULT_DIR).limit(samples),
+                FashionMnist.test(FashionMnist.DEFAULT_DIR).limit(1000), new TrainListener() {
+                });
+        json.put("local_samples_per_second", local.samplesPerSecond());
+        out.printf("local trainer: %.0f samples/s%n", local.samplesPerSecond());
+
+        Path work = Files.createDirectories(report.toAbsolutePath().resolveSibling("bench-pipeline-work"));
+        AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
+        List<Map<String, Object>> runs = new ArrayList<>();
+        try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
+                .centralNodeFactory((c, p) -> {
+                    var node = new TrainingCentralNode(c, p);
+                    central.set(node);
+                    return node;
+                }).build().start()) {
+            java.util.logging.Logger.getLogger("io.ftpipe.broker.central").setLevel(java.util.logging.Level.WARNING);
+            List<Map<String, Object>> hops = new ArrayList<>();
+            for (int kib = 1; kib <= 16 * 1024; kib *= 4) {
+                hops.add(HopLatency.measure(broker.serverUri(), kib * 1024, kib >= 4096 ? 5 : 20));
+                out.printf("hop %6d KiB: %.2f ms%n", kib, hops.get(hops.size() - 1).get("median_ms"));
+            }
+            json.put("hop_latency", hops);
+            for (int n = 1; n <= maxDevices; n++) {
+                runs.add(run(broker, central.get(), n, adam, work));
+                out.printf("%d device(s): %.0f samples/s%n", n, runs.get(runs.size() - 1).get("samples_per_second"));
+            }
+        }
+        json.put("runs", runs);
+        json.put("machine", Machine.describe());
+        JsonReports.write(report, json);
+        out.println("wrote " + report);
+        return 0;
+    }
+
+    private Map<String, Object> run(EmbeddedBroker broker, TrainingCentralNode central, int n, OptimizerConfig adam,
+                                    Path work) throws Exception {
+        List<Process> processes = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                String id = "bench" + n + "-" + i;
+                ids.add(id);
+                processes.add(DeviceProcess.start(id, Map.of("--broker-url", broker.serverUri(), "--heartbeat-millis",
+                        "200"), work.resolve("devices")));
+            }
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!central.registry().alive(5000).containsAll(ids) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            JobReport r = central.submit(new JobSpec("bench-" + n, model, n, schedule, 64,
+                    "gpipe".equals(schedule) ? 4 : 1, 1, adam, 1, 0, samples), new JobListener() {
+            }).get(30, TimeUnit.MINUTES);
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("devices", n);
+            run.put("samples_per_second", r.samplesPerSecond());
+            run.put("test_accuracy", r.testAccuracy());
+            List<Map<String, Object>> stages = new ArrayList<>();
+            for (JobReport.Stage s : r.stages()) {
+                Message.Heartbeat h = central.registry().all().stream().filter(d -> d.id().equals(s.device()))
+                        .map(DeviceRegistry.Device::lastHeartbeat).findFirst().orElse(null);
+                Map<String, Object> st = new LinkedHashMap<>();
+                st.put("stage", s.stage());
+                st.put("units", List.of(s.from(), s.to()));
+                if (h != null && h.stageMillis() > 0) {
+                    st.put("compute_fraction", h.computeTotalMillis() / h.stageMillis());
+                    st.put("send_fraction", h.sendTotalMillis() / h.stageMillis());
+                    st.put("wait_fraction", 1 - (h.computeTotalMillis() + h.sendTotalMillis()) / h.stageMillis());
+                }
+                stages.add(st);
+            }
+            run.put("stages", stages);
+            return run;
+        } finally {
+            for (Process p : processes) {
+                p.destroy();
+                p.waitFor(10, SECONDS);
+            }
+        }
+    }
+}

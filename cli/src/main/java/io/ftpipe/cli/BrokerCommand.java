@@ -1,0 +1,60 @@
+package io.ftpipe.cli;
+
+import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.embedded.EmbeddedBroker;
+import io.ftpipe.cli.demo.JobDriver;
+import io.ftpipe.cli.demo.JobOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code ftpipe broker}: HiveMQ CE with the ftpipe extension as the central node, for devices on
+ * other machines ({@code ftpipe device --broker-url tcp://HOST:PORT}). With {@code --train} it runs
+ * one job as soon as enough devices have joined, then keeps serving.
+ */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "Run HiveMQ CE with the ftpipe extension (the central node).")
+public final class BrokerCommand implements Callable<Integer> {
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin
+    JobOptions job;
+    @Option(names = "--port", defaultValue = "1883")
+    int port;
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String bind;
+    @Option(names = "--config", defaultValue = "config/ftpipe-extension.json", description = "the extension's configuration")
+    Path config;
+    @Option(names = "--work", defaultValue = "runs/broker", description = "broker data and logs")
+    Path work;
+    @Option(names = "--train", description = "run one job (the job options) once the devices have joined")
+    boolean train;
+
+    @Override
+    public Integer call() throws Exception {
+        AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
+        try (EmbeddedBroker broker = EmbeddedBroker.builder(work).port(port).bindAddress(bind)
+                .extensionConfigFile(config.toAbsolutePath())
+                .centralNodeFactory((c, publisher) -> {
+                    var node = new TrainingCentralNode(c, publisher);
+                    central.set(node);
+                    return node;
+                }).build().start()) {
+            spec.commandLine().getErr().println("central node listening at " + broker.serverUri() + "; Ctrl-C stops");
+            if (train) {
+                JobDriver.run(central.get(), job, 0, spec.commandLine().getOut(), spec.commandLine().getErr());
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.ftpipe.cli;
+
+import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.embedded.EmbeddedBroker;
+import io.ftpipe.broker.embedded.FreePort;
+import io.ftpipe.cli.demo.JobDriver;
+import io.ftpipe.cli.demo.JobOptions;
+import io.ftpipe.device.DeviceProcess;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code ftpipe demo}: an embedded broker with the central node, N device JVMs, one real job. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Train across device processes through an embedded HiveMQ broker with the ftpipe extension.")
+public final class DemoCommand implements Callable<Integer> {
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin
+    JobOptions job;
+    @Option(names = "--device-threads", defaultValue = "1", description = "ONNX Runtime threads per device")
+    int deviceThreads;
+
+    @Override
+    public Integer call() throws Exception {
+        var err = spec.commandLine().getErr();
+        Path work = Files.createDirectories(job.report.toAbsolutePath().resolveSibling("demo-work"));
+        AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
+        err.println("starting HiveMQ CE with the ftpipe extension...");
+        try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
+                .centralNodeFactory((config, publisher) -> {
+                    var node = new TrainingCentralNode(config, publisher);
+                    central.set(node);
+                    return node;
+                }).build().start()) {
+            err.println("broker at " + broker.serverUri() + "; starting " + job.devices + " device processes (logs in "
+                    + work.resolve("devices") + ")");
+            List<Process> processes = new ArrayList<>();
+            try {
+                for (int i = 0; i < job.devices; i++) {
+                    processes.add(DeviceProcess.start("device-" + i, Map.of("--broker-url", broker.serverUri(),
+                            "--threads", String.valueOf(deviceThreads)), work.resolve("devices")));
+                }
+                JobDriver.run(central.get(), job, deviceThreads, spec.commandLine().getOut(), err);
+                return 0;
+            } finally {
+                processes.forEach(Process::destroy);
+            }
+        }
+    }
+}

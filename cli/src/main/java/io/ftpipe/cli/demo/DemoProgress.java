@@ -1,0 +1,59 @@
+package io.ftpipe.cli.demo;
+
+import io.ftpipe.broker.central.JobListener;
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.cli.progress.ProgressBars;
+import me.tongfei.progressbar.ProgressBar;
+
+import java.io.PrintWriter;
+
+/** Shows a pipeline job: events as lines, a progress bar over micro-batches, a line per epoch. */
+public final class DemoProgress implements JobListener, AutoCloseable {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private ProgressBar bar;
+
+    public DemoProgress(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public synchronized void event(String what) {
+        if (bar == null) {
+            err.println("  " + what);
+            err.flush();
+        }
+    }
+
+    @Override
+    public synchronized void started(long totalMicroBatches) {
+        bar = ProgressBars.open(err, "training", totalMicroBatches);
+    }
+
+    @Override
+    public synchronized void microBatchDone(long done, double recentLoss) {
+        if (bar != null) {
+            bar.stepTo(done);
+            if (!Double.isNaN(recentLoss)) {
+                bar.setExtraMessage(String.format("loss %.4f", recentLoss));
+            }
+        }
+    }
+
+    @Override
+    public synchronized void epochDone(JobReport.Epoch e) {
+        out.printf("epoch %d  train loss %.4f  train acc %5.2f%%  test loss %.4f  test acc %5.2f%%  (%.1f s)%n",
+                e.epoch(), e.trainLoss(), 100 * e.trainAccuracy(), e.testLoss(), 100 * e.testAccuracy(),
+                e.trainSeconds());
+        out.flush();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+}

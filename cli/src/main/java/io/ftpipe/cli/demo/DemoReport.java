@@ -1,0 +1,43 @@
+package io.ftpipe.cli.demo;
+
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.cli.report.Machine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The demo's JSON report. */
+public final class DemoReport {
+    private DemoReport() {
+    }
+
+    public static Map<String, Object> of(JobReport r, Map<String, Long> broker, Path modelPath, int deviceThreads) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", "pipeline");
+        m.put("job", r.job());
+        m.put("model", r.model());
+        m.put("schedule", r.schedule());
+        m.put("devices", r.devices());
+        m.put("device_threads", deviceThreads);
+        List<Map<String, Object>> stages = new ArrayList<>();
+        for (JobReport.Stage s : r.stages()) {
+            stages.add(Map.of("stage", s.stage(), "device", s.device(), "units", List.of(s.from(), s.to())));
+        }
+        m.put("stages", stages);
+        m.put("test_accuracy", r.testAccuracy());
+        m.put("samples_per_second", r.samplesPerSecond());
+        m.put("seconds", r.seconds());
+        m.put("broker_messages", broker.getOrDefault("messages", -1L));
+        m.put("broker_bytes", broker.getOrDefault("bytes", -1L));
+        m.put("broker_metrics", broker);
+        m.put("per_epoch", r.epochs());
+        m.put("rejected", r.rejected());
+        m.put("events", r.events());
+        m.put("model_path", modelPath.toString());
+        m.put("machine", Machine.describe());
+        return m;
+    }
+}

@@ -1,0 +1,37 @@
+package io.ftpipe.cli.demo;
+
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.mqtt.BrokerMetrics;
+import io.ftpipe.cli.report.JsonReports;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Runs one job on a central node with a progress display, and writes its report and model. */
+public final class JobDriver {
+    /** Job events already show as lines and in the report; logging them too would tear the progress bar. */
+    private static final java.util.logging.Logger JOB_LOG =
+            java.util.logging.Logger.getLogger("io.ftpipe.broker.central");
+
+    private JobDriver() {
+    }
+
+    public static JobReport run(TrainingCentralNode central, JobOptions job, int deviceThreads, PrintWriter out,
+                                PrintWriter err) throws Exception {
+        JOB_LOG.setLevel(java.util.logging.Level.WARNING);
+        JobReport result;
+        try (var progress = new DemoProgress(out, err)) {
+            result = central.submit(job.spec("job-" + System.currentTimeMillis() % 100000), progress).get();
+        }
+        Path modelPath = job.report.toAbsolutePath().resolveSibling("model.onnx");
+        Files.createDirectories(modelPath.getParent());
+        Files.copy(Path.of(result.modelPath()), modelPath, StandardCopyOption.REPLACE_EXISTING);
+        JsonReports.write(job.report, DemoReport.of(result, BrokerMetrics.snapshot(), modelPath, deviceThreads));
+        out.printf("test accuracy %.2f%%, %.0f samples/s; wrote %s and %s%n", 100 * result.testAccuracy(),
+                result.samplesPerSecond(), job.report, modelPath);
+        return result;
+    }
+}

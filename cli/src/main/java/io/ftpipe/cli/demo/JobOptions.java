@@ -1,0 +1,39 @@
+package io.ftpipe.cli.demo;
+
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.zoo.optim.OptimizerConfig;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The options that describe a pipeline job, shared by {@code demo} and {@code broker}. */
+public final class JobOptions {
+    @Option(names = "--devices", defaultValue = "3", description = "devices to train on (default: ${DEFAULT-VALUE})")
+    public int devices;
+    @Option(names = "--model", defaultValue = "cnn", description = "mlp, cnn or mobilenetv2 (default: ${DEFAULT-VALUE})")
+    String model;
+    @Option(names = "--epochs", defaultValue = "1")
+    int epochs;
+    @Option(names = "--schedule", defaultValue = "1f1b", description = "1f1b (asynchronous) or gpipe (synchronous)")
+    String schedule;
+    @Option(names = "--batch-size", defaultValue = "64")
+    int batchSize;
+    @Option(names = "--micro-batches", defaultValue = "4", description = "per step, gpipe only")
+    int microBatches;
+    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate")
+    double lr;
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+    @Option(names = "--synthetic", defaultValue = "0", description = "train on N generated samples instead of Fashion-MNIST")
+    int synthetic;
+    @Option(names = "--limit", defaultValue = "0", description = "use only the first N training samples")
+    int limit;
+    @Option(names = "--report", defaultValue = "runs/demo.json")
+    public Path report;
+
+    public JobSpec spec(String id) {
+        int micro = "gpipe".equals(schedule) ? microBatches : 1;
+        return new JobSpec(id, model, devices, schedule, batchSize, micro, epochs, OptimizerConfig.adam(lr, 0), seed,
+                synthetic, limit);
+    }
+}

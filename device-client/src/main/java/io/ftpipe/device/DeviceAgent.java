@@ -1,0 +1,230 @@
+package io.ftpipe.device;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.ftpipe.device.mqtt.LastWill;
+import io.ftpipe.device.mqtt.MqttTransport;
+import io.ftpipe.device.config.DeviceConfig;
+import io.ftpipe.device.stage.ComputeClock;
+import io.ftpipe.device.stage.Outbox;
+import io.ftpipe.device.stage.StageWorker;
+import io.ftpipe.protocol.Chunks;
+import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.MessageCodec;
+import io.ftpipe.protocol.ProtocolException;
+import io.ftpipe.protocol.RejectReason;
+import io.ftpipe.protocol.Rejections;
+import io.ftpipe.protocol.Topics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * A device: joins the central node, heartbeats, and runs whatever stage it is assigned. All
+ * messages are handled on the transport's single delivery thread, in arrival order, so the stage
+ * worker needs no locking; only the heartbeat runs on a timer of its own.
+ */
+public final class DeviceAgent implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(DeviceAgent.class.getName());
+    private static final int CHUNK_BYTES = 4 << 20;
+    public static final String VERSION = "0.1.0";
+
+    private final DeviceConfig settings;
+    private final Rejections rejections = new Rejections();
+    private final Chunks.Assembler assembler;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ftpipe-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong heartbeats = new AtomicLong();
+    private final StageClock clock;
+    private final List<String> stageTopics = new ArrayList<>();
+    private MqttTransport transport;
+    private volatile StageWorker worker;
+    private long messageIds;
+
+    public DeviceAgent(DeviceConfig settings) {
+        this.settings = settings;
+        this.assembler = new Chunks.Assembler(settings.maxPayloadBytes());
+        this.clock = new StageClock(settings.slowdown());
+    }
+
+    public Rejections rejections() {
+        return rejections;
+    }
+
+    public void start() {
+        byte[] will = MessageCodec.encode(new Message.Heartbeat(settings.id(), -1, "offline", "", 0, -1, 0, 0, 0, 0, 0));
+        transport = MqttTransport.connect(settings.transportOptions(
+                new LastWill(Topics.device(settings.id(), Topics.HEARTBEAT), will, 1, false)));
+        transport.subscribe(Topics.device(settings.id(), Topics.COMMAND), 1, (topic, payload) -> receive(topic, payload));
+        int cores = Runtime.getRuntime().availableProcessors();
+        send(Topics.device(settings.id(), Topics.HELLO), new Message.Hello(settings.id(), cores,
+                Runtime.getRuntime().maxMemory(), settings.threads(), VERSION), 0);
+        timer.scheduleAtFixedRate(this::heartbeat, settings.heartbeatMillis(), settings.heartbeatMillis(),
+                TimeUnit.MILLISECONDS);
+        LOG.info("device " + settings.id() + " joined " + settings.brokerUrl());
+    }
+
+    private void heartbeat() {
+        try {
+            StageWorker w = worker;
+            send(Topics.device(settings.id(), Topics.HEARTBEAT), new Message.Heartbeat(settings.id(),
+                    heartbeats.incrementAndGet(), w == null ? "idle" : "training", w == null ? "" : w.job(),
+                    w == null ? 0 : w.term(), w == null ? -1 : w.stage(), clock.meanMillis(), rejections.total(),
+                    clock.computeTotalMillis(), clock.sendTotalMillis(), clock.stageMillis()), 0);
+        } catch (RuntimeException e) {
+            LOG.warning("heartbeat failed: " + e.getMessage());
+        }
+    }
+
+    /** Every subscribed message: commands and stage inputs. */
+    private void receive(String topic, byte[] payload) {
+        try {
+            Message m = MessageCodec.decode(payload, settings.maxPayloadBytes());
+            if (m instanceof Message.Chunk c) {
+                byte[] whole = assembler.add(topic, c);
+                if (whole == null) {
+                    return;
+                }
+                m = MessageCodec.decode(whole, Integer.MAX_VALUE);
+            }
+            handle(m);
+        } catch (ProtocolException e) {
+            rejections.reject(topic, e);
+        } catch (Exception e) {
+            LOG.severe("failed on " + topic + ": " + e);
+            StageWorker w = worker;
+            if (w != null) {
+                send(reply(), new Message.DeviceError(w.job(), w.term(), settings.id(), e.toString()), 0);
+            }
+        }
+    }
+
+    private void handle(Message m) throws Exception {
+        StageWorker w = worker;
+        if (m instanceof Message.Assign a) {
+            assign(a);
+        } else if (w == null) {
+            throw new ProtocolException(RejectReason.UNKNOWN_JOB, m.getClass().getSimpleName() + " with no stage assigned");
+        } else if (m instanceof Message.Forward f) {
+            w.onForward(f);
+        } else if (m instanceof Message.Backward b) {
+            w.onBackward(b);
+        } else if (m instanceof Message.Labels l) {
+            w.onLabels(l);
+        } else if (m instanceof Message.Collect c) {
+            checkJob(w, c.job(), c.term());
+            send(reply(), new Message.Weights(w.job(), w.term(), c.request(), w.stage(), w.completed(),
+                    w.unitStates()), c.request());
+        } else if (m instanceof Message.Stop s) {
+            checkJob(w, s.job(), s.term());
+            LOG.info("stopping job " + s.job() + ": " + s.reason());
+            release();
+        } else {
+            throw new ProtocolException(RejectReason.UNEXPECTED, m.getClass().getSimpleName() + " sent to a device");
+        }
+    }
+
+    private static void checkJob(StageWorker w, String job, long term) {
+        if (!job.equals(w.job())) {
+            throw new ProtocolException(RejectReason.UNKNOWN_JOB, "job " + job);
+        }
+        if (term < w.term()) {
+            throw new ProtocolException(RejectReason.STALE_TERM, "term " + term + " < " + w.term());
+        }
+    }
+
+    private void assign(Message.Assign a) throws Exception {
+        release();
+        int s = a.stage();
+        String job = a.job();
+        worker = new StageWorker(OrtEnvironment.getEnvironment(), a, settings.threads(), new Outbox() {
+            @Override
+            public void toNextStage(Message.Forward m) {
+                send(Topics.stage(job, s + 1, Topics.FORWARD), m, m.iteration());
+            }
+
+            @Override
+            public void toPreviousStage(Message.Backward m) {
+                send(Topics.stage(job, s - 1, Topics.BACKWARD), m, m.iteration());
+            }
+
+            @Override
+            public void toCentral(Message.Progress m) {
+                send(Topics.job(job, Topics.PROGRESS), m, m.iteration());
+            }
+        }, clock);
+        stageTopics.add(Topics.stage(job, s, Topics.FORWARD));
+        if (a.graphs().last()) {
+            stageTopics.add(Topics.stage(job, s, Topics.LABELS));
+        } else {
+            stageTopics.add(Topics.stage(job, s, Topics.BACKWARD));
+        }
+        for (String t : stageTopics) {
+            transport.subscribe(t, 1, this::receive);
+        }
+        LOG.info("running stage " + s + " of " + a.stages() + " (units " + a.graphs().from() + ".." + a.graphs().to()
+                + ") of job " + job + ", term " + a.term());
+        clock.restart();
+        send(reply(), new Message.Ack(job, a.term(), s, settings.id()), 0);
+    }
+
+    private void release() throws Exception {
+        for (String t : stageTopics) {
+            transport.unsubscribe(t);
+        }
+        stageTopics.clear();
+        StageWorker w = worker;
+        worker = null;
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    private String reply() {
+        return Topics.device(settings.id(), Topics.REPLY);
+    }
+
+    private void send(String topic, Message m, long iteration) {
+        long started = System.nanoTime();
+        try {
+            publish(topic, m, iteration);
+        } finally {
+            if (!(m instanceof Message.Heartbeat)) {
+                clock.sent(System.nanoTime() - started);
+            }
+        }
+    }
+
+    private void publish(String topic, Message m, long iteration) {
+        byte[] bytes = MessageCodec.encode(m);
+        if (bytes.length <= CHUNK_BYTES) {
+            transport.publish(topic, bytes, m instanceof Message.Heartbeat ? 0 : 1, false);
+            return;
+        }
+        long id;
+        synchronized (this) {
+            id = messageIds++;
+        }
+        StageWorker w = worker;
+        for (byte[] piece : Chunks.split(bytes, CHUNK_BYTES, w == null ? "" : w.job(), w == null ? 0 : w.term(),
+                iteration, id)) {
+            transport.publish(topic, piece, 1, false);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        timer.shutdownNow();
+        if (transport != null) {
+            release();
+            transport.close();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.ftpipe.device;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a device client as a separate JVM with this JVM's classpath, for demos and tests. The
+ * classpath goes through a java {@code @argfile}: ONNX Runtime crashes when the process command
+ * line is long (DESIGN §6), and an argfile keeps it short.
+ */
+public final class DeviceProcess {
+    private DeviceProcess() {
+    }
+
+    /**
+     * @param flags  device flags, e.g. {@code --id d1 --broker-url tcp://127.0.0.1:1883}
+     * @param workDir where the argfile and the device's log go
+     */
+    public static Process start(String id, Map<String, String> flags, Path workDir) throws IOException {
+        Files.createDirectories(workDir);
+        Path argfile = workDir.resolve("device-classpath.args");
+        if (!Files.exists(argfile)) {
+            String cp = System.getProperty("java.class.path");
+            Files.writeString(argfile, "-cp \"" + cp.replace("\\", "\\\\") + "\"\n");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "@" + argfile, DeviceMain.class.getName(), "--id", id));
+        flags.forEach((k, v) -> {
+            command.add(k);
+            command.add(v);
+        });
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(id + ".log").toFile());
+        pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
+        return pb.start();
+    }
+}

@@ -1,0 +1,89 @@
+package io.ftpipe.device.mqtt;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * Paho's async client with two repairs to its automatic reconnect, both hooked into the public
+ * {@code connect} overload that Paho's reconnect itself calls.
+ *
+ * <p>Receive Maximum: Paho keeps the server's value private and hands the application no token
+ * on a reconnect, only {@code connectComplete(true, uri)}. Paho calls the connect listener with
+ * the completed token just before {@code connectComplete}, so wrapping the listener sees every
+ * CONNACK in time.
+ *
+ * <p>Stopping: Paho's reconnect timer is a non-daemon thread that ends only when a reconnect
+ * succeeds or {@code reconnect()} is called; a client closed while the broker is away would keep
+ * the JVM alive. {@link #stopReconnecting} cancels it the only public way.
+ */
+final class AutoReconnectClient extends MqttAsyncClient {
+    /** MQTT 5 default when the CONNACK carries no Receive Maximum. */
+    static final int DEFAULT_RECEIVE_MAXIMUM = 65535;
+    private static final long CONNECTING_POLL_MILLIS = 50;
+
+    private volatile int serverReceiveMaximum = DEFAULT_RECEIVE_MAXIMUM;
+    private volatile boolean stopped;
+
+    AutoReconnectClient(String brokerUrl, String clientId) throws MqttException {
+        // MemoryPersistence: Paho's default writes every QoS>0 message to disk.
+        super(brokerUrl, clientId, new MemoryPersistence());
+    }
+
+    int serverReceiveMaximum() {
+        return serverReceiveMaximum;
+    }
+
+    @Override
+    public IMqttToken connect(MqttConnectionOptions options, Object userContext, MqttActionListener callback)
+            throws MqttException {
+        if (stopped) {
+            throw new MqttException(MqttClientException.REASON_CODE_CLIENT_CLOSED);
+        }
+        return super.connect(options, userContext, new MqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                MqttProperties connack = token.getResponseProperties();
+                Integer receiveMaximum = connack == null ? null : connack.getReceiveMaximum();
+                serverReceiveMaximum = receiveMaximum == null ? DEFAULT_RECEIVE_MAXIMUM : receiveMaximum;
+                if (callback != null) {
+                    callback.onSuccess(token);
+                }
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable exception) {
+                // After stopReconnecting, a failed attempt must not schedule another one.
+                if (callback != null && !stopped) {
+                    callback.onFailure(token, exception);
+                }
+            }
+        });
+    }
+
+    /**
+     * Ends automatic reconnection for good, unless an attempt already under way succeeds first
+     * (then the client is connected and can be disconnected normally). {@code reconnect()}
+     * cancels Paho's timer and then tries to connect, which {@link #connect} now refuses.
+     */
+    void stopReconnecting(long deadlineNanos) throws InterruptedException {
+        stopped = true;
+        while (!isConnected()) {
+            try {
+                reconnect();
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS
+                        || System.nanoTime() - deadlineNanos > 0) {
+                    return;
+                }
+                Thread.sleep(CONNECTING_POLL_MILLIS);
+            }
+        }
+    }
+}

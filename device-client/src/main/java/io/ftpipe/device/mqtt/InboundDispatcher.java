@@ -1,0 +1,68 @@
+package io.ftpipe.device.mqtt;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs message handlers on one dedicated thread, in arrival order. Never on Paho's callback
+ * thread: a slow handler there stalls Paho's reading of acks (and so keepalive), and a handler
+ * that publishes there deadlocks waiting for acks that thread would process.
+ *
+ * <p>The queue is unbounded on purpose: blocking Paho's thread is the failure we avoid, and the
+ * pipeline's own admission control (at most S micro-batches in flight) bounds what arrives.
+ */
+final class InboundDispatcher {
+    private static final Logger LOG = Logger.getLogger(InboundDispatcher.class.getName());
+
+    private final Subscriptions subscriptions;
+    private final TransportCounters counters;
+    private final ExecutorService executor;
+
+    InboundDispatcher(String clientId, Subscriptions subscriptions, TransportCounters counters) {
+        this.subscriptions = subscriptions;
+        this.counters = counters;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "mqtt-handlers-" + clientId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Queues delivery of one message; returns at once. */
+    void dispatch(String topic, byte[] payload) {
+        try {
+            executor.execute(() -> deliver(topic, payload));
+        } catch (RejectedExecutionException closing) {
+            LOG.fine(() -> "dropped message on " + topic + ": transport closing");
+        }
+    }
+
+    private void deliver(String topic, byte[] payload) {
+        for (BiConsumer<String, byte[]> handler : subscriptions.handlersFor(topic)) {
+            try {
+                handler.accept(topic, payload);
+            } catch (RuntimeException e) {
+                counters.handlerFailed();
+                LOG.log(Level.WARNING, "handler for " + topic + " failed; delivery continues", e);
+            }
+        }
+    }
+
+    /** Lets queued handlers finish for a moment, then interrupts them. */
+    void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.ftpipe.it;
+
+import io.ftpipe.broker.central.JobListener;
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.embedded.EmbeddedBroker;
+import io.ftpipe.broker.embedded.FreePort;
+import io.ftpipe.device.DeviceProcess;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
+
+/** A real HiveMQ broker with the extension (the central node) and device clients in their own JVMs. */
+final class Cluster implements AutoCloseable {
+    final EmbeddedBroker broker;
+    final Path work;
+    private final AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
+    private final Map<String, Process> devices = new LinkedHashMap<>();
+
+    Cluster(Path work) throws Exception {
+        this.work = work;
+        this.broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
+                .centralNodeFactory((config, publisher) -> {
+                    var node = new TrainingCentralNode(config, publisher);
+                    central.set(node);
+                    return node;
+                }).build().start();
+    }
+
+    TrainingCentralNode central() {
+        return central.get();
+    }
+
+    /** Starts device JVMs and waits until the central node sees them alive. */
+    List<String> startDevices(String prefix, int n, String... flags) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = prefix + i;
+            Map<String, String> f = new LinkedHashMap<>(Map.of("--broker-url", broker.serverUri(),
+                    "--heartbeat-millis", "300"));
+            for (int k = 0; k + 1 < flags.length; k += 2) {
+                f.put(flags[k], flags[k + 1]);
+            }
+            devices.put(id, DeviceProcess.start(id, f, work.resolve("devices")));
+            ids.add(id);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> central().registry().alive(5000).containsAll(ids));
+        return ids;
+    }
+
+    void kill(String id) throws InterruptedException {
+        Process p = devices.remove(id);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    JobReport run(JobSpec spec, JobListener listener) throws Exception {
+        return central().submit(spec, listener).get(15, TimeUnit.MINUTES);
+    }
+
+    JobReport run(JobSpec spec) throws Exception {
+        return run(spec, new JobListener() {
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Process p : devices.values()) {
+            p.destroyForcibly();
+        }
+        for (Process p : devices.values()) {
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        broker.close();
+    }
+}
