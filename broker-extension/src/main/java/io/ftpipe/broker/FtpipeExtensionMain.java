@@ -52,10 +52,13 @@ public final class FtpipeExtensionMain implements ExtensionMain {
     private final AtomicReference<CentralNode> node = new AtomicReference<>();
     private final AtomicReference<String> startupFailure = new AtomicReference<>();
 
-    /** The drop-in: configuration from the extension home, the logging central node. */
+    /**
+     * The drop-in: configuration from the extension home, the training central node (it keeps the
+     * device registry; submitting jobs from outside needs the management API, not built yet).
+     */
     public FtpipeExtensionMain() {
         this(extension -> new ExtensionConfigReader().readFromHome(extension.getExtensionHomeFolder().toPath()),
-                CentralNodeFactory.LOGGING);
+                io.ftpipe.broker.central.TrainingCentralNode::new);
     }
 
     /** Embedded, with a configuration already in hand. */

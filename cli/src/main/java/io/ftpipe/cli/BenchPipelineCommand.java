@@ -1,6 +1,5 @@
 package io.ftpipe.cli;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.ftpipe.broker.central.DeviceRegistry;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;

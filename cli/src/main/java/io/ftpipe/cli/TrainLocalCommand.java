@@ -4,6 +4,8 @@ import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.train.TrainLocalReport;
 import io.ftpipe.cli.train.TrainingData;
 import io.ftpipe.cli.train.TrainingProgress;
+import io.ftpipe.cli.demo.JobDriver;
+import io.ftpipe.cli.report.TrainingChart;
 import io.ftpipe.zoo.data.FashionMnist;
 import io.ftpipe.zoo.export.InferenceExporter;
 import io.ftpipe.zoo.model.Model;
@@ -115,16 +117,19 @@ public final class TrainLocalCommand implements Callable<Integer> {
         out.flush();
 
         TrainResult result;
-        try (TrainingProgress progress = new TrainingProgress(out, err, epochs, data.train().size())) {
+        TrainingChart chart = new TrainingChart();
+        try (TrainingProgress progress = new TrainingProgress(out, err, epochs, data.train().size(), chart)) {
             result = LocalTrainer.train(net, config, data.train(), data.test(), progress);
         }
 
         Path reportFile = report.toAbsolutePath();
         Path modelFile = reportFile.resolveSibling("model.onnx");
+        Path png = reportFile.resolveSibling(JobDriver.pngName(reportFile));
         InferenceExporter.write(net, result.weights(), modelFile);
         JsonReports.write(reportFile, TrainLocalReport.of(net, result, data, modelFile.toString()));
-        out.printf("test accuracy %.2f%%, %.0f samples/s; wrote %s and %s%n", 100 * result.last().testAccuracy(),
-                result.samplesPerSecond(), reportFile, modelFile);
+        chart.write(png, net.name() + ", local, " + stages + " stage(s)");
+        out.printf("test accuracy %.2f%%, %.0f samples/s; wrote %s, %s and %s%n", 100 * result.last().testAccuracy(),
+                result.samplesPerSecond(), reportFile, png.getFileName(), modelFile);
         out.flush();
         return 0;
     }

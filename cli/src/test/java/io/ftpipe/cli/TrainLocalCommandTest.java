@@ -55,6 +55,9 @@ class TrainLocalCommandTest {
         assertTrue(Files.size(model) > 0);
         assertNoTemporaryFilesLeft(dir.resolve("run"));
         assertModelRuns(model);
+
+        byte[] png = Files.readAllBytes(dir.resolve("run/report.png"));
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG chart");
     }
 
     @Test

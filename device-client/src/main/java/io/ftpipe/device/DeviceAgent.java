@@ -4,7 +4,6 @@ import ai.onnxruntime.OrtEnvironment;
 import io.ftpipe.device.mqtt.LastWill;
 import io.ftpipe.device.mqtt.MqttTransport;
 import io.ftpipe.device.config.DeviceConfig;
-import io.ftpipe.device.stage.ComputeClock;
 import io.ftpipe.device.stage.Outbox;
 import io.ftpipe.device.stage.StageWorker;
 import io.ftpipe.protocol.Chunks;

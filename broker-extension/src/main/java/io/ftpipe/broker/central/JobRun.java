@@ -7,6 +7,7 @@ import io.ftpipe.protocol.Assignments;
 import io.ftpipe.protocol.Chunks;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
+import io.ftpipe.protocol.Rejections;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.data.BatchOrder;
@@ -51,6 +52,7 @@ final class JobRun {
     private final ExtensionConfig config;
     private final JobListener listener;
     private final Duration timeouts;
+    private final Rejections rejections;
     private final List<String> events = new ArrayList<>();
     private final long started = System.nanoTime();
     private final Object lock = new Object();
@@ -73,13 +75,14 @@ final class JobRun {
     }
 
     JobRun(JobSpec spec, DeviceRegistry registry, CentralPublisher publisher, ExtensionConfig config,
-           JobListener listener, Duration timeouts) {
+           JobListener listener, Duration timeouts, Rejections rejections) {
         this.spec = spec;
         this.registry = registry;
         this.publisher = publisher;
         this.config = config;
         this.listener = listener;
         this.timeouts = timeouts;
+        this.rejections = rejections;
     }
 
     String id() {
@@ -139,6 +142,7 @@ final class JobRun {
         listener.started(perEpoch * spec.epochs());
 
         List<JobReport.Epoch> epochs = new ArrayList<>();
+        Map<String, float[]> modelWeights = Map.of();
         double trainNanos = 0;
         long iteration = 0;
         for (int epoch = 0; epoch < spec.epochs(); epoch++) {
@@ -149,7 +153,9 @@ final class JobRun {
                 int batchEnd = Math.min(train.size(), from + spec.batchSize());
                 for (int m = from; m < batchEnd; m += micro) {
                     long i = iteration++;
-                    int allowed = spec.schedule().equals("gpipe") ? spec.microBatches() : stages;
+                    // Stage 0 enforces the 1F1B limit itself; feeding twice as far ahead keeps its next
+                    // input queued there instead of a broker round trip away.
+                    int allowed = spec.schedule().equals("gpipe") ? spec.microBatches() : 2 * stages;
                     await(() -> i - done < allowed, timeouts.stallMillis(), "micro-batch " + (i - allowed) + " to finish");
                     feed(i, train, order, m, Math.min(micro, batchEnd - m), stages);
                 }
@@ -164,8 +170,8 @@ final class JobRun {
             report();
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             trainNanos += System.nanoTime() - epochStart;
-            Map<String, float[]> w = collect(stages, iteration);
-            LocalPipeline.BatchResult eval = evaluate(model, w, test);
+            modelWeights = collect(stages, iteration);
+            LocalPipeline.BatchResult eval = evaluate(model, modelWeights, test);
             JobReport.Epoch result;
             synchronized (lock) {
                 result = new JobReport.Epoch(epoch + 1, lossSum / Math.max(1, lossSamples),
@@ -175,20 +181,18 @@ final class JobRun {
             epochs.add(result);
             listener.epochDone(result);
             event("epoch " + (epoch + 1) + ": test accuracy " + String.format("%.4f", result.testAccuracy()));
-            if (epoch == spec.epochs() - 1) {
-                Path out = config.dataDir().resolve("jobs").resolve(spec.id()).resolve("model.onnx");
-                InferenceExporter.write(model, w, out);
-                for (String d : devices.subList(0, stages)) {
-                    send(Topics.device(d, Topics.COMMAND), new Message.Stop(spec.id(), term, "job complete"), iteration);
-                }
-                event("job complete; model written to " + out);
-                long samples = (long) train.size() * spec.epochs();
-                return new JobReport(spec.id(), spec.model(), spec.schedule(), devices, plan, epochs,
-                        result.testAccuracy(), samples / (trainNanos / 1e9), (System.nanoTime() - started) / 1e9,
-                        List.copyOf(events), Map.of(), out.toString());
-            }
         }
-        throw new IllegalStateException("unreachable");
+
+        Path out = config.dataDir().resolve("jobs").resolve(spec.id()).resolve("model.onnx");
+        InferenceExporter.write(model, modelWeights, out);
+        for (String d : devices.subList(0, stages)) {
+            send(Topics.device(d, Topics.COMMAND), new Message.Stop(spec.id(), term, "job complete"), iteration);
+        }
+        event("job complete; model written to " + out);
+        long samples = (long) train.size() * spec.epochs();
+        return new JobReport(spec.id(), spec.model(), spec.schedule(), devices, plan, epochs,
+                epochs.get(epochs.size() - 1).testAccuracy(), samples / (trainNanos / 1e9),
+                (System.nanoTime() - started) / 1e9, List.copyOf(events), rejections.snapshot(), out.toString());
     }
 
     private Dataset trainSet() {

@@ -57,16 +57,13 @@ public final class TrainingCentralNode implements CentralNode {
 
     /** Starts a job; the future completes with its report, or with the reason it failed. */
     public CompletableFuture<JobReport> submit(JobSpec spec, JobListener listener) {
-        JobRun run = new JobRun(spec, registry, publisher, config, listener, timeouts);
+        JobRun run = new JobRun(spec, registry, publisher, config, listener, timeouts, rejections);
         if (jobs.putIfAbsent(spec.id(), run) != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("job " + spec.id() + " exists"));
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                JobReport r = run.run();
-                return new JobReport(r.job(), r.model(), r.schedule(), r.devices(), r.stages(), r.epochs(),
-                        r.testAccuracy(), r.samplesPerSecond(), r.seconds(), r.events(), rejections.snapshot(),
-                        r.modelPath());
+                return run.run();
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             } finally {

@@ -3,6 +3,7 @@ package io.ftpipe.cli.demo;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.cli.progress.ProgressBars;
+import io.ftpipe.cli.report.TrainingChart;
 import me.tongfei.progressbar.ProgressBar;
 
 import java.io.PrintWriter;
@@ -11,7 +12,9 @@ import java.io.PrintWriter;
 public final class DemoProgress implements JobListener, AutoCloseable {
     private final PrintWriter out;
     private final PrintWriter err;
+    private final TrainingChart chart = new TrainingChart();
     private ProgressBar bar;
+    private long done;
 
     public DemoProgress(PrintWriter out, PrintWriter err) {
         this.out = out;
@@ -33,6 +36,8 @@ public final class DemoProgress implements JobListener, AutoCloseable {
 
     @Override
     public synchronized void microBatchDone(long done, double recentLoss) {
+        this.done = done;
+        chart.loss(done, recentLoss);
         if (bar != null) {
             bar.stepTo(done);
             if (!Double.isNaN(recentLoss)) {
@@ -43,10 +48,15 @@ public final class DemoProgress implements JobListener, AutoCloseable {
 
     @Override
     public synchronized void epochDone(JobReport.Epoch e) {
+        chart.testAccuracy(done, e.testAccuracy());
         out.printf("epoch %d  train loss %.4f  train acc %5.2f%%  test loss %.4f  test acc %5.2f%%  (%.1f s)%n",
                 e.epoch(), e.trainLoss(), 100 * e.trainAccuracy(), e.testLoss(), 100 * e.testAccuracy(),
                 e.trainSeconds());
         out.flush();
+    }
+
+    public TrainingChart chart() {
+        return chart;
     }
 
     @Override

@@ -23,15 +23,25 @@ public final class JobDriver {
                                 PrintWriter err) throws Exception {
         JOB_LOG.setLevel(java.util.logging.Level.WARNING);
         JobReport result;
-        try (var progress = new DemoProgress(out, err)) {
+        var progress = new DemoProgress(out, err);
+        try (progress) {
             result = central.submit(job.spec("job-" + System.currentTimeMillis() % 100000), progress).get();
         }
+        Path png = job.report.toAbsolutePath().resolveSibling(pngName(job.report));
+        progress.chart().write(png, result.model() + " over MQTT, " + result.schedule() + ", "
+                + result.devices().size() + " devices");
         Path modelPath = job.report.toAbsolutePath().resolveSibling("model.onnx");
         Files.createDirectories(modelPath.getParent());
         Files.copy(Path.of(result.modelPath()), modelPath, StandardCopyOption.REPLACE_EXISTING);
         JsonReports.write(job.report, DemoReport.of(result, BrokerMetrics.snapshot(), modelPath, deviceThreads));
-        out.printf("test accuracy %.2f%%, %.0f samples/s; wrote %s and %s%n", 100 * result.testAccuracy(),
-                result.samplesPerSecond(), job.report, modelPath);
+        out.printf("test accuracy %.2f%%, %.0f samples/s; wrote %s, %s and %s%n", 100 * result.testAccuracy(),
+                result.samplesPerSecond(), job.report, png.getFileName(), modelPath);
         return result;
+    }
+
+    /** {@code run.json} gets {@code run.png}. */
+    public static String pngName(Path report) {
+        String name = report.getFileName().toString();
+        return (name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".png";
     }
 }

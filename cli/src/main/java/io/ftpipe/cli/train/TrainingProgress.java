@@ -5,6 +5,8 @@ import io.ftpipe.zoo.train.EpochResult;
 import io.ftpipe.zoo.train.TrainListener;
 import me.tongfei.progressbar.ProgressBar;
 
+import io.ftpipe.cli.report.TrainingChart;
+
 import java.io.PrintWriter;
 
 /**
@@ -14,6 +16,8 @@ import java.io.PrintWriter;
  */
 public final class TrainingProgress implements TrainListener, AutoCloseable {
     private final PrintWriter out;
+    private final TrainingChart chart;
+    private long steps;
     private final PrintWriter err;
     private final int epochs;
     private final int trainSamples;
@@ -23,7 +27,8 @@ public final class TrainingProgress implements TrainListener, AutoCloseable {
     private double lossSum;
     private long stepsThisEpoch;
 
-    public TrainingProgress(PrintWriter out, PrintWriter err, int epochs, int trainSamples) {
+    public TrainingProgress(PrintWriter out, PrintWriter err, int epochs, int trainSamples, TrainingChart chart) {
+        this.chart = chart;
         this.out = out;
         this.err = err;
         this.epochs = epochs;
@@ -40,6 +45,10 @@ public final class TrainingProgress implements TrainListener, AutoCloseable {
     public void stepped(long step, double loss) {
         lossSum += loss;
         stepsThisEpoch++;
+        steps = step;
+        if (step % 10 == 0) {
+            chart.loss(step, lossSum / stepsThisEpoch);
+        }
         bar.step();
         String message = String.format("loss %.4f", lossSum / stepsThisEpoch);
         // The test set is evaluated after the last step, which takes a moment: say so.
@@ -49,6 +58,7 @@ public final class TrainingProgress implements TrainListener, AutoCloseable {
     @Override
     public void evaluated(EpochResult e) {
         closeBar();
+        chart.testAccuracy(steps, e.testAccuracy());
         out.printf("epoch %d/%d  train loss %.4f  train acc %5.2f%%  test loss %.4f  test acc %5.2f%%  (%.1f s, %.0f samples/s)%n",
                 e.epoch(), epochs, e.trainLoss(), 100 * e.trainAccuracy(), e.testLoss(), 100 * e.testAccuracy(),
                 e.trainSeconds(), trainSamples / e.trainSeconds());
