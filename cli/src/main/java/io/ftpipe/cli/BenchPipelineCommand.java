@@ -79,11 +79,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
         List<Map<String, Object>> runs = new ArrayList<>();
         try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
-                .centralNodeFactory((c, p) -> {
-                    var node = new TrainingCentralNode(c, p);
-                    central.set(node);
-                    return node;
-                }).build().start()) {
+                .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
             java.util.logging.Logger.getLogger("io.ftpipe.broker.central").setLevel(java.util.logging.Level.WARNING);
             List<Map<String, Object>> hops = new ArrayList<>();
             for (int kib = 1; kib <= 16 * 1024; kib *= 4) {

@@ -42,11 +42,7 @@ public final class BrokerCommand implements Callable<Integer> {
         AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
         try (EmbeddedBroker broker = EmbeddedBroker.builder(work).port(port).bindAddress(bind)
                 .extensionConfigFile(config.toAbsolutePath())
-                .centralNodeFactory((c, publisher) -> {
-                    var node = new TrainingCentralNode(c, publisher);
-                    central.set(node);
-                    return node;
-                }).build().start()) {
+                .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
             spec.commandLine().getErr().println("central node listening at " + broker.serverUri() + "; Ctrl-C stops");
             if (train) {
                 JobDriver.run(central.get(), job, 0, spec.commandLine().getOut(), spec.commandLine().getErr());

@@ -37,11 +37,7 @@ public final class DemoCommand implements Callable<Integer> {
         AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
         err.println("starting HiveMQ CE with the ftpipe extension...");
         try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
-                .centralNodeFactory((config, publisher) -> {
-                    var node = new TrainingCentralNode(config, publisher);
-                    central.set(node);
-                    return node;
-                }).build().start()) {
+                .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
             err.println("broker at " + broker.serverUri() + "; starting " + job.devices + " device processes (logs in "
                     + work.resolve("devices") + ")");
             List<Process> processes = new ArrayList<>();

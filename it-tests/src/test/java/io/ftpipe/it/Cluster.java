@@ -29,11 +29,7 @@ final class Cluster implements AutoCloseable {
     Cluster(Path work) throws Exception {
         this.work = work;
         this.broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
-                .centralNodeFactory((config, publisher) -> {
-                    var node = new TrainingCentralNode(config, publisher);
-                    central.set(node);
-                    return node;
-                }).build().start();
+                .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start();
     }
 
     TrainingCentralNode central() {

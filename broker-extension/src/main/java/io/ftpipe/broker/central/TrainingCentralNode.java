@@ -47,6 +47,18 @@ public final class TrainingCentralNode implements CentralNode {
         this.assembler = new Chunks.Assembler((int) Math.min(Integer.MAX_VALUE, config.maxPayloadBytes()));
     }
 
+    /**
+     * The factory an embedded broker takes, also handing each node it creates to {@code created},
+     * so the embedding code can submit jobs to it.
+     */
+    public static io.ftpipe.broker.CentralNodeFactory factory(java.util.function.Consumer<TrainingCentralNode> created) {
+        return (config, publisher) -> {
+            TrainingCentralNode node = new TrainingCentralNode(config, publisher);
+            created.accept(node);
+            return node;
+        };
+    }
+
     public DeviceRegistry registry() {
         return registry;
     }
