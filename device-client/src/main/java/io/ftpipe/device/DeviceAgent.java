@@ -49,7 +49,7 @@ public final class DeviceAgent implements AutoCloseable {
 
     public DeviceAgent(DeviceConfig settings) {
         this.settings = settings;
-        this.assembler = new Chunks.Assembler(settings.maxPayloadBytes());
+        this.assembler = new Chunks.Assembler(Chunks.MAX_MESSAGE_BYTES);
         this.clock = new StageClock(settings.slowdown());
     }
 
@@ -64,7 +64,7 @@ public final class DeviceAgent implements AutoCloseable {
         transport.subscribe(Topics.device(settings.id(), Topics.COMMAND), 1, (topic, payload) -> receive(topic, payload));
         int cores = Runtime.getRuntime().availableProcessors();
         send(Topics.device(settings.id(), Topics.HELLO), new Message.Hello(settings.id(), cores,
-                Runtime.getRuntime().maxMemory(), settings.threads(), VERSION), 0);
+                Runtime.getRuntime().maxMemory(), settings.threads(), VERSION, settings.maxPayloadBytes()), 0);
         timer.scheduleAtFixedRate(this::heartbeat, settings.heartbeatMillis(), settings.heartbeatMillis(),
                 TimeUnit.MILLISECONDS);
         LOG.info("device " + settings.id() + " joined " + settings.brokerUrl());
@@ -203,7 +203,9 @@ public final class DeviceAgent implements AutoCloseable {
 
     private void publish(String topic, Message m, long iteration) {
         byte[] bytes = MessageCodec.encode(m);
-        if (bytes.length <= CHUNK_BYTES) {
+        // Other devices' limits are not known here: devices are assumed to share one limit.
+        int chunkBytes = Chunks.chunkBytesFor(settings.maxPayloadBytes(), CHUNK_BYTES);
+        if (bytes.length <= chunkBytes) {
             transport.publish(topic, bytes, m instanceof Message.Heartbeat ? 0 : 1, false);
             return;
         }
@@ -212,7 +214,7 @@ public final class DeviceAgent implements AutoCloseable {
             id = messageIds++;
         }
         StageWorker w = worker;
-        for (byte[] piece : Chunks.split(bytes, CHUNK_BYTES, w == null ? "" : w.job(), w == null ? 0 : w.term(),
+        for (byte[] piece : Chunks.split(bytes, chunkBytes, w == null ? "" : w.job(), w == null ? 0 : w.term(),
                 iteration, id)) {
             transport.publish(topic, piece, 1, false);
         }

@@ -11,7 +11,18 @@ import java.util.Map;
  * size (DESIGN §6), so anything above the chunk size travels in pieces.
  */
 public final class Chunks {
+    /** The largest whole message reassembled from chunks (HiveMQ's own packet limit is 256 MiB too). */
+    public static final int MAX_MESSAGE_BYTES = 256 << 20;
+
+    /** Room left in a chunk message for its envelope (type, job, term, iteration, id, index, count). */
+    public static final int ENVELOPE_BYTES = 1024;
+
     private Chunks() {
+    }
+
+    /** The chunk size for a receiver that accepts at most {@code maxPayloadBytes} per message. */
+    public static int chunkBytesFor(int maxPayloadBytes, int preferred) {
+        return Math.max(1, Math.min(preferred, maxPayloadBytes - ENVELOPE_BYTES));
     }
 
     /** The encoded message itself if it fits, else its chunks, each encoded. */

@@ -15,8 +15,12 @@ import java.util.List;
 public sealed interface Message {
     int VERSION = 1;
 
-    /** Device to central: a device joins (or rejoins after a restart, with no state). */
-    record Hello(String device, int cores, long memoryBytes, int threads, String version) implements Message {
+    /**
+     * Device to central: a device joins (or rejoins after a restart, with no state). Nothing larger
+     * than {@code maxPayloadBytes} may be sent to it in one MQTT message.
+     */
+    record Hello(String device, int cores, long memoryBytes, int threads, String version, int maxPayloadBytes)
+            implements Message {
     }
 
     /**

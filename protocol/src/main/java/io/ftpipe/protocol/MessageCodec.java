@@ -26,8 +26,9 @@ public final class MessageCodec {
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
             MapWriter w = new MapWriter(p);
             if (m instanceof Message.Hello h) {
-                w.head("hello", 5).str("device", h.device()).num("cores", h.cores())
-                        .num("memory_bytes", h.memoryBytes()).num("threads", h.threads()).str("version", h.version());
+                w.head("hello", 6).str("device", h.device()).num("cores", h.cores())
+                        .num("memory_bytes", h.memoryBytes()).num("threads", h.threads()).str("version", h.version())
+                        .num("max_payload_bytes", h.maxPayloadBytes());
             } else if (m instanceof Message.Heartbeat h) {
                 w.head("heartbeat", 11).str("device", h.device()).num("seq", h.seq())
                         .str("state", h.state()).str("job", h.job()).num("term", h.term()).num("stage", h.stage())
@@ -105,7 +106,7 @@ public final class MessageCodec {
         String type = f.str("type");
         return switch (type) {
             case "hello" -> new Message.Hello(f.str("device"), f.int32("cores"), f.num("memory_bytes"),
-                    f.int32("threads"), f.str("version"));
+                    f.int32("threads"), f.str("version"), f.int32("max_payload_bytes"));
             case "heartbeat" -> new Message.Heartbeat(f.str("device"), f.num("seq"), f.str("state"), f.str("job"),
                     f.num("term"), f.int32("stage"), f.real("compute_ms"), f.num("rejected"),
                     f.real("compute_total_ms"), f.real("send_total_ms"), f.real("stage_ms"));

@@ -44,6 +44,15 @@ public final class DeviceRegistry {
         devices.computeIfPresent(id, (k, d) -> new Device(k, d.hello(), false, d.lastSeenMillis(), d.lastHeartbeat()));
     }
 
+    /** The largest message the device accepts (as it said in its hello). */
+    public int maxPayloadBytes(String id) {
+        Device d = devices.get(id);
+        if (d == null) {
+            throw new IllegalArgumentException("unknown device " + id);
+        }
+        return d.hello().maxPayloadBytes();
+    }
+
     public boolean known(String id) {
         return devices.containsKey(id);
     }

@@ -129,7 +129,7 @@ final class JobRun {
         var assigns = Assignments.forPartition(model, bounds, term, settings,
                 Assignments.initialUnits(model, spec.seed()));
         for (Message.Assign a : assigns) {
-            send(Topics.device(devices.get(a.stage()), Topics.COMMAND), a, 0);
+            send(devices.get(a.stage()), Topics.device(devices.get(a.stage()), Topics.COMMAND), a, 0);
         }
         await(() -> acks.size() == stages, timeouts.devicesMillis(), "devices to load their stages");
         event("all " + stages + " stages ready");
@@ -186,7 +186,7 @@ final class JobRun {
         Path out = config.dataDir().resolve("jobs").resolve(spec.id()).resolve("model.onnx");
         InferenceExporter.write(model, modelWeights, out);
         for (String d : devices.subList(0, stages)) {
-            send(Topics.device(d, Topics.COMMAND), new Message.Stop(spec.id(), term, "job complete"), iteration);
+            send(d, Topics.device(d, Topics.COMMAND), new Message.Stop(spec.id(), term, "job complete"), iteration);
         }
         event("job complete; model written to " + out);
         long samples = (long) train.size() * spec.epochs();
@@ -206,9 +206,9 @@ final class JobRun {
         float[] images = new float[n * size];
         long[] labels = new long[n];
         data.copyBatch(order, from, n, images, labels);
-        send(Topics.stage(spec.id(), stages - 1, Topics.LABELS),
+        send(devices.get(stages - 1), Topics.stage(spec.id(), stages - 1, Topics.LABELS),
                 new Message.Labels(spec.id(), term, i, Tensor.ofLongs(new long[]{n}, labels, n)), i);
-        send(Topics.stage(spec.id(), 0, Topics.FORWARD), new Message.Forward(spec.id(), term, i,
+        send(devices.get(0), Topics.stage(spec.id(), 0, Topics.FORWARD), new Message.Forward(spec.id(), term, i,
                 Tensor.ofFloats(new long[]{n, 1, data.rows(), data.cols()}, FloatBuffer.wrap(images))), i);
     }
 
@@ -232,7 +232,7 @@ final class JobRun {
             weights.clear();
         }
         for (int s = 0; s < stages; s++) {
-            send(Topics.device(devices.get(s), Topics.COMMAND), new Message.Collect(spec.id(), term, iteration),
+            send(devices.get(s), Topics.device(devices.get(s), Topics.COMMAND), new Message.Collect(spec.id(), term, iteration),
                     iteration);
         }
         await(() -> weights.size() == stages, timeouts.stallMillis(), "the stages' weights");
@@ -274,10 +274,12 @@ final class JobRun {
         }
     }
 
-    private void send(String topic, Message m, long iteration) {
+    /** Publishes to the topic that {@code device} receives on, in pieces that device accepts. */
+    private void send(String device, String topic, Message m, long iteration) {
         byte[] bytes = MessageCodec.encode(m);
+        int chunkBytes = Chunks.chunkBytesFor(registry.maxPayloadBytes(device), CHUNK_BYTES);
         CompletableFuture<Void> last = null;
-        for (byte[] piece : Chunks.split(bytes, CHUNK_BYTES, spec.id(), term, iteration, messageIds++)) {
+        for (byte[] piece : Chunks.split(bytes, chunkBytes, spec.id(), term, iteration, messageIds++)) {
             last = publisher.publish(topic, piece, 1, false);
         }
         last.orTimeout(30, TimeUnit.SECONDS).join();

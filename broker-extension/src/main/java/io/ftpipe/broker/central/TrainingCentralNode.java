@@ -44,7 +44,7 @@ public final class TrainingCentralNode implements CentralNode {
         this.config = config;
         this.publisher = publisher;
         this.timeouts = timeouts;
-        this.assembler = new Chunks.Assembler((int) Math.min(Integer.MAX_VALUE, config.maxPayloadBytes()));
+        this.assembler = new Chunks.Assembler(Chunks.MAX_MESSAGE_BYTES);
     }
 
     /**
