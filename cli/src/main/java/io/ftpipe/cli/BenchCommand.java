@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure how fast this machine runs the models.",
-        subcommands = {BenchComputeCommand.class, BenchCodecCommand.class, BenchPipelineCommand.class})
+        subcommands = {BenchComputeCommand.class, BenchCodecCommand.class, BenchPipelineCommand.class,
+                BenchHeteroCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -58,7 +58,7 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     public void start() {
-        byte[] will = MessageCodec.encode(new Message.Heartbeat(settings.id(), -1, "offline", "", 0, -1, 0, 0, 0, 0, 0));
+        byte[] will = MessageCodec.encode(new Message.Heartbeat(settings.id(), -1, "offline", "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0));
         transport = MqttTransport.connect(settings.transportOptions(
                 new LastWill(Topics.device(settings.id(), Topics.HEARTBEAT), will, 1, false)));
         transport.subscribe(Topics.device(settings.id(), Topics.COMMAND), 1, (topic, payload) -> receive(topic, payload));
@@ -76,7 +76,8 @@ public final class DeviceAgent implements AutoCloseable {
             send(Topics.device(settings.id(), Topics.HEARTBEAT), new Message.Heartbeat(settings.id(),
                     heartbeats.incrementAndGet(), w == null ? "idle" : "training", w == null ? "" : w.job(),
                     w == null ? 0 : w.term(), w == null ? -1 : w.stage(), clock.meanMillis(), rejections.total(),
-                    clock.computeTotalMillis(), clock.sendTotalMillis(), clock.stageMillis()), 0);
+                    clock.computeTotalMillis(), clock.sendTotalMillis(), clock.stageMillis(),
+                    w == null ? 0 : w.forwards(), w == null ? 0 : w.completed(), clock.sentBytes()), 0);
         } catch (RuntimeException e) {
             LOG.warning("heartbeat failed: " + e.getMessage());
         }
@@ -109,6 +110,8 @@ public final class DeviceAgent implements AutoCloseable {
         StageWorker w = worker;
         if (m instanceof Message.Assign a) {
             assign(a);
+        } else if (m instanceof Message.Emulate e) {
+            emulate(e);
         } else if (w == null) {
             throw new ProtocolException(RejectReason.UNKNOWN_JOB, m.getClass().getSimpleName() + " with no stage assigned");
         } else if (m instanceof Message.Forward f) {
@@ -137,6 +140,19 @@ public final class DeviceAgent implements AutoCloseable {
         if (term < w.term()) {
             throw new ProtocolException(RejectReason.STALE_TERM, "term " + term + " < " + w.term());
         }
+    }
+
+    private void emulate(Message.Emulate e) {
+        if (!e.device().equals(settings.id())) {
+            throw new ProtocolException(RejectReason.UNKNOWN_DEVICE, "emulate for " + e.device() + " sent to "
+                    + settings.id());
+        }
+        try {
+            clock.setSlowdown(e.slowdown());
+        } catch (IllegalArgumentException bad) {
+            throw new ProtocolException(RejectReason.UNEXPECTED, bad.getMessage());
+        }
+        LOG.info("emulating slowdown " + e.slowdown());
     }
 
     private void assign(Message.Assign a) throws Exception {
@@ -192,17 +208,14 @@ public final class DeviceAgent implements AutoCloseable {
 
     private void send(String topic, Message m, long iteration) {
         long started = System.nanoTime();
-        try {
-            publish(topic, m, iteration);
-        } finally {
-            if (!(m instanceof Message.Heartbeat)) {
-                clock.sent(System.nanoTime() - started);
-            }
+        byte[] bytes = MessageCodec.encode(m);
+        publish(topic, m, bytes, iteration);
+        if (!(m instanceof Message.Heartbeat)) {
+            clock.sent(System.nanoTime() - started, bytes.length);
         }
     }
 
-    private void publish(String topic, Message m, long iteration) {
-        byte[] bytes = MessageCodec.encode(m);
+    private void publish(String topic, Message m, byte[] bytes, long iteration) {
         // Other devices' limits are not known here: devices are assumed to share one limit.
         int chunkBytes = Chunks.chunkBytesFor(settings.maxPayloadBytes(), CHUNK_BYTES);
         if (bytes.length <= chunkBytes) {

@@ -10,13 +10,22 @@ import java.util.concurrent.TimeUnit;
  * {@code slowdown - 1} times each compute step; the planner only ever sees measured times.
  */
 final class StageClock implements ComputeClock {
-    private final double slowdown;
+    private volatile double slowdown;
     private volatile double meanMillis;
     private volatile long computeNanos;
     private volatile long sendNanos;
+    private volatile long sentBytes;
     private volatile long stageStart = System.nanoTime();
 
     StageClock(double slowdown) {
+        setSlowdown(slowdown);
+    }
+
+    /** Changes the emulated slowdown from the next compute step on (time-varying capacity). */
+    void setSlowdown(double slowdown) {
+        if (!(slowdown >= 1) || Double.isInfinite(slowdown)) {
+            throw new IllegalArgumentException("slowdown must be finite and >= 1, got " + slowdown);
+        }
         this.slowdown = slowdown;
     }
 
@@ -35,14 +44,16 @@ final class StageClock implements ComputeClock {
         computeNanos += nanos + extra;
     }
 
-    void sent(long nanos) {
+    void sent(long nanos, int bytes) {
         sendNanos += nanos;
+        sentBytes += bytes;
     }
 
     /** A new stage: the totals start again. */
     void restart() {
         computeNanos = 0;
         sendNanos = 0;
+        sentBytes = 0;
         stageStart = System.nanoTime();
     }
 
@@ -56,6 +67,10 @@ final class StageClock implements ComputeClock {
 
     double sendTotalMillis() {
         return sendNanos / 1e6;
+    }
+
+    long sentBytes() {
+        return sentBytes;
     }
 
     double stageMillis() {

@@ -25,8 +25,9 @@ public final class Assignments {
     /**
      * @param bounds stage boundaries (stage s holds units [bounds[s], bounds[s+1]))
      * @param units  the state of every unit (e.g. {@link #initialUnits}); each stage gets its own
+     * @param start  the term's first iteration
      */
-    public static List<Message.Assign> forPartition(Model model, int[] bounds, long term, JobSettings s,
+    public static List<Message.Assign> forPartition(Model model, int[] bounds, long term, long start, JobSettings s,
                                                     Map<Integer, UnitState> units) {
         List<Message.Assign> out = new ArrayList<>();
         int stages = bounds.length - 1;
@@ -36,7 +37,7 @@ public final class Assignments {
                 mine.add(units.get(u));
             }
             out.add(new Message.Assign(s.job(), term, stage, stages, StageCompiler.compile(model, bounds[stage],
-                    bounds[stage + 1]), s.optimizer(), mine, s.schedule(), s.microBatches(), s.maxBatch()));
+                    bounds[stage + 1]), s.optimizer(), mine, s.schedule(), s.microBatches(), s.maxBatch(), start));
         }
         return out;
     }

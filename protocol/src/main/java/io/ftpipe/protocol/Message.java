@@ -26,20 +26,33 @@ public sealed interface Message {
     /**
      * Device to central: liveness and what the device is doing. {@code computeMillis} is the
      * smoothed time of one compute step; the totals, since the current stage was assigned, split
-     * the stage's time into compute, sending, and (the rest) waiting.
+     * the stage's time into compute, sending, and (the rest) waiting, and count the forward passes
+     * run, the micro-batches finished (backward done) and the bytes sent. Differences between two heartbeats are the device's measured
+     * speed and upload rate, which the planner uses.
      */
     record Heartbeat(String device, long seq, String state, String job, long term, int stage, double computeMillis,
-                     long rejected, double computeTotalMillis, double sendTotalMillis, double stageMillis)
+                     long rejected, double computeTotalMillis, double sendTotalMillis, double stageMillis,
+                     long forwards, long microBatches, long sentBytes)
             implements Message {
     }
 
     /**
      * Central to device: run stage {@code stage} of {@code stages}: its graphs, initial unit states
      * (weights and optimizer state), optimizer settings and schedule ({@code 1f1b} or {@code gpipe}
-     * with {@code microBatches} per step).
+     * with {@code microBatches} per step). The term's first micro-batch is {@code start}: a re-plan
+     * continues the job's iteration numbering.
      */
     record Assign(String job, long term, int stage, int stages, StageGraphs graphs, OptimizerConfig optimizer,
-                  List<UnitState> units, String schedule, int microBatches, int maxBatch) implements Message {
+                  List<UnitState> units, String schedule, int microBatches, int maxBatch, long start)
+            implements Message {
+    }
+
+    /**
+     * Operator to device: emulate a device {@code slowdown} times slower than this one (benchmarks
+     * and tests of heterogeneity). Only the device knows the factor; the central node sees its effect
+     * in measured times.
+     */
+    record Emulate(String device, double slowdown) implements Message {
     }
 
     /** Device to central: assignment loaded, subscribed, ready. */

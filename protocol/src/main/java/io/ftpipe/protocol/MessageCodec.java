@@ -30,17 +30,22 @@ public final class MessageCodec {
                         .num("memory_bytes", h.memoryBytes()).num("threads", h.threads()).str("version", h.version())
                         .num("max_payload_bytes", h.maxPayloadBytes());
             } else if (m instanceof Message.Heartbeat h) {
-                w.head("heartbeat", 11).str("device", h.device()).num("seq", h.seq())
+                w.head("heartbeat", 14).str("device", h.device()).num("seq", h.seq())
                         .str("state", h.state()).str("job", h.job()).num("term", h.term()).num("stage", h.stage())
                         .real("compute_ms", h.computeMillis()).num("rejected", h.rejected())
                         .real("compute_total_ms", h.computeTotalMillis()).real("send_total_ms", h.sendTotalMillis())
-                        .real("stage_ms", h.stageMillis());
+                        .real("stage_ms", h.stageMillis()).num("forwards", h.forwards())
+                        .num("micro_batches", h.microBatches())
+                        .num("sent_bytes", h.sentBytes());
             } else if (m instanceof Message.Assign a) {
-                w.head("assign", 10).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
+                w.head("assign", 11).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
                         .num("stages", a.stages()).bin("graphs", StageGraphsCodec.encode(a.graphs()));
                 w.key("optimizer");
                 writeOptimizer(p, a.optimizer());
-                w.units(a.units()).str("schedule", a.schedule()).num("micro_batches", a.microBatches()).num("max_batch", a.maxBatch());
+                w.units(a.units()).str("schedule", a.schedule()).num("micro_batches", a.microBatches()).num("max_batch", a.maxBatch())
+                        .num("start", a.start());
+            } else if (m instanceof Message.Emulate e) {
+                w.head("emulate", 2).str("device", e.device()).real("slowdown", e.slowdown());
             } else if (m instanceof Message.Ack a) {
                 w.head("ack", 4).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
                         .str("device", a.device());
@@ -109,10 +114,12 @@ public final class MessageCodec {
                     f.int32("threads"), f.str("version"), f.int32("max_payload_bytes"));
             case "heartbeat" -> new Message.Heartbeat(f.str("device"), f.num("seq"), f.str("state"), f.str("job"),
                     f.num("term"), f.int32("stage"), f.real("compute_ms"), f.num("rejected"),
-                    f.real("compute_total_ms"), f.real("send_total_ms"), f.real("stage_ms"));
+                    f.real("compute_total_ms"), f.real("send_total_ms"), f.real("stage_ms"), f.num("forwards"), f.num("micro_batches"),
+                    f.num("sent_bytes"));
             case "assign" -> new Message.Assign(f.str("job"), f.num("term"), f.int32("stage"), f.int32("stages"),
                     StageGraphsCodec.decode(f.bin("graphs")), readOptimizer(f.map("optimizer")), units(f),
-                    f.str("schedule"), f.int32("micro_batches"), f.int32("max_batch"));
+                    f.str("schedule"), f.int32("micro_batches"), f.int32("max_batch"), f.num("start"));
+            case "emulate" -> new Message.Emulate(f.str("device"), f.real("slowdown"));
             case "ack" -> new Message.Ack(f.str("job"), f.num("term"), f.int32("stage"), f.str("device"));
             case "collect" -> new Message.Collect(f.str("job"), f.num("term"), f.num("request"));
             case "weights" -> new Message.Weights(f.str("job"), f.num("term"), f.num("request"), f.int32("stage"),

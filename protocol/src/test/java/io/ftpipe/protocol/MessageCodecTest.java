@@ -26,7 +26,8 @@ class MessageCodecTest {
     void simpleMessagesRoundTrip() {
         List<Message> all = List.of(
                 new Message.Hello("d1", 4, 1L << 33, 2, "0.1.0", 1 << 20),
-                new Message.Heartbeat("d1", 7, "training", "job-1", 3, 1, 12.5, 2, 100, 20, 300),
+                new Message.Heartbeat("d1", 7, "training", "job-1", 3, 1, 12.5, 2, 100, 20, 300, 19, 17, 1L << 33),
+                new Message.Emulate("d1", 2.5),
                 new Message.Ack("job-1", 3, 2, "d1"),
                 new Message.Collect("job-1", 3, 99),
                 new Message.Stop("job-1", 3, "done"),
@@ -58,7 +59,7 @@ class MessageCodecTest {
         UnitState u = new UnitState(2, Map.of("u2.weight", new float[]{1, 2}),
                 Map.of("u2.weight", new ParamState(3, List.of(new float[]{0.5f, 0.25f}))));
         var a = (Message.Assign) roundTrip(new Message.Assign("j", 2, 1, 3, g, OptimizerConfig.adam(1e-3, 0),
-                List.of(u), "1f1b", 1, 64));
+                List.of(u), "1f1b", 1, 64, 1234));
         assertEquals(g.from(), a.graphs().from());
         assertEquals(g.last(), a.graphs().last());
         assertArrayEquals(g.forward().onnx(), a.graphs().forward().onnx());
@@ -71,6 +72,7 @@ class MessageCodecTest {
         assertEquals(OptimizerConfig.adam(1e-3, 0), a.optimizer());
         assertEquals(3, a.units().get(0).optimizer().get("u2.weight").step());
         assertEquals("1f1b", a.schedule());
+        assertEquals(1234, a.start());
     }
 
     @Test

@@ -46,11 +46,25 @@ public final class DeviceRegistry {
 
     /** The largest message the device accepts (as it said in its hello). */
     public int maxPayloadBytes(String id) {
+        return hello(id).maxPayloadBytes();
+    }
+
+    /** The memory the device offers (its hello's). */
+    public long memoryBytes(String id) {
+        return hello(id).memoryBytes();
+    }
+
+    /** The compute threads the device runs with (its hello's). */
+    public int threads(String id) {
+        return hello(id).threads();
+    }
+
+    private Message.Hello hello(String id) {
         Device d = devices.get(id);
         if (d == null) {
             throw new IllegalArgumentException("unknown device " + id);
         }
-        return d.hello().maxPayloadBytes();
+        return d.hello();
     }
 
     public boolean known(String id) {

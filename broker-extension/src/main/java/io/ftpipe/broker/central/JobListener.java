@@ -11,6 +11,10 @@ public interface JobListener {
     default void microBatchDone(long done, double recentLoss) {
     }
 
+    /** A layout took effect: the first, and each re-plan's. */
+    default void termStarted(JobReport.Term term) {
+    }
+
     default void epochDone(JobReport.Epoch epoch) {
     }
 }

@@ -3,16 +3,47 @@ package io.ftpipe.broker.central;
 import java.util.List;
 import java.util.Map;
 
-/** The outcome of a job. */
+/**
+ * The outcome of a job.
+ *
+ * @param stages                   the layout of the last term
+ * @param terms                    every layout the job ran with, in order (re-plans start new ones)
+ * @param duplicateMicroBatches    micro-batches reported finished more than once (0 unless a sample
+ *                                 was trained twice)
+ */
 public record JobReport(String job, String model, String schedule, List<String> devices, List<Stage> stages,
-                        List<Epoch> epochs, double testAccuracy, double samplesPerSecond, double seconds,
-                        List<String> events, Map<String, Long> rejected, String modelPath) {
+                        List<Term> terms, List<Epoch> epochs, double testAccuracy, double samplesPerSecond,
+                        double seconds, long duplicateMicroBatches, List<String> events, Map<String, Long> rejected,
+                        String modelPath) {
 
-    /** Which device ran which units. */
-    public record Stage(int stage, String device, int from, int to) {
+    /**
+     * Which device ran which units, and the time per micro-batch the planner predicted for its
+     * compute and for the boundary after it.
+     */
+    public record Stage(int stage, String device, int from, int to, double predictedComputeMillis,
+                        double predictedSendMillis) {
     }
 
+    /**
+     * One layout of the pipeline, from micro-batch {@code start} on.
+     *
+     * @param predictedSamplesPerSecond what the planner expected of it from the capacities it knew
+     * @param capacities                what was measured of each device the plan was made from
+     *                                  (empty for the first term, planned before any measurement)
+     */
+    public record Term(long term, long start, double atSeconds, List<Stage> stages, double predictedSamplesPerSecond,
+                       Map<String, Capacity> capacities, String reason) {
+    }
+
+    /**
+     * A device as measured: {@code slowdown} against the reference profile, and its upload rate
+     * (NaN before it has sent anything).
+     */
+    public record Capacity(double slowdown, double uploadBytesPerMilli) {
+    }
+
+    /** @param samples training samples whose forward and backward finished in this epoch */
     public record Epoch(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
-                        double trainSeconds) {
+                        double trainSeconds, long samples) {
     }
 }

@@ -3,6 +3,13 @@ package io.ftpipe.broker.central;
 import ai.onnxruntime.OrtEnvironment;
 import io.ftpipe.broker.CentralPublisher;
 import io.ftpipe.broker.configuration.ExtensionConfig;
+import io.ftpipe.broker.plan.DeviceCapacity;
+import io.ftpipe.broker.plan.Link;
+import io.ftpipe.broker.plan.Plan;
+import io.ftpipe.broker.plan.Planner;
+import io.ftpipe.broker.plan.Replan;
+import io.ftpipe.broker.plan.StageAssignment;
+import io.ftpipe.broker.plan.UnitCost;
 import io.ftpipe.protocol.Assignments;
 import io.ftpipe.protocol.Chunks;
 import io.ftpipe.protocol.Message;
@@ -19,15 +26,20 @@ import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.runtime.LocalPipeline;
 import io.ftpipe.zoo.runtime.ParamStore;
+import io.ftpipe.zoo.state.UnitState;
 import io.ftpipe.zoo.train.LocalTrainer;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,14 +47,27 @@ import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
- * One job, driven by the central node: waits for devices, plans an even partition, ships each
- * device its stage, feeds micro-batches (at most as many in flight as the schedule allows),
- * collects the weights after each epoch to evaluate them on the test set, and exports the model.
- * Device events arrive on other threads through {@link #onMessage}.
+ * One job, driven by the central node: waits for devices, starts with the speed-blind split,
+ * ships each device its stage, feeds micro-batches (at most as many in flight as the schedule
+ * allows), and, for an adaptive job, re-plans from the devices' measured capacities: it drains the
+ * pipeline, collects every unit's weights and optimizer state, and starts a new term with the new
+ * layout, so every sample is still trained exactly once. After each epoch it evaluates the
+ * collected weights on the test set; at the end it exports the model. Device events arrive on
+ * other threads through {@link #onMessage} and {@link #onHeartbeat}.
  */
 final class JobRun {
     private static final Logger LOG = Logger.getLogger(JobRun.class.getName());
     static final int CHUNK_BYTES = 4 << 20;
+    /** How often an adaptive job looks at the measured capacities. */
+    static final long REPLAN_CHECK_MILLIS = 2_000;
+    /** A new plan must be predicted this much faster (relative) than the current one. */
+    static final double REPLAN_THRESHOLD = 0.1;
+    /** Fresh measurements of every planned device a re-plan waits for, so it never acts on one glitch. */
+    static final long FRESH_SAMPLES = 2;
+    /** Upload rate assumed for a device that has not sent anything yet (10 MB/s). */
+    static final double DEFAULT_BYTES_PER_MILLI = 10_000;
+    /** Fixed cost of one message through the broker. */
+    static final double LINK_LATENCY_MILLIS = 1;
     private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -57,18 +82,27 @@ final class JobRun {
     private final long started = System.nanoTime();
     private final Object lock = new Object();
 
-    // Guarded by lock: what the devices told us.
+    // Guarded by lock: what the devices told us, and the layout their messages are checked against.
     private final Map<Integer, String> acks = new HashMap<>();
     private final Map<Integer, Message.Weights> weights = new HashMap<>();
+    private final CapacityTracker capacities = new CapacityTracker();
+    private final BitSet finished = new BitSet();
+    private final BitSet lossReported = new BitSet();
     private long done;
+    private long losses;
+    private long duplicates;
     private double lossSum;
     private long correct;
     private long lossSamples;
     private String failure;
+    private long term;
+    private JobReport.Term layout;
+    private List<UnitCost> costs = List.of();
 
-    private final long term = 1;
+    private final List<JobReport.Term> terms = new ArrayList<>();
     private long messageIds;
     private List<String> devices = List.of();
+    private double migrationMillis;
 
     /** How long to wait for devices, acknowledgements and progress. */
     record Duration(long devicesMillis, long stallMillis) {
@@ -99,52 +133,70 @@ final class JobRun {
             } else if (m instanceof Message.DeviceError e) {
                 failure = "device " + device + ": " + e.reason();
             } else if (m instanceof Message.Progress p && p.term() == term) {
-                if (Message.Progress.DONE.equals(p.kind())) {
-                    done++;
-                } else {
-                    lossSum += p.loss() * p.count();
-                    correct += p.correct();
-                    lossSamples += p.count();
-                }
+                progress(p);
             }
             lock.notifyAll();
         }
     }
 
+    /** A heartbeat of a device working on this job: its measured speed (any thread). */
+    void onHeartbeat(Message.Heartbeat h) {
+        synchronized (lock) {
+            if (layout == null || h.term() != term) {
+                return;
+            }
+            for (JobReport.Stage s : layout.stages()) {
+                if (s.device().equals(h.device())) {
+                    capacities.heartbeat(h, referenceMillis(s.from(), s.to()));
+                }
+            }
+        }
+    }
+
+    private void progress(Message.Progress p) {
+        int i = Math.toIntExact(p.iteration());
+        BitSet seen = Message.Progress.DONE.equals(p.kind()) ? finished : lossReported;
+        if (seen.get(i)) {
+            duplicates++;
+            return;
+        }
+        seen.set(i);
+        if (seen == finished) {
+            done++;
+        } else {
+            losses++;
+            lossSum += p.loss() * p.count();
+            correct += p.correct();
+            lossSamples += p.count();
+        }
+    }
+
     JobReport run() throws Exception {
         event("job " + spec.id() + " submitted: " + spec.model() + ", " + spec.devices() + " devices, "
-                + spec.schedule());
+                + spec.schedule() + ", " + spec.planner() + " planner");
         Model model = ModelZoo.create(spec.model());
         devices = waitForDevices();
-        int stages = Math.min(devices.size(), model.size());
-        int[] bounds = LocalTrainer.evenBounds(model, stages);
-        List<JobReport.Stage> plan = new ArrayList<>();
-        for (int s = 0; s < stages; s++) {
-            plan.add(new JobReport.Stage(s, devices.get(s), bounds[s], bounds[s + 1]));
-        }
-        event("term " + term + ": plan " + plan);
-
-        var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.schedule(), spec.microBatches(),
-                spec.microBatchSize());
-        var assigns = Assignments.forPartition(model, bounds, term, settings,
-                Assignments.initialUnits(model, spec.seed()));
-        for (Message.Assign a : assigns) {
-            send(devices.get(a.stage()), Topics.device(devices.get(a.stage()), Topics.COMMAND), a, 0);
-        }
-        await(() -> acks.size() == stages, timeouts.devicesMillis(), "devices to load their stages");
-        event("all " + stages + " stages ready");
+        costs = ReferenceProfile.costs(model, spec.microBatchSize(), registry.threads(devices.get(0)),
+                config.dataDir());
+        List<String> first = devices.subList(0, Math.min(devices.size(), model.size()));
+        Plan initial = Planner.speedBlind(costs, first.stream().map(d -> new DeviceCapacity(d, 1, memory(d))).toList(),
+                link());
+        startTerm(model, initial, Assignments.initialUnits(model, spec.seed()), 0, System.nanoTime(), Map.of(),
+                "speed-blind start: reference compute balanced, device speeds not yet measured");
 
         Dataset train = trainSet();
         Dataset test = spec.synthetic() > 0 ? SyntheticDataset.generate(Math.max(100, spec.synthetic() / 5),
                 spec.seed() + 1) : FashionMnist.test(config.datasetDir());
         int micro = spec.microBatchSize();
         long perEpoch = BatchOrder.batches(train.size(), spec.batchSize()) * (long) spec.microBatches();
-        listener.started(perEpoch * spec.epochs());
+        long total = perEpoch * spec.epochs();
+        listener.started(total);
 
         List<JobReport.Epoch> epochs = new ArrayList<>();
-        Map<String, float[]> modelWeights = Map.of();
+        Map<Integer, UnitState> states = Map.of();
         double trainNanos = 0;
         long iteration = 0;
+        long nextCheck = System.currentTimeMillis() + REPLAN_CHECK_MILLIS;
         for (int epoch = 0; epoch < spec.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             resetLoss();
@@ -155,44 +207,176 @@ final class JobRun {
                     long i = iteration++;
                     // Stage 0 enforces the 1F1B limit itself; feeding twice as far ahead keeps its next
                     // input queued there instead of a broker round trip away.
-                    int allowed = spec.schedule().equals("gpipe") ? spec.microBatches() : 2 * stages;
+                    int allowed = spec.schedule().equals("gpipe") ? spec.microBatches() : 2 * layout.stages().size();
                     await(() -> i - done < allowed, timeouts.stallMillis(), "micro-batch " + (i - allowed) + " to finish");
-                    feed(i, train, order, m, Math.min(micro, batchEnd - m), stages);
+                    feed(i, train, order, m, Math.min(micro, batchEnd - m));
                 }
                 if (spec.schedule().equals("gpipe")) {
-                    long fed = iteration;
-                    await(() -> done == fed, timeouts.stallMillis(), "the step to flush");
+                    drain(iteration, "the step to flush");
                 }
                 report();
+                // Between steps, so GPipe's accumulation never straddles two layouts.
+                if (spec.adaptive() && System.currentTimeMillis() >= nextCheck) {
+                    nextCheck = System.currentTimeMillis() + REPLAN_CHECK_MILLIS;
+                    maybeReplan(model, iteration, total - iteration);
+                }
             }
-            long fed = iteration;
-            await(() -> done == fed, timeouts.stallMillis(), "the epoch's last micro-batches");
+            drain(iteration, "the epoch's last micro-batches");
             report();
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             trainNanos += System.nanoTime() - epochStart;
-            modelWeights = collect(stages, iteration);
-            LocalPipeline.BatchResult eval = evaluate(model, modelWeights, test);
+            states = collect(iteration);
+            LocalPipeline.BatchResult eval = evaluate(model, values(states), test);
             JobReport.Epoch result;
             synchronized (lock) {
                 result = new JobReport.Epoch(epoch + 1, lossSum / Math.max(1, lossSamples),
                         (double) correct / Math.max(1, lossSamples), eval.loss(),
-                        (double) eval.correct() / test.size(), seconds);
+                        (double) eval.correct() / test.size(), seconds, lossSamples);
             }
             epochs.add(result);
             listener.epochDone(result);
-            event("epoch " + (epoch + 1) + ": test accuracy " + String.format("%.4f", result.testAccuracy()));
+            event("epoch " + (epoch + 1) + ": " + result.samples() + " samples, test accuracy "
+                    + String.format("%.4f", result.testAccuracy()));
         }
 
         Path out = config.dataDir().resolve("jobs").resolve(spec.id()).resolve("model.onnx");
-        InferenceExporter.write(model, modelWeights, out);
-        for (String d : devices.subList(0, stages)) {
-            send(d, Topics.device(d, Topics.COMMAND), new Message.Stop(spec.id(), term, "job complete"), iteration);
+        InferenceExporter.write(model, values(states), out);
+        for (JobReport.Stage s : layout.stages()) {
+            send(s.device(), Topics.device(s.device(), Topics.COMMAND), new Message.Stop(spec.id(), term, "job complete"),
+                    iteration);
         }
         event("job complete; model written to " + out);
         long samples = (long) train.size() * spec.epochs();
-        return new JobReport(spec.id(), spec.model(), spec.schedule(), devices, plan, epochs,
-                epochs.get(epochs.size() - 1).testAccuracy(), samples / (trainNanos / 1e9),
-                (System.nanoTime() - started) / 1e9, List.copyOf(events), rejections.snapshot(), out.toString());
+        synchronized (lock) {
+            return new JobReport(spec.id(), spec.model(), spec.schedule(), devices, layout.stages(), List.copyOf(terms),
+                    epochs, epochs.get(epochs.size() - 1).testAccuracy(), samples / (trainNanos / 1e9),
+                    (System.nanoTime() - started) / 1e9, duplicates, List.copyOf(events), rejections.snapshot(),
+                    out.toString());
+        }
+    }
+
+    /**
+     * Re-plans if the measured capacities call for it: the best plan for them must beat the current
+     * layout (costed with the same measurements) by {@link #REPLAN_THRESHOLD} and win back the last
+     * migration's cost within the remaining micro-batches.
+     */
+    private void maybeReplan(Model model, long fed, long remaining) throws Exception {
+        List<DeviceCapacity> measured = new ArrayList<>();
+        Map<String, JobReport.Capacity> seen;
+        Optional<Plan> better;
+        synchronized (lock) {
+            List<String> alive = registry.alive(config.heartbeatTimeoutMillis());
+            seen = capacities.snapshot();
+            for (JobReport.Stage s : layout.stages()) {
+                // Recovering from a device that stopped answering is the fault-tolerance path's job.
+                if (capacities.samples(s.device()) < FRESH_SAMPLES || !alive.contains(s.device())) {
+                    return;
+                }
+            }
+            for (String d : devices) {
+                OptionalDouble slowdown = capacities.slowdown(d);
+                // A device never measured has nothing to plan with; it keeps waiting outside the plan.
+                if (alive.contains(d) && slowdown.isPresent()) {
+                    double s = Math.max(DeviceCapacity.MIN_SLOWDOWN, slowdown.getAsDouble());
+                    measured.add(new DeviceCapacity(d, s, memory(d)));
+                }
+            }
+            better = Replan.better(costs, measured, link(), assignment(layout), migrationMillis, remaining,
+                    REPLAN_THRESHOLD);
+        }
+        if (better.isEmpty()) {
+            return;
+        }
+        long migrationStart = System.nanoTime();
+        drain(fed, "the pipeline to drain before re-planning");
+        Plan current = Planner.predict(costs, measured, link(), assignment(layout));
+        startTerm(model, better.get(), collect(fed), fed, migrationStart, seen, String.format(
+                "measured capacities: predicted %.0f -> %.0f samples/s", samplesPerSecond(current),
+                samplesPerSecond(better.get())));
+    }
+
+    /**
+     * Ships every stage of {@code plan} to its device as a new term starting at micro-batch
+     * {@code start}, tells devices left out to stop, and waits until all stages are loaded.
+     */
+    private void startTerm(Model model, Plan plan, Map<Integer, UnitState> states, long start, long since,
+                           Map<String, JobReport.Capacity> measured, String reason) throws Exception {
+        List<JobReport.Stage> stages = new ArrayList<>();
+        int[] bounds = new int[plan.stages().size() + 1];
+        for (int s = 0; s < plan.stages().size(); s++) {
+            var p = plan.stages().get(s);
+            stages.add(new JobReport.Stage(s, p.device(), p.from(), p.to(), p.computeMillis(), p.sendMillis()));
+            bounds[s + 1] = p.to();
+        }
+        List<String> leaving = new ArrayList<>();
+        if (layout != null) {
+            layout.stages().stream().map(JobReport.Stage::device)
+                    .filter(d -> stages.stream().noneMatch(s -> s.device().equals(d))).forEach(leaving::add);
+        }
+        long newTerm;
+        synchronized (lock) {
+            newTerm = ++term;
+            acks.clear();
+            layout = new JobReport.Term(newTerm, start, seconds(), List.copyOf(stages), samplesPerSecond(plan),
+                    Map.copyOf(measured), reason);
+            capacities.forgetSamples();
+        }
+        for (String d : leaving) {
+            send(d, Topics.device(d, Topics.COMMAND), new Message.Stop(spec.id(), newTerm,
+                    "left out of the plan of term " + newTerm), start);
+        }
+        var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.schedule(), spec.microBatches(),
+                spec.microBatchSize());
+        for (Message.Assign a : Assignments.forPartition(model, bounds, newTerm, start, settings, states)) {
+            String d = stages.get(a.stage()).device();
+            send(d, Topics.device(d, Topics.COMMAND), a, start);
+        }
+        await(() -> acks.size() == stages.size(), timeouts.devicesMillis(), "devices to load their stages");
+        migrationMillis = (System.nanoTime() - since) / 1e6;
+        terms.add(layout);
+        event(String.format("term %d from micro-batch %d: %s (%s; ready in %.0f ms)", newTerm, start, describe(stages),
+                reason, migrationMillis));
+        listener.termStarted(layout);
+    }
+
+    private static String describe(List<JobReport.Stage> stages) {
+        StringBuilder b = new StringBuilder();
+        for (JobReport.Stage s : stages) {
+            b.append(b.isEmpty() ? "" : ", ").append(s.device()).append(" [").append(s.from()).append(',')
+                    .append(s.to()).append(')');
+        }
+        return b.toString();
+    }
+
+    private static List<StageAssignment> assignment(JobReport.Term t) {
+        return t.stages().stream().map(s -> new StageAssignment(s.device(), s.from(), s.to())).toList();
+    }
+
+    private double samplesPerSecond(Plan p) {
+        return spec.microBatchSize() * 1000.0 / p.predictedMillisPerMicroBatch();
+    }
+
+    private double referenceMillis(int from, int to) {
+        double sum = 0;
+        for (int u = from; u < to; u++) {
+            sum += costs.get(u).forwardBackwardMillis();
+        }
+        return sum;
+    }
+
+    /** Each device's measured upload rate, or a modest default until it has sent something. */
+    private Link link() {
+        Map<String, Double> rates = new HashMap<>();
+        synchronized (lock) {
+            for (String d : devices) {
+                capacities.bytesPerMilli(d).ifPresent(r -> rates.put(d, r));
+            }
+        }
+        return new Link((from, to) -> rates.getOrDefault(from, DEFAULT_BYTES_PER_MILLI), LINK_LATENCY_MILLIS);
+    }
+
+    private long memory(String device) {
+        return Math.max(1, registry.memoryBytes(device));
     }
 
     private Dataset trainSet() {
@@ -201,15 +385,22 @@ final class JobRun {
         return d.limit(spec.trainLimit());
     }
 
-    private void feed(long i, Dataset data, int[] order, int from, int n, int stages) {
+    private void feed(long i, Dataset data, int[] order, int from, int n) {
         int size = data.rows() * data.cols();
         float[] images = new float[n * size];
         long[] labels = new long[n];
         data.copyBatch(order, from, n, images, labels);
-        send(devices.get(stages - 1), Topics.stage(spec.id(), stages - 1, Topics.LABELS),
+        List<JobReport.Stage> stages = layout.stages();
+        int last = stages.size() - 1;
+        send(stages.get(last).device(), Topics.stage(spec.id(), last, Topics.LABELS),
                 new Message.Labels(spec.id(), term, i, Tensor.ofLongs(new long[]{n}, labels, n)), i);
-        send(devices.get(0), Topics.stage(spec.id(), 0, Topics.FORWARD), new Message.Forward(spec.id(), term, i,
+        send(stages.get(0).device(), Topics.stage(spec.id(), 0, Topics.FORWARD), new Message.Forward(spec.id(), term, i,
                 Tensor.ofFloats(new long[]{n, 1, data.rows(), data.cols()}, FloatBuffer.wrap(images))), i);
+    }
+
+    /** Waits until every micro-batch fed so far has finished its forward and backward. */
+    private void drain(long fed, String what) throws Exception {
+        await(() -> done == fed && losses == fed, timeouts.stallMillis(), what);
     }
 
     private void report() {
@@ -226,20 +417,27 @@ final class JobRun {
         }
     }
 
-    /** Asks every stage for its unit states and assembles the whole model's weights. */
-    private Map<String, float[]> collect(int stages, long iteration) throws Exception {
+    /** Asks every stage for its unit states: the whole model's weights and optimizer state. */
+    private Map<Integer, UnitState> collect(long iteration) throws Exception {
+        int stages = layout.stages().size();
         synchronized (lock) {
             weights.clear();
         }
-        for (int s = 0; s < stages; s++) {
-            send(devices.get(s), Topics.device(devices.get(s), Topics.COMMAND), new Message.Collect(spec.id(), term, iteration),
+        for (JobReport.Stage s : layout.stages()) {
+            send(s.device(), Topics.device(s.device(), Topics.COMMAND), new Message.Collect(spec.id(), term, iteration),
                     iteration);
         }
         await(() -> weights.size() == stages, timeouts.stallMillis(), "the stages' weights");
-        Map<String, float[]> all = new LinkedHashMap<>();
+        Map<Integer, UnitState> all = new TreeMap<>();
         synchronized (lock) {
-            weights.values().forEach(w -> w.units().forEach(u -> all.putAll(u.values())));
+            weights.values().forEach(w -> w.units().forEach(u -> all.put(u.unit(), u)));
         }
+        return all;
+    }
+
+    private static Map<String, float[]> values(Map<Integer, UnitState> states) {
+        Map<String, float[]> all = new LinkedHashMap<>();
+        states.values().forEach(u -> all.putAll(u.values()));
         return all;
     }
 
@@ -263,7 +461,7 @@ final class JobRun {
             List<String> alive = registry.alive(config.heartbeatTimeoutMillis());
             if (alive.size() >= spec.devices()) {
                 List<String> chosen = alive.subList(0, spec.devices());
-                event("devices " + chosen + " planned (alive: " + alive + ")");
+                event("devices " + chosen + " chosen (alive: " + alive + ")");
                 return List.copyOf(chosen);
             }
             if (System.currentTimeMillis() > deadline) {
@@ -301,8 +499,12 @@ final class JobRun {
         }
     }
 
+    private double seconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
     private void event(String what) {
-        String line = String.format("%.1fs %s", (System.nanoTime() - started) / 1e9, what);
+        String line = String.format("%.1fs %s", seconds(), what);
         events.add(line);
         LOG.info(line);
         listener.event(what);
@@ -315,13 +517,17 @@ final class JobRun {
         status.put("job", spec.id());
         status.put("model", spec.model());
         status.put("schedule", spec.schedule());
-        status.put("term", term);
+        status.put("planner", spec.planner());
         status.put("devices", devices);
         synchronized (lock) {
+            status.put("term", term);
+            status.put("stages", layout == null ? List.of() : layout.stages());
+            status.put("predicted_samples_per_second", layout == null ? null : layout.predictedSamplesPerSecond());
+            status.put("capacities", capacities.snapshot());
             status.put("micro_batches_done", done);
         }
         status.put("last_event", lastEvent);
-        status.put("seconds", (System.nanoTime() - started) / 1e9);
+        status.put("seconds", seconds());
         try {
             publisher.publish(Topics.job(spec.id(), Topics.STATUS), STATUS_JSON.writeValueAsBytes(status), 1, true);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

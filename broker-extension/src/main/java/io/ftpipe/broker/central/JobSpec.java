@@ -3,16 +3,26 @@ package io.ftpipe.broker.central;
 import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
+import java.util.List;
+
 /**
  * A training job as submitted.
  *
+ * @param devices      how many devices to train on (the first that are alive, by id)
  * @param batchSize    samples per optimizer step
  * @param microBatches GPipe: micro-batches per step; 1F1B sends each batch as one micro-batch
  * @param synthetic    0 for Fashion-MNIST, else the size of a generated data set
  * @param trainLimit   0 for the whole training set, else its first samples
+ * @param planner      {@value #ADAPTIVE}: start with the speed-blind split, then re-plan from measured
+ *                     capacities whenever that pays; {@value #SPEED_BLIND}: keep the split that
+ *                     balances reference compute and ignores device speeds (PipeDream's choice)
  */
 public record JobSpec(String id, String model, int devices, String schedule, int batchSize, int microBatches,
-                      int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit) {
+                      int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit,
+                      String planner) {
+    public static final String ADAPTIVE = "adaptive";
+    public static final String SPEED_BLIND = "speed-blind";
+    public static final List<String> PLANNERS = List.of(ADAPTIVE, SPEED_BLIND);
 
     public JobSpec {
         Topics.checkLevel(id);
@@ -20,9 +30,23 @@ public record JobSpec(String id, String model, int devices, String schedule, int
             throw new IllegalArgumentException("devices, batch size, micro-batches and epochs must be >= 1, and the "
                     + "batch size a multiple of the micro-batches");
         }
+        if (!PLANNERS.contains(planner)) {
+            throw new IllegalArgumentException("planner must be one of " + PLANNERS + ", got '" + planner + "'");
+        }
+    }
+
+    /** An adaptive job. */
+    public JobSpec(String id, String model, int devices, String schedule, int batchSize, int microBatches,
+                   int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit) {
+        this(id, model, devices, schedule, batchSize, microBatches, epochs, optimizer, seed, synthetic, trainLimit,
+                ADAPTIVE);
     }
 
     public int microBatchSize() {
         return batchSize / microBatches;
+    }
+
+    public boolean adaptive() {
+        return planner.equals(ADAPTIVE);
     }
 }

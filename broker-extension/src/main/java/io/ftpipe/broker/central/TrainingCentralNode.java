@@ -84,6 +84,18 @@ public final class TrainingCentralNode implements CentralNode {
         }, runner);
     }
 
+    /**
+     * Tells a device to emulate being {@code slowdown} times slower (benchmarks, tests). The
+     * planner learns of it only through the device's measured times.
+     */
+    public CompletableFuture<Void> emulate(String device, double slowdown) {
+        if (!registry.known(device)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown device " + device));
+        }
+        return publisher.publish(Topics.device(device, Topics.COMMAND),
+                MessageCodec.encode(new Message.Emulate(device, slowdown)), 1, false);
+    }
+
     @Override
     public void onDeviceMessage(String clientId, String topic, byte[] payload) {
         inbox.execute(() -> handle(clientId, topic, payload));
@@ -119,6 +131,10 @@ public final class TrainingCentralNode implements CentralNode {
             if (!h.device().equals(device) || !registry.heartbeat(h)) {
                 throw new ProtocolException(RejectReason.UNKNOWN_DEVICE, "heartbeat from " + h.device()
                         + " that never joined");
+            }
+            JobRun run = jobs.get(h.job());
+            if (run != null) {
+                run.onHeartbeat(h);
             }
         } else {
             String job = jobOf(m);

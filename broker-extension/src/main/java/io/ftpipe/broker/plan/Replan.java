@@ -1,9 +1,25 @@
 package io.ftpipe.broker.plan;
 
+import java.util.List;
+import java.util.Optional;
+
 /** When moving to a better plan pays for itself. */
 public final class Replan {
 
     private Replan() {
+    }
+
+    /**
+     * The plan to move to, if any: the best plan for the measured capacities, when it beats the
+     * current assignment (costed with the same measurements) by enough to be {@link #worthIt}.
+     */
+    public static Optional<Plan> better(List<UnitCost> units, List<DeviceCapacity> devices, Link link,
+                                        List<StageAssignment> current, double migrationMillis,
+                                        long remainingMicroBatches, double threshold) {
+        Plan now = Planner.predict(units, devices, link, current);
+        Plan best = Planner.plan(units, devices, link);
+        return worthIt(now, best, migrationMillis, remainingMicroBatches, threshold) ? Optional.of(best)
+                : Optional.empty();
     }
 
     /**

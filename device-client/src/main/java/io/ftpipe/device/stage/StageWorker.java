@@ -72,6 +72,7 @@ public final class StageWorker implements AutoCloseable {
         }
         this.runtime = new StageRuntime(env, graphs, store, threads);
         this.versions = new WeightVersions(env, store);
+        this.nextForward = a.start();
     }
 
     public String job() {
@@ -84,6 +85,11 @@ public final class StageWorker implements AutoCloseable {
 
     public int stage() {
         return assignment.stage();
+    }
+
+    /** Forward passes run in this term. */
+    public long forwards() {
+        return nextForward - assignment.start();
     }
 
     /** Micro-batches whose backward (or, on the last stage, whose whole pass) is finished. */
@@ -169,11 +175,14 @@ public final class StageWorker implements AutoCloseable {
         }
     }
 
+    // Compute is timed around ONNX Runtime and the optimizer only: converting tensors to and from
+    // the wire scales with boundary bytes, not with the units held, and the planner charges those
+    // bytes to the link.
     private void forward(long i, Tensor x) throws OrtException {
         int n = (int) x.shape()[0];
         WeightSnapshot weights = schedule.stashesWeights() ? versions.acquire() : null;
-        long started = System.nanoTime();
         try (OnnxTensor input = floats(x); OnnxTensor y = graphs.last() ? longs(labels.remove(i)) : null) {
+            long started = System.nanoTime();
             Pass pass = runtime.forward(input, y, weights);
             clock.computed(System.nanoTime() - started);
             inFlight.put(i, new InFlight(pass, weights, n));
@@ -189,18 +198,18 @@ public final class StageWorker implements AutoCloseable {
 
     private void backward(long i, Tensor dy) throws OrtException {
         InFlight f = inFlight.remove(i);
-        long started = System.nanoTime();
-        try (Pass forwardPass = f.pass(); OnnxTensor grad = dy == null ? null : floats(dy);
-             Pass b = runtime.backward(forwardPass, grad == null ? forwardPass.tensor(StageGraphs.LOGITS_GRAD) : grad,
-                     f.weights())) {
-            if (graphs.inputGrad()) {
-                Tensor dx = tensor(b.tensor(StageGraphs.GRAD_INPUT));
+        try (Pass forwardPass = f.pass(); OnnxTensor grad = dy == null ? null : floats(dy)) {
+            long started = System.nanoTime();
+            try (Pass b = runtime.backward(forwardPass, grad == null ? forwardPass.tensor(StageGraphs.LOGITS_GRAD) : grad,
+                    f.weights())) {
                 clock.computed(System.nanoTime() - started);
-                out.toPreviousStage(new Message.Backward(job(), term(), i, dx));
+                if (graphs.inputGrad()) {
+                    out.toPreviousStage(new Message.Backward(job(), term(), i, tensor(b.tensor(StageGraphs.GRAD_INPUT))));
+                }
+                started = System.nanoTime();
+                step(f.count());
+                clock.computed(System.nanoTime() - started);
             }
-            started = System.nanoTime();
-            step(f.count());
-            clock.computed(System.nanoTime() - started);
         } finally {
             if (f.weights() != null) {
                 versions.release(f.weights());

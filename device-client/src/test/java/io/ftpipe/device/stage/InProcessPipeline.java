@@ -29,7 +29,7 @@ final class InProcessPipeline implements AutoCloseable {
     InProcessPipeline(Model model, int[] bounds, Assignments.JobSettings settings, long seed) throws Exception {
         this.model = model;
         this.settings = settings;
-        var assigns = Assignments.forPartition(model, bounds, 1, settings, Assignments.initialUnits(model, seed));
+        var assigns = Assignments.forPartition(model, bounds, 1, 0, settings, Assignments.initialUnits(model, seed));
         for (Message.Assign a : assigns) {
             Message.Assign wire = (Message.Assign) viaWire(a);
             int s = a.stage();

@@ -1,0 +1,82 @@
+package io.ftpipe.broker.central;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ftpipe.broker.plan.UnitCost;
+import io.ftpipe.zoo.model.Model;
+import io.ftpipe.zoo.model.UnitInfo;
+import io.ftpipe.zoo.runtime.UnitProfiler;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * What each unit of a model costs the planner: forward + backward time per micro-batch measured
+ * on the central node (the reference device, slowdown 1), boundary bytes and memory. Measuring
+ * takes seconds, so the times are kept in {@code dataDir/profiles} and measured once per model,
+ * micro-batch size and thread count.
+ */
+final class ReferenceProfile {
+    private static final Logger LOG = Logger.getLogger(ReferenceProfile.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int WARMUP = 3;
+    private static final int ITERATIONS = 9;
+    /** Weights, their gradients and Adam's two moments. */
+    private static final int PARAM_COPIES = 4;
+    /** Activations stashed for backward, the incoming tensor and the one being sent. */
+    private static final int ACTIVATION_COPIES = 3;
+
+    private ReferenceProfile() {
+    }
+
+    static List<UnitCost> costs(Model model, int microBatch, int threads, Path dataDir) throws IOException,
+            OrtException {
+        double[] millis = millis(model, microBatch, threads, dataDir);
+        List<UnitCost> out = new ArrayList<>();
+        for (UnitInfo u : model.info()) {
+            long boundary = u.outputBytes() * microBatch;
+            out.add(new UnitCost(millis[u.index()], boundary, PARAM_COPIES * u.paramBytes() + ACTIVATION_COPIES * boundary));
+        }
+        return out;
+    }
+
+    private static double[] millis(Model model, int microBatch, int threads, Path dataDir) throws IOException,
+            OrtException {
+        Path file = dataDir.resolve("profiles").resolve(model.name() + "-mb" + microBatch + "-t" + threads + ".json");
+        if (Files.isRegularFile(file)) {
+            try {
+                double[] cached = JSON.readValue(file.toFile(), Cached.class).forwardBackwardMillis();
+                if (cached.length == model.size()) {
+                    return cached;
+                }
+            } catch (IOException e) {
+                LOG.warning("ignoring unreadable profile " + file + ": " + e.getMessage());
+            }
+        }
+        LOG.info("profiling " + model.name() + " at micro-batch " + microBatch + " (once; kept in " + file + ")");
+        double[] measured = UnitProfiler.forwardBackwardMillis(OrtEnvironment.getEnvironment(), model, microBatch,
+                threads, WARMUP, ITERATIONS);
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model.name());
+        json.put("microBatch", microBatch);
+        json.put("threads", threads);
+        json.put("forwardBackwardMillis", measured);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), json);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return measured;
+    }
+
+    /** The cache file's shape. */
+    record Cached(String model, int microBatch, int threads, double[] forwardBackwardMillis) {
+    }
+}

@@ -1,0 +1,139 @@
+package io.ftpipe.cli;
+
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.cli.bench.HeteroRun;
+import io.ftpipe.cli.bench.HeteroScenario;
+import io.ftpipe.cli.demo.JobDriver;
+import io.ftpipe.cli.report.JsonReports;
+import io.ftpipe.cli.report.Machine;
+import io.ftpipe.cli.report.ThroughputChart;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ftpipe bench hetero}: throughput of the adaptive planner against the speed-blind split
+ * and the best single device, with emulated heterogeneous devices.
+ */
+@Command(name = "hetero", mixinStandardHelpOptions = true,
+        description = {"Adaptive re-partitioning vs a speed-blind split vs the best single device, on emulated "
+                + "heterogeneous devices (scenarios h10, spread, drift).",
+                "Every device is slowed by --base-slowdown on top of the scenario's factor, so that four device "
+                        + "processes on a small machine each behave like a gateway with a core of its own."})
+public final class BenchHeteroCommand implements Callable<Integer> {
+    /** Throughput is averaged over windows this long (seconds) for the chart and the re-plan time. */
+    private static final double WINDOW = 4;
+    /** After a layout starts, the pipeline refills for a moment; steady throughput is measured after it. */
+    private static final double SETTLE = 2;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--scenario", defaultValue = "h10", description = "h10, spread or drift (default: ${DEFAULT-VALUE})")
+    String scenario;
+    @Option(names = "--model", defaultValue = "mobilenetv2", completionCandidates = ModelNames.class,
+            description = "default ${DEFAULT-VALUE}: ten units of uneven cost and boundary size to balance")
+    String model;
+    @Option(names = "--batch-size", defaultValue = "32")
+    int batchSize;
+    @Option(names = "--base-slowdown", defaultValue = "4", description = "applied to every device (default: ${DEFAULT-VALUE})")
+    double baseSlowdown;
+    @Option(names = "--samples", defaultValue = "9600", description = "training samples of the adaptive run")
+    int samples;
+    @Option(names = "--baseline-samples", defaultValue = "1600",
+            description = "training samples of the speed-blind and single-device runs")
+    int baselineSamples;
+    @Option(names = "--report", description = "default runs/bench-hetero-SCENARIO.json")
+    Path report;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        HeteroScenario sc = HeteroScenario.named(scenario);
+        if (report == null) {
+            report = Path.of("runs", "bench-hetero-" + sc.name() + ".json");
+        }
+        java.util.logging.Logger.getLogger("io.ftpipe").setLevel(java.util.logging.Level.WARNING);
+        Path work = Files.createDirectories(report.toAbsolutePath().resolveSibling("bench-hetero-work"));
+        List<Double> slowdowns = sc.slowdowns().stream().map(s -> s * baseSlowdown).toList();
+        double drift = sc.driftFactor() * baseSlowdown;
+
+        err.println("adaptive, slowdowns " + slowdowns + (sc.drifts() ? ", d" + sc.driftDevice() + " to " + drift
+                + " half-way" : "") + " ...");
+        HeteroRun.Result adaptive = HeteroRun.run(new HeteroRun.Setup(model, batchSize, samples, JobSpec.ADAPTIVE,
+                slowdowns, sc.driftDevice(), drift), work.resolve("adaptive"), err::println);
+        err.println("speed-blind ...");
+        HeteroRun.Result blind = HeteroRun.run(new HeteroRun.Setup(model, batchSize, baselineSamples,
+                JobSpec.SPEED_BLIND, slowdowns, sc.driftDevice(), drift), work.resolve("speed-blind"), err::println);
+        err.println("best single device (slowdown " + sc.fastest() * baseSlowdown + ") ...");
+        HeteroRun.Result single = HeteroRun.run(new HeteroRun.Setup(model, batchSize, baselineSamples,
+                JobSpec.SPEED_BLIND, List.of(sc.fastest() * baseSlowdown), -1, 1), work.resolve("single"), err::println);
+
+        double lastTerm = adaptive.termSeconds().get(adaptive.termSeconds().size() - 1);
+        double adaptiveRate = adaptive.timeline().samplesPerSecond(lastTerm + SETTLE);
+        double blindRate = blind.timeline().samplesPerSecond(sc.drifts() ? blind.driftSeconds() + SETTLE
+                : blind.termSeconds().get(0) + SETTLE);
+        double singleRate = single.timeline().samplesPerSecond(single.termSeconds().get(0) + SETTLE);
+        JobReport.Term last = adaptive.report().terms().get(adaptive.report().terms().size() - 1);
+
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("benchmark", "hetero");
+        json.put("scenario", sc.name());
+        json.put("model", model);
+        json.put("batch_size", batchSize);
+        json.put("base_slowdown", baseSlowdown);
+        json.put("scenario_slowdowns", sc.slowdowns());
+        json.put("device_slowdowns", slowdowns);
+        Map<String, Object> throughput = new LinkedHashMap<>();
+        throughput.put("adaptive", adaptiveRate);
+        throughput.put("speed_blind", blindRate);
+        throughput.put("best_single", singleRate);
+        throughput.put("adaptive_whole_run", adaptive.report().samplesPerSecond());
+        json.put("throughput", throughput);
+        json.put("speedup_vs_speed_blind", adaptiveRate / blindRate);
+        json.put("speedup_vs_best_single", adaptiveRate / singleRate);
+        json.put("predicted_adaptive", last.predictedSamplesPerSecond());
+        json.put("plan_efficiency", adaptiveRate / last.predictedSamplesPerSecond());
+        if (sc.drifts()) {
+            json.put("drift_at_seconds", adaptive.driftSeconds());
+            json.put("replan_seconds", adaptive.timeline().secondsToReach(adaptive.driftSeconds(), adaptiveRate, WINDOW));
+        }
+        json.put("terms", adaptive.report().terms());
+        json.put("speed_blind_plan", blind.report().stages());
+        json.put("adaptive_test_accuracy", adaptive.report().testAccuracy());
+        json.put("adaptive_samples_per_epoch", adaptive.report().epochs().get(0).samples());
+        json.put("adaptive_duplicate_micro_batches", adaptive.report().duplicateMicroBatches());
+        json.put("adaptive_events", adaptive.report().events());
+        json.put("machine", Machine.describe());
+        JsonReports.write(report, json);
+
+        ThroughputChart chart = new ThroughputChart("bench hetero " + sc.name() + ": " + model + ", slowdowns "
+                + sc.slowdowns() + " x " + baseSlowdown);
+        chart.series("adaptive", adaptive.timeline().windowed(WINDOW));
+        chart.series("speed-blind", blind.timeline().windowed(WINDOW));
+        chart.series("best single device", single.timeline().windowed(WINDOW));
+        chart.moments("re-partition", adaptive.termSeconds().subList(1, adaptive.termSeconds().size()));
+        if (sc.drifts()) {
+            chart.moments("slow-down", List.of(adaptive.driftSeconds()));
+        }
+        Path png = report.toAbsolutePath().resolveSibling(JobDriver.pngName(report));
+        chart.write(png);
+        out.printf("%s: adaptive %.0f, speed-blind %.0f, best single %.0f samples/s; speedup %.2fx, plan efficiency "
+                        + "%.2f%s; wrote %s and %s%n", sc.name(), adaptiveRate, blindRate, singleRate,
+                adaptiveRate / blindRate, adaptiveRate / last.predictedSamplesPerSecond(),
+                sc.drifts() ? String.format(", re-planned in %.1f s", (double) json.get("replan_seconds")) : "",
+                report, png.getFileName());
+        return 0;
+    }
+}

@@ -1,0 +1,100 @@
+package io.ftpipe.cli.bench;
+
+import io.ftpipe.broker.central.JobListener;
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.embedded.EmbeddedBroker;
+import io.ftpipe.broker.embedded.FreePort;
+import io.ftpipe.device.DeviceProcess;
+import io.ftpipe.zoo.optim.OptimizerConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One run of {@code bench hetero}: a fresh embedded broker with the central node, one device JVM
+ * per slowdown, one job; records micro-batches finished over time and when layouts changed. For a
+ * drifting scenario it tells one device, half-way through, to slow down.
+ */
+public final class HeteroRun {
+    /** Heartbeats are the planner's measurements; twice a second keeps re-planning prompt. */
+    private static final String HEARTBEAT_MILLIS = "500";
+
+    /** What a run produced. */
+    public record Result(JobReport report, Timeline timeline, List<Double> termSeconds, double driftSeconds) {
+    }
+
+    /** What to run. */
+    public record Setup(String model, int batchSize, int samples, String planner, List<Double> slowdowns,
+                        int driftDevice, double driftSlowdown) {
+    }
+
+    private HeteroRun() {
+    }
+
+    public static Result run(Setup setup, Path work, Consumer<String> progress) throws Exception {
+        AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
+        List<Process> devices = new ArrayList<>();
+        try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
+                .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < setup.slowdowns().size(); i++) {
+                String id = "d" + i;
+                ids.add(id);
+                devices.add(DeviceProcess.start(id, Map.of("--broker-url", broker.serverUri(), "--heartbeat-millis",
+                        HEARTBEAT_MILLIS, "--slowdown", Double.toString(setup.slowdowns().get(i))),
+                        work.resolve("devices")));
+            }
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!central.get().registry().alive(5000).containsAll(ids)) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("devices did not join within 60 s: " + ids);
+                }
+                Thread.sleep(100);
+            }
+            Timeline timeline = new Timeline(setup.batchSize());
+            List<Double> terms = new ArrayList<>();
+            long driftAt = setup.samples() / setup.batchSize() / 2;
+            double[] drift = {Double.NaN};
+            long start = System.nanoTime();
+            JobListener listener = new JobListener() {
+                @Override
+                public void microBatchDone(long done, double loss) {
+                    double now = (System.nanoTime() - start) / 1e9;
+                    timeline.add(now, done);
+                    if (setup.driftDevice() >= 0 && done >= driftAt && Double.isNaN(drift[0])) {
+                        drift[0] = now;
+                        String id = ids.get(setup.driftDevice());
+                        progress.accept(String.format("%.0fs: %s slows down to %.0fx", now, id, setup.driftSlowdown()));
+                        central.get().emulate(id, setup.driftSlowdown());
+                    }
+                }
+
+                @Override
+                public void termStarted(JobReport.Term term) {
+                    terms.add((System.nanoTime() - start) / 1e9);
+                    progress.accept(String.format("%.0fs: term %d, %s, predicted %.0f samples/s", terms.get(
+                            terms.size() - 1), term.term(), term.stages().stream().map(s -> s.device() + "["
+                            + s.from() + "," + s.to() + ")").toList(), term.predictedSamplesPerSecond()));
+                }
+            };
+            JobSpec spec = new JobSpec("hetero", setup.model(), setup.slowdowns().size(), "1f1b", setup.batchSize(), 1,
+                    1, OptimizerConfig.adam(1e-3, 0), 1, 0, setup.samples(), setup.planner());
+            JobReport report = central.get().submit(spec, listener).get(60, TimeUnit.MINUTES);
+            return new Result(report, timeline, List.copyOf(terms), drift[0]);
+        } finally {
+            for (Process p : devices) {
+                p.destroy();
+            }
+            for (Process p : devices) {
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
