@@ -29,6 +29,9 @@ public final class DemoCommand implements Callable<Integer> {
     JobOptions job;
     @Option(names = "--device-threads", defaultValue = "1", description = "ONNX Runtime threads per device")
     int deviceThreads;
+    @Option(names = "--slowdowns", split = ",", paramLabel = "K",
+            description = "emulated slowdown of each device, e.g. 1,1,5 (default: all 1)")
+    List<Double> slowdowns = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -40,11 +43,17 @@ public final class DemoCommand implements Callable<Integer> {
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
             err.println("broker at " + broker.serverUri() + "; starting " + job.devices + " device processes (logs in "
                     + work.resolve("devices") + ")");
+            if (slowdowns.size() > job.devices) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), slowdowns.size()
+                        + " slowdowns for " + job.devices + " devices");
+            }
             List<Process> processes = new ArrayList<>();
             try {
                 for (int i = 0; i < job.devices; i++) {
+                    String slowdown = String.valueOf(i < slowdowns.size() ? slowdowns.get(i) : 1.0);
                     processes.add(DeviceProcess.start("device-" + i, Map.of("--broker-url", broker.serverUri(),
-                            "--threads", String.valueOf(deviceThreads)), work.resolve("devices")));
+                            "--threads", String.valueOf(deviceThreads), "--slowdown", slowdown),
+                            work.resolve("devices")));
                 }
                 JobDriver.run(central.get(), job, deviceThreads, spec.commandLine().getOut(), err);
                 return 0;

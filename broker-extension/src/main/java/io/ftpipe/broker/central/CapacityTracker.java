@@ -18,10 +18,13 @@ import java.util.TreeMap;
  * Not thread-safe; the job calls it under its lock.
  */
 final class CapacityTracker {
-    /** Weight of the newest interval: a 5x slow-down shows at 90 % within about three heartbeats. */
-    static final double SMOOTHING = 0.5;
-    /** Fewer micro-batches than this in an interval say more about timer jitter than about speed. */
-    static final long MIN_MICRO_BATCHES = 3;
+    /**
+     * Weight of the newest interval. Shared machines make single intervals swing by a third; this
+     * halves a swing's effect while a real 5x slow-down still shows at 3x within three intervals.
+     */
+    static final double SMOOTHING = 0.3;
+    /** Fewer micro-batches than this in an interval say more about scheduling jitter than about speed. */
+    static final long MIN_MICRO_BATCHES = 6;
 
     /** Where a device's totals stood at the heartbeat an interval is measured from. */
     private record Mark(long term, long forwards, long microBatches, double computeMillis, double sendMillis,

@@ -60,10 +60,13 @@ final class JobRun {
     static final int CHUNK_BYTES = 4 << 20;
     /** How often an adaptive job looks at the measured capacities. */
     static final long REPLAN_CHECK_MILLIS = 2_000;
-    /** A new plan must be predicted this much faster (relative) than the current one. */
-    static final double REPLAN_THRESHOLD = 0.1;
+    /**
+     * A new plan must be predicted this much faster (relative) than the current one: above the
+     * noise of measured capacities, so that the layout does not flap between near-equal plans.
+     */
+    static final double REPLAN_THRESHOLD = 0.15;
     /** Fresh measurements of every planned device a re-plan waits for, so it never acts on one glitch. */
-    static final long FRESH_SAMPLES = 2;
+    static final long FRESH_SAMPLES = 3;
     /** Upload rate assumed for a device that has not sent anything yet (10 MB/s). */
     static final double DEFAULT_BYTES_PER_MILLI = 10_000;
     /** Fixed cost of one message through the broker. */

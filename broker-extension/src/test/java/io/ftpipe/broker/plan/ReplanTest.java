@@ -1,5 +1,6 @@
 package io.ftpipe.broker.plan;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,6 +43,22 @@ class ReplanTest {
         assertThrows(IllegalArgumentException.class, () -> Replan.worthIt(CURRENT, taking(80), -1, 100, 0.1));
         assertThrows(IllegalArgumentException.class, () -> Replan.worthIt(CURRENT, taking(80), 0, -1, 0.1));
         assertThrows(IllegalArgumentException.class, () -> Replan.worthIt(CURRENT, taking(80), 0, 100, -0.1));
+    }
+
+    @Test
+    void betterMovesWorkOffADeviceMeasuredSlowAndKeepsAGoodLayout() {
+        List<UnitCost> units = List.of(new UnitCost(10, 100, 1), new UnitCost(10, 100, 1), new UnitCost(10, 100, 1),
+                new UnitCost(10, 100, 1));
+        Link fast = Link.uniform(1e9, 0);
+        List<StageAssignment> even = List.of(new StageAssignment("a", 0, 2), new StageAssignment("b", 2, 4));
+        List<DeviceCapacity> equal = List.of(new DeviceCapacity("a", 1, 100), new DeviceCapacity("b", 1, 100));
+        assertTrue(Replan.better(units, equal, fast, even, 0, 1000, 0.1).isEmpty(), "already optimal");
+
+        List<DeviceCapacity> bSlow = List.of(new DeviceCapacity("a", 1, 100), new DeviceCapacity("b", 3, 100));
+        Plan moved = Replan.better(units, bSlow, fast, even, 0, 1000, 0.1).orElseThrow();
+        // b at 3x: a takes three units (30 ms), b one (30 ms) instead of b's 60 ms.
+        assertEquals(30, moved.predictedMillisPerMicroBatch(), 1e-9);
+        assertTrue(Replan.better(units, bSlow, fast, even, 1e6, 1000, 0.1).isEmpty(), "migration too dear");
     }
 
     private static Plan taking(double millis) {

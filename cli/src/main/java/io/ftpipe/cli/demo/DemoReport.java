@@ -4,9 +4,7 @@ import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.cli.report.Machine;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The demo's JSON report. */
@@ -22,11 +20,9 @@ public final class DemoReport {
         m.put("schedule", r.schedule());
         m.put("devices", r.devices());
         m.put("device_threads", deviceThreads);
-        List<Map<String, Object>> stages = new ArrayList<>();
-        for (JobReport.Stage s : r.stages()) {
-            stages.add(Map.of("stage", s.stage(), "device", s.device(), "units", List.of(s.from(), s.to())));
-        }
-        m.put("stages", stages);
+        m.put("stages", r.stages());
+        m.put("terms", r.terms());
+        m.put("duplicate_micro_batches", r.duplicateMicroBatches());
         m.put("test_accuracy", r.testAccuracy());
         m.put("samples_per_second", r.samplesPerSecond());
         m.put("seconds", r.seconds());

@@ -28,12 +28,15 @@ public final class JobOptions {
     int synthetic;
     @Option(names = "--limit", defaultValue = "0", description = "use only the first N training samples")
     int limit;
+    @Option(names = "--planner", defaultValue = JobSpec.ADAPTIVE, description = "adaptive (re-plans from measured "
+            + "device speeds) or speed-blind (default: ${DEFAULT-VALUE})")
+    String planner;
     @Option(names = "--report", defaultValue = "runs/demo.json")
     public Path report;
 
     public JobSpec spec(String id) {
         int micro = "gpipe".equals(schedule) ? microBatches : 1;
         return new JobSpec(id, model, devices, schedule, batchSize, micro, epochs, OptimizerConfig.adam(lr, 0), seed,
-                synthetic, limit);
+                synthetic, limit, planner);
     }
 }

@@ -1,0 +1,66 @@
+package io.ftpipe.broker.central;
+
+import io.ftpipe.protocol.Message;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CapacityTrackerTest {
+    private final CapacityTracker tracker = new CapacityTracker();
+
+    /** A heartbeat of device d in term 1 with these totals. */
+    private static Message.Heartbeat beat(String d, long forwards, long finished, double computeMillis,
+                                          double sendMillis, long sentBytes) {
+        return new Message.Heartbeat(d, 0, "training", "j", 1, 0, 0, 0, computeMillis, sendMillis, 0, forwards,
+                finished, sentBytes);
+    }
+
+    @Test
+    void slowdownIsComputePerMicroBatchOverTheReferenceAndTheFirstIntervalIsWarmUp() {
+        tracker.heartbeat(beat("d", 3, 1, 5000, 0, 0), 10); // warm-up: only marks
+        assertTrue(tracker.slowdown("d").isEmpty());
+        // 8 forwards and 8 backwards later, 8 micro-batches took 320 ms: 40 ms each, 4x the reference.
+        tracker.heartbeat(beat("d", 11, 9, 5320, 10, 1000), 10);
+        assertEquals(4, tracker.slowdown("d").getAsDouble(), 1e-9);
+        assertEquals(100, tracker.bytesPerMilli("d").getAsDouble(), 1e-9);
+        assertEquals(1, tracker.samples("d"));
+    }
+
+    @Test
+    void forwardsNotYetFinishedCountAsHalfAMicroBatch() {
+        tracker.heartbeat(beat("d", 1, 1, 0, 0, 0), 10);
+        // Pipeline filling: 9 forwards but only 6 backwards finished: 7.5 micro-batches' worth.
+        tracker.heartbeat(beat("d", 10, 7, 150, 0, 0), 10);
+        assertEquals(2, tracker.slowdown("d").getAsDouble(), 1e-9);
+    }
+
+    @Test
+    void smoothsAndWaitsForEnoughMicroBatches() {
+        tracker.heartbeat(beat("d", 1, 1, 0, 0, 0), 10);
+        tracker.heartbeat(beat("d", 7, 7, 60, 0, 0), 10); // 1x
+        tracker.heartbeat(beat("d", 8, 8, 160, 0, 0), 10); // one micro-batch: too few, kept for the next
+        assertEquals(1, tracker.slowdown("d").getAsDouble(), 1e-9);
+        tracker.heartbeat(beat("d", 13, 13, 660, 0, 0), 10); // 6 micro-batches in 600 ms: 10x
+        assertEquals(1 + CapacityTracker.SMOOTHING * 9, tracker.slowdown("d").getAsDouble(), 1e-9);
+    }
+
+    @Test
+    void aNewTermStartsMeasuringAfresh() {
+        tracker.heartbeat(beat("d", 1, 1, 0, 0, 0), 10);
+        tracker.heartbeat(beat("d", 7, 7, 60, 0, 0), 10);
+        tracker.forgetSamples();
+        assertEquals(0, tracker.samples("d"));
+        var term2 = new Message.Heartbeat("d", 0, "training", "j", 2, 1, 0, 0, 10, 0, 0, 1, 1, 0);
+        tracker.heartbeat(term2, 20); // totals restarted: a mark, not a negative interval
+        assertEquals(1, tracker.slowdown("d").getAsDouble(), 1e-9, "the old estimate stands until measured");
+        assertEquals(0, tracker.samples("d"));
+        assertTrue(tracker.snapshot().containsKey("d"));
+    }
+
+    @Test
+    void anUnmeasuredDeviceHasNoEstimate() {
+        assertTrue(tracker.slowdown("x").isEmpty());
+        assertTrue(tracker.bytesPerMilli("x").isEmpty());
+        assertTrue(tracker.snapshot().isEmpty());
+    }
+}
