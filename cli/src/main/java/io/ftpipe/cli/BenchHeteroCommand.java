@@ -34,7 +34,7 @@ public final class BenchHeteroCommand implements Callable<Integer> {
     /** Throughput is averaged over windows this long (seconds) for the chart and the re-plan time. */
     private static final double WINDOW = 4;
     /** After a layout starts, the pipeline refills for a moment; steady throughput is measured after it. */
-    private static final double SETTLE = 2;
+    private static final double SETTLE = 5;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -105,6 +105,9 @@ public final class BenchHeteroCommand implements Callable<Integer> {
         json.put("speedup_vs_best_single", adaptiveRate / singleRate);
         json.put("predicted_adaptive", last.predictedSamplesPerSecond());
         json.put("plan_efficiency", adaptiveRate / last.predictedSamplesPerSecond());
+        json.put("recosted_adaptive", adaptive.report().recostedSamplesPerSecond());
+        json.put("cost_model_efficiency", adaptiveRate / adaptive.report().recostedSamplesPerSecond());
+        json.put("capacities_at_end", adaptive.report().capacities());
         if (sc.drifts()) {
             json.put("drift_at_seconds", adaptive.driftSeconds());
             json.put("replan_seconds", adaptive.timeline().secondsToReach(adaptive.driftSeconds(), adaptiveRate, WINDOW));

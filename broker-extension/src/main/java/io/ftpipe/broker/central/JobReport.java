@@ -10,10 +10,15 @@ import java.util.Map;
  * @param terms                    every layout the job ran with, in order (re-plans start new ones)
  * @param duplicateMicroBatches    micro-batches reported finished more than once (0 unless a sample
  *                                 was trained twice)
+ * @param capacities               what was measured of each device by the end
+ * @param recostedSamplesPerSecond the last layout costed again with the capacities measured while it
+ *                                 ran (NaN if a device in it was never measured): the cost model's
+ *                                 prediction without the error of forecasting capacities
  */
 public record JobReport(String job, String model, String schedule, List<String> devices, List<Stage> stages,
                         List<Term> terms, List<Epoch> epochs, double testAccuracy, double samplesPerSecond,
-                        double seconds, long duplicateMicroBatches, List<String> events, Map<String, Long> rejected,
+                        double seconds, long duplicateMicroBatches, Map<String, Capacity> capacities,
+                        double recostedSamplesPerSecond, List<String> events, Map<String, Long> rejected,
                         String modelPath) {
 
     /**

@@ -253,9 +253,23 @@ final class JobRun {
         synchronized (lock) {
             return new JobReport(spec.id(), spec.model(), spec.schedule(), devices, layout.stages(), List.copyOf(terms),
                     epochs, epochs.get(epochs.size() - 1).testAccuracy(), samples / (trainNanos / 1e9),
-                    (System.nanoTime() - started) / 1e9, duplicates, List.copyOf(events), rejections.snapshot(),
-                    out.toString());
+                    (System.nanoTime() - started) / 1e9, duplicates, capacities.snapshot(), recosted(),
+                    List.copyOf(events), rejections.snapshot(), out.toString());
         }
+    }
+
+    /** The current layout's predicted samples/s with the capacities measured by now. */
+    private double recosted() {
+        List<DeviceCapacity> measured = new ArrayList<>();
+        for (JobReport.Stage s : layout.stages()) {
+            OptionalDouble slowdown = capacities.slowdown(s.device());
+            if (slowdown.isEmpty()) {
+                return Double.NaN;
+            }
+            measured.add(new DeviceCapacity(s.device(), Math.max(DeviceCapacity.MIN_SLOWDOWN, slowdown.getAsDouble()),
+                    memory(s.device())));
+        }
+        return samplesPerSecond(Planner.predict(costs, measured, link(), assignment(layout)));
     }
 
     /**
