@@ -20,11 +20,11 @@ import java.util.TreeMap;
 final class CapacityTracker {
     /**
      * Weight of the newest interval. Shared machines make single intervals swing by a third; this
-     * halves a swing's effect while a real 5x slow-down still shows at 3x within three intervals.
+     * damps a swing while a real 5x slow-down shows at 3.6x within two intervals.
      */
-    static final double SMOOTHING = 0.3;
+    static final double SMOOTHING = 0.4;
     /** Fewer micro-batches than this in an interval say more about scheduling jitter than about speed. */
-    static final long MIN_MICRO_BATCHES = 6;
+    static final long MIN_MICRO_BATCHES = 4;
 
     /** Where a device's totals stood at the heartbeat an interval is measured from. */
     private record Mark(long term, long forwards, long microBatches, double computeMillis, double sendMillis,

@@ -29,25 +29,25 @@ class CapacityTrackerTest {
     @Test
     void forwardsNotYetFinishedCountAsHalfAMicroBatch() {
         tracker.heartbeat(beat("d", 1, 1, 0, 0, 0), 10);
-        // Pipeline filling: 9 forwards but only 6 backwards finished: 7.5 micro-batches' worth.
-        tracker.heartbeat(beat("d", 10, 7, 150, 0, 0), 10);
+        // Pipeline filling: 6 forwards but only 4 backwards finished: 5 micro-batches' worth.
+        tracker.heartbeat(beat("d", 7, 5, 100, 0, 0), 10);
         assertEquals(2, tracker.slowdown("d").getAsDouble(), 1e-9);
     }
 
     @Test
     void smoothsAndWaitsForEnoughMicroBatches() {
         tracker.heartbeat(beat("d", 1, 1, 0, 0, 0), 10);
-        tracker.heartbeat(beat("d", 7, 7, 60, 0, 0), 10); // 1x
-        tracker.heartbeat(beat("d", 8, 8, 160, 0, 0), 10); // one micro-batch: too few, kept for the next
+        tracker.heartbeat(beat("d", 5, 5, 40, 0, 0), 10); // 1x
+        tracker.heartbeat(beat("d", 6, 6, 140, 0, 0), 10); // one micro-batch: too few, kept for the next
         assertEquals(1, tracker.slowdown("d").getAsDouble(), 1e-9);
-        tracker.heartbeat(beat("d", 13, 13, 660, 0, 0), 10); // 6 micro-batches in 600 ms: 10x
+        tracker.heartbeat(beat("d", 9, 9, 440, 0, 0), 10); // 4 micro-batches in 400 ms: 10x
         assertEquals(1 + CapacityTracker.SMOOTHING * 9, tracker.slowdown("d").getAsDouble(), 1e-9);
     }
 
     @Test
     void aNewTermStartsMeasuringAfresh() {
         tracker.heartbeat(beat("d", 1, 1, 0, 0, 0), 10);
-        tracker.heartbeat(beat("d", 7, 7, 60, 0, 0), 10);
+        tracker.heartbeat(beat("d", 5, 5, 40, 0, 0), 10);
         tracker.forgetSamples();
         assertEquals(0, tracker.samples("d"));
         var term2 = new Message.Heartbeat("d", 0, "training", "j", 2, 1, 0, 0, 10, 0, 0, 1, 1, 0);
