@@ -32,7 +32,6 @@ import io.ftpipe.zoo.train.LocalTrainer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,14 +89,7 @@ final class JobRun {
     private final Map<Integer, String> acks = new HashMap<>();
     private final Map<Integer, Message.Weights> weights = new HashMap<>();
     private final CapacityTracker capacities = new CapacityTracker();
-    private final BitSet finished = new BitSet();
-    private final BitSet lossReported = new BitSet();
-    private long done;
-    private long losses;
-    private long duplicates;
-    private double lossSum;
-    private long correct;
-    private long lossSamples;
+    private final ProgressLedger progress = new ProgressLedger();
     private String failure;
     private long term;
     private JobReport.Term layout;
@@ -137,7 +129,7 @@ final class JobRun {
             } else if (m instanceof Message.DeviceError e) {
                 failure = "device " + device + ": " + e.reason();
             } else if (m instanceof Message.Progress p && p.term() == term) {
-                progress(p);
+                progress.record(p);
             }
             lock.notifyAll();
         }
@@ -154,24 +146,6 @@ final class JobRun {
                     capacities.heartbeat(h, referenceMillis(s.from(), s.to()));
                 }
             }
-        }
-    }
-
-    private void progress(Message.Progress p) {
-        int i = Math.toIntExact(p.iteration());
-        BitSet seen = Message.Progress.DONE.equals(p.kind()) ? finished : lossReported;
-        if (seen.get(i)) {
-            duplicates++;
-            return;
-        }
-        seen.set(i);
-        if (seen == finished) {
-            done++;
-        } else {
-            losses++;
-            lossSum += p.loss() * p.count();
-            correct += p.correct();
-            lossSamples += p.count();
         }
     }
 
@@ -212,7 +186,7 @@ final class JobRun {
                     // Stage 0 enforces the 1F1B limit itself; feeding two further keeps its next input
                     // queued there instead of a broker round trip away, and a drain short.
                     int allowed = spec.schedule().equals("gpipe") ? spec.microBatches() : layout.stages().size() + 2;
-                    await(() -> i - done < allowed, timeouts.stallMillis(), "micro-batch " + (i - allowed) + " to finish");
+                    await(() -> i - progress.done() < allowed, timeouts.stallMillis(), "micro-batch " + (i - allowed) + " to finish");
                     feed(i, train, order, m, Math.min(micro, batchEnd - m));
                 }
                 if (spec.schedule().equals("gpipe")) {
@@ -233,9 +207,8 @@ final class JobRun {
             LocalPipeline.BatchResult eval = evaluate(model, values(states), test);
             JobReport.Epoch result;
             synchronized (lock) {
-                result = new JobReport.Epoch(epoch + 1, lossSum / Math.max(1, lossSamples),
-                        (double) correct / Math.max(1, lossSamples), eval.loss(),
-                        (double) eval.correct() / test.size(), seconds, lossSamples);
+                result = new JobReport.Epoch(epoch + 1, progress.loss(), progress.accuracy(), eval.loss(),
+                        (double) eval.correct() / test.size(), seconds, progress.samples());
             }
             epochs.add(result);
             listener.epochDone(result);
@@ -254,7 +227,7 @@ final class JobRun {
         synchronized (lock) {
             return new JobReport(spec.id(), spec.model(), spec.schedule(), devices, layout.stages(), List.copyOf(terms),
                     epochs, epochs.get(epochs.size() - 1).testAccuracy(), samples / (trainNanos / 1e9),
-                    (System.nanoTime() - started) / 1e9, duplicates, capacities.snapshot(), recosted(),
+                    (System.nanoTime() - started) / 1e9, progress.duplicates(), capacities.snapshot(), recosted(),
                     List.copyOf(events), rejections.snapshot(), out.toString());
         }
     }
@@ -418,20 +391,18 @@ final class JobRun {
 
     /** Waits until every micro-batch fed so far has finished its forward and backward. */
     private void drain(long fed, String what) throws Exception {
-        await(() -> done == fed && losses == fed, timeouts.stallMillis(), what);
+        await(() -> progress.drained(fed), timeouts.stallMillis(), what);
     }
 
     private void report() {
         synchronized (lock) {
-            listener.microBatchDone(done, lossSamples == 0 ? Double.NaN : lossSum / lossSamples);
+            listener.microBatchDone(progress.done(), progress.loss());
         }
     }
 
     private void resetLoss() {
         synchronized (lock) {
-            lossSum = 0;
-            correct = 0;
-            lossSamples = 0;
+            progress.newEpoch();
         }
     }
 
@@ -542,7 +513,7 @@ final class JobRun {
             status.put("stages", layout == null ? List.of() : layout.stages());
             status.put("predicted_samples_per_second", layout == null ? null : layout.predictedSamplesPerSecond());
             status.put("capacities", capacities.snapshot());
-            status.put("micro_batches_done", done);
+            status.put("micro_batches_done", progress.done());
         }
         status.put("last_event", lastEvent);
         status.put("seconds", seconds());

@@ -1,0 +1,77 @@
+package io.ftpipe.broker.central;
+
+import io.ftpipe.protocol.Message;
+
+import java.util.BitSet;
+
+/**
+ * Which micro-batches of a job finished (stage 0's {@code done}) and reported their loss (the last
+ * stage's), each counted once however often it is reported, and the epoch's running loss and
+ * accuracy. The record behind "every sample trained exactly once". Not thread-safe; the job
+ * updates it under its lock.
+ */
+final class ProgressLedger {
+    private final BitSet finished = new BitSet();
+    private final BitSet lossReported = new BitSet();
+    private long done;
+    private long losses;
+    private long duplicates;
+    private double lossSum;
+    private long correct;
+    private long samples;
+
+    void record(Message.Progress p) {
+        int i = Math.toIntExact(p.iteration());
+        boolean isDone = Message.Progress.DONE.equals(p.kind());
+        BitSet seen = isDone ? finished : lossReported;
+        if (seen.get(i)) {
+            duplicates++;
+            return;
+        }
+        seen.set(i);
+        if (isDone) {
+            done++;
+        } else {
+            losses++;
+            lossSum += p.loss() * p.count();
+            correct += p.correct();
+            samples += p.count();
+        }
+    }
+
+    /** Micro-batches finished (backward through stage 0). */
+    long done() {
+        return done;
+    }
+
+    /** Have all micro-batches below {@code fed} finished both forward and backward? */
+    boolean drained(long fed) {
+        return done == fed && losses == fed;
+    }
+
+    long duplicates() {
+        return duplicates;
+    }
+
+    /** A new epoch: loss, accuracy and samples start again (the micro-batch record does not). */
+    void newEpoch() {
+        lossSum = 0;
+        correct = 0;
+        samples = 0;
+    }
+
+    /** Samples whose loss was reported this epoch. */
+    long samples() {
+        return samples;
+    }
+
+    /** Mean training loss this epoch, NaN before any. */
+    double loss() {
+        return samples == 0 ? Double.NaN : lossSum / samples;
+    }
+
+    /** Training accuracy this epoch, NaN before any. */
+    double accuracy() {
+        return samples == 0 ? Double.NaN : (double) correct / samples;
+    }
+}

@@ -1,0 +1,53 @@
+package io.ftpipe.broker.central;
+
+import io.ftpipe.protocol.Message;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ProgressLedgerTest {
+    private final ProgressLedger ledger = new ProgressLedger();
+
+    private static Message.Progress loss(long i, double loss, long correct, int count) {
+        return new Message.Progress("j", 1, i, 2, Message.Progress.LOSS, loss, correct, count);
+    }
+
+    private static Message.Progress done(long i) {
+        return new Message.Progress("j", 1, i, 0, Message.Progress.DONE, 0, 0, 32);
+    }
+
+    @Test
+    void drainedOnlyWhenEveryFedMicroBatchFinishedBothWays() {
+        ledger.record(loss(0, 1, 16, 32));
+        ledger.record(loss(1, 1, 16, 32));
+        ledger.record(done(0));
+        assertFalse(ledger.drained(2), "micro-batch 1 has not come back through stage 0");
+        ledger.record(done(1));
+        assertTrue(ledger.drained(2));
+        assertEquals(2, ledger.done());
+    }
+
+    @Test
+    void aRepeatedReportCountsAsADuplicateAndNotAsASample() {
+        ledger.record(loss(0, 2, 8, 32));
+        ledger.record(loss(0, 2, 8, 32));
+        ledger.record(done(0));
+        ledger.record(done(0));
+        assertEquals(32, ledger.samples());
+        assertEquals(1, ledger.done());
+        assertEquals(2, ledger.duplicates());
+    }
+
+    @Test
+    void lossAndAccuracyAreSampleWeightedPerEpoch() {
+        assertTrue(Double.isNaN(ledger.loss()));
+        ledger.record(loss(0, 1.0, 30, 32));
+        ledger.record(loss(1, 4.0, 0, 16));
+        assertEquals((32 * 1.0 + 16 * 4.0) / 48, ledger.loss(), 1e-12);
+        assertEquals(30.0 / 48, ledger.accuracy(), 1e-12);
+        ledger.newEpoch();
+        assertEquals(0, ledger.samples());
+        ledger.record(loss(1, 9, 9, 16));
+        assertEquals(1, ledger.duplicates(), "the micro-batch record spans epochs");
+    }
+}

@@ -1,0 +1,40 @@
+package io.ftpipe.device;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class StageClockTest {
+
+    @Test
+    void aSlowerDeviceWaitsOutTheDifferenceAndReportsOnlyWhatItMeasured() {
+        StageClock clock = new StageClock(1);
+        clock.computed(2_000_000);
+        assertEquals(2, clock.computeTotalMillis(), 1e-9);
+        clock.setSlowdown(3);
+        long before = System.nanoTime();
+        clock.computed(2_000_000);
+        assertTrue(System.nanoTime() - before >= 4_000_000, "waited out twice the step");
+        assertEquals(8, clock.computeTotalMillis(), 1e-9);
+    }
+
+    @Test
+    void aSlowdownBelowOneOrNotFiniteIsRefused() {
+        StageClock clock = new StageClock(2);
+        for (double bad : new double[]{0.5, 0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertThrows(IllegalArgumentException.class, () -> clock.setSlowdown(bad), "slowdown " + bad);
+        }
+    }
+
+    @Test
+    void aNewStageStartsTheTotalsAgain() {
+        StageClock clock = new StageClock(1);
+        clock.computed(1_000_000);
+        clock.sent(3_000_000, 1000);
+        assertEquals(1000, clock.sentBytes());
+        clock.restart();
+        assertEquals(0, clock.computeTotalMillis());
+        assertEquals(0, clock.sentBytes());
+        assertEquals(0, clock.sendTotalMillis());
+    }
+}
