@@ -85,6 +85,10 @@ public final class BenchHeteroCommand implements Callable<Integer> {
                 : blind.termSeconds().get(0) + SETTLE);
         double singleRate = single.timeline().samplesPerSecond(single.termSeconds().get(0) + SETTLE);
         JobReport.Term last = adaptive.report().terms().get(adaptive.report().terms().size() - 1);
+        double speedup = adaptiveRate / blindRate;
+        double planEfficiency = adaptiveRate / last.predictedSamplesPerSecond();
+        double replanSeconds = sc.drifts()
+                ? adaptive.timeline().secondsToReach(adaptive.driftSeconds(), adaptiveRate, WINDOW) : Double.NaN;
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", "hetero");
@@ -100,16 +104,16 @@ public final class BenchHeteroCommand implements Callable<Integer> {
         throughput.put("best_single", singleRate);
         throughput.put("adaptive_whole_run", adaptive.report().samplesPerSecond());
         json.put("throughput", throughput);
-        json.put("speedup_vs_speed_blind", adaptiveRate / blindRate);
+        json.put("speedup_vs_speed_blind", speedup);
         json.put("speedup_vs_best_single", adaptiveRate / singleRate);
         json.put("predicted_adaptive", last.predictedSamplesPerSecond());
-        json.put("plan_efficiency", adaptiveRate / last.predictedSamplesPerSecond());
+        json.put("plan_efficiency", planEfficiency);
         json.put("recosted_adaptive", adaptive.report().recostedSamplesPerSecond());
         json.put("cost_model_efficiency", adaptiveRate / adaptive.report().recostedSamplesPerSecond());
         json.put("capacities_at_end", adaptive.report().capacities());
         if (sc.drifts()) {
             json.put("drift_at_seconds", adaptive.driftSeconds());
-            json.put("replan_seconds", adaptive.timeline().secondsToReach(adaptive.driftSeconds(), adaptiveRate, WINDOW));
+            json.put("replan_seconds", replanSeconds);
         }
         json.put("terms", adaptive.report().terms());
         json.put("speed_blind_plan", blind.report().stages());
@@ -133,8 +137,7 @@ public final class BenchHeteroCommand implements Callable<Integer> {
         chart.write(png);
         out.printf("%s: adaptive %.0f, speed-blind %.0f, best single %.0f samples/s; speedup %.2fx, plan efficiency "
                         + "%.2f%s; wrote %s and %s%n", sc.name(), adaptiveRate, blindRate, singleRate,
-                adaptiveRate / blindRate, adaptiveRate / last.predictedSamplesPerSecond(),
-                sc.drifts() ? String.format(", re-planned in %.1f s", (double) json.get("replan_seconds")) : "",
+                speedup, planEfficiency, sc.drifts() ? String.format(", re-planned in %.1f s", replanSeconds) : "",
                 report, png.getFileName());
         return 0;
     }

@@ -7,6 +7,7 @@ import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.embedded.EmbeddedBroker;
 import io.ftpipe.broker.embedded.FreePort;
+import io.ftpipe.cli.bench.DevicesJoined;
 import io.ftpipe.cli.bench.HopLatency;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
@@ -110,10 +111,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 processes.add(DeviceProcess.start(id, Map.of("--broker-url", broker.serverUri(), "--heartbeat-millis",
                         "200"), work.resolve("devices")));
             }
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (!central.registry().alive(5000).containsAll(ids) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            DevicesJoined.await(central, ids);
             JobReport r = central.submit(new JobSpec("bench-" + n, model, n, schedule, 64,
                     "gpipe".equals(schedule) ? 4 : 1, 1, adam, 1, 0, samples), new JobListener() {
             }).get(30, TimeUnit.MINUTES);

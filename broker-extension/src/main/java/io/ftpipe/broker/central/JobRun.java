@@ -219,8 +219,7 @@ final class JobRun {
         Path out = config.dataDir().resolve("jobs").resolve(spec.id()).resolve("model.onnx");
         InferenceExporter.write(model, values(states), out);
         for (JobReport.Stage s : layout.stages()) {
-            send(s.device(), Topics.device(s.device(), Topics.COMMAND), new Message.Stop(spec.id(), term, "job complete"),
-                    iteration);
+            command(s.device(), new Message.Stop(spec.id(), term, "job complete"), iteration);
         }
         event("job complete; model written to " + out);
         long samples = (long) train.size() * spec.epochs();
@@ -236,14 +235,20 @@ final class JobRun {
     private double recosted() {
         List<DeviceCapacity> measured = new ArrayList<>();
         for (JobReport.Stage s : layout.stages()) {
-            OptionalDouble slowdown = capacities.slowdown(s.device());
-            if (slowdown.isEmpty()) {
+            Optional<DeviceCapacity> c = measuredCapacity(s.device());
+            if (c.isEmpty()) {
                 return Double.NaN;
             }
-            measured.add(new DeviceCapacity(s.device(), Math.max(DeviceCapacity.MIN_SLOWDOWN, slowdown.getAsDouble()),
-                    memory(s.device())));
+            measured.add(c.get());
         }
         return samplesPerSecond(Planner.predict(costs, measured, link(), assignment(layout)));
+    }
+
+    /** A device as the planner sees it, once it has been measured. */
+    private Optional<DeviceCapacity> measuredCapacity(String device) {
+        OptionalDouble slowdown = capacities.slowdown(device);
+        return slowdown.isEmpty() ? Optional.empty() : Optional.of(new DeviceCapacity(device,
+                Math.max(DeviceCapacity.MIN_SLOWDOWN, slowdown.getAsDouble()), memory(device)));
     }
 
     /**
@@ -254,6 +259,7 @@ final class JobRun {
     private void maybeReplan(Model model, long fed, long remaining) throws Exception {
         List<DeviceCapacity> measured = new ArrayList<>();
         Map<String, JobReport.Capacity> seen;
+        Plan current;
         Optional<Plan> better;
         synchronized (lock) {
             List<String> alive = registry.alive(config.heartbeatTimeoutMillis());
@@ -264,23 +270,18 @@ final class JobRun {
                     return;
                 }
             }
-            for (String d : devices) {
-                OptionalDouble slowdown = capacities.slowdown(d);
-                // A device never measured has nothing to plan with; it keeps waiting outside the plan.
-                if (alive.contains(d) && slowdown.isPresent()) {
-                    double s = Math.max(DeviceCapacity.MIN_SLOWDOWN, slowdown.getAsDouble());
-                    measured.add(new DeviceCapacity(d, s, memory(d)));
-                }
-            }
-            better = Replan.better(costs, measured, link(), assignment(layout), migrationMillis, remaining,
-                    REPLAN_THRESHOLD);
+            // A device never measured has nothing to plan with; it keeps waiting outside the plan.
+            devices.stream().filter(alive::contains).map(this::measuredCapacity).flatMap(Optional::stream)
+                    .forEach(measured::add);
+            Link link = link();
+            current = Planner.predict(costs, measured, link, assignment(layout));
+            better = Replan.better(costs, measured, link, current, migrationMillis, remaining, REPLAN_THRESHOLD);
         }
         if (better.isEmpty()) {
             return;
         }
         long migrationStart = System.nanoTime();
         drain(fed, "the pipeline to drain before re-planning");
-        Plan current = Planner.predict(costs, measured, link(), assignment(layout));
         startTerm(model, better.get(), collect(fed), fed, migrationStart, seen, String.format(
                 "measured capacities: predicted %.0f -> %.0f samples/s", samplesPerSecond(current),
                 samplesPerSecond(better.get())));
@@ -313,14 +314,13 @@ final class JobRun {
             capacities.forgetSamples();
         }
         for (String d : leaving) {
-            send(d, Topics.device(d, Topics.COMMAND), new Message.Stop(spec.id(), newTerm,
-                    "left out of the plan of term " + newTerm), start);
+            command(d, new Message.Stop(spec.id(), newTerm, "left out of the plan of term " + newTerm), start);
         }
         var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.schedule(), spec.microBatches(),
                 spec.microBatchSize());
         for (Message.Assign a : Assignments.forPartition(model, bounds, newTerm, start, settings, states)) {
             String d = stages.get(a.stage()).device();
-            send(d, Topics.device(d, Topics.COMMAND), a, start);
+            command(d, a, start);
         }
         await(() -> acks.size() == stages.size(), timeouts.devicesMillis(), "devices to load their stages");
         migrationMillis = (System.nanoTime() - since) / 1e6;
@@ -413,8 +413,7 @@ final class JobRun {
             weights.clear();
         }
         for (JobReport.Stage s : layout.stages()) {
-            send(s.device(), Topics.device(s.device(), Topics.COMMAND), new Message.Collect(spec.id(), term, iteration),
-                    iteration);
+            command(s.device(), new Message.Collect(spec.id(), term, iteration), iteration);
         }
         await(() -> weights.size() == stages, timeouts.stallMillis(), "the stages' weights");
         Map<Integer, UnitState> all = new TreeMap<>();
@@ -459,6 +458,10 @@ final class JobRun {
             }
             Thread.sleep(100);
         }
+    }
+
+    private void command(String device, Message m, long iteration) {
+        send(device, Topics.device(device, Topics.COMMAND), m, iteration);
     }
 
     /** Publishes to the topic that {@code device} receives on, in pieces that device accepts. */

@@ -13,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -66,12 +64,8 @@ final class ReferenceProfile {
                 threads, WARMUP, ITERATIONS);
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("model", model.name());
-        json.put("microBatch", microBatch);
-        json.put("threads", threads);
-        json.put("forwardBackwardMillis", measured);
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), json);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(),
+                new Cached(model.name(), microBatch, threads, measured));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return measured;
     }

@@ -10,15 +10,14 @@ public final class Replan {
     }
 
     /**
-     * The plan to move to, if any: the best plan for the measured capacities, when it beats the
-     * current assignment (costed with the same measurements) by enough to be {@link #worthIt}.
+     * The plan to move to, if any: the best plan for the measured capacities, when it beats
+     * {@code current} (the current assignment costed with the same measurements, see
+     * {@link Planner#predict}) by enough to be {@link #worthIt}.
      */
-    public static Optional<Plan> better(List<UnitCost> units, List<DeviceCapacity> devices, Link link,
-                                        List<StageAssignment> current, double migrationMillis,
-                                        long remainingMicroBatches, double threshold) {
-        Plan now = Planner.predict(units, devices, link, current);
+    public static Optional<Plan> better(List<UnitCost> units, List<DeviceCapacity> devices, Link link, Plan current,
+                                        double migrationMillis, long remainingMicroBatches, double threshold) {
         Plan best = Planner.plan(units, devices, link);
-        return worthIt(now, best, migrationMillis, remainingMicroBatches, threshold) ? Optional.of(best)
+        return worthIt(current, best, migrationMillis, remainingMicroBatches, threshold) ? Optional.of(best)
                 : Optional.empty();
     }
 

@@ -52,13 +52,15 @@ class ReplanTest {
         Link fast = Link.uniform(1e9, 0);
         List<StageAssignment> even = List.of(new StageAssignment("a", 0, 2), new StageAssignment("b", 2, 4));
         List<DeviceCapacity> equal = List.of(new DeviceCapacity("a", 1, 100), new DeviceCapacity("b", 1, 100));
-        assertTrue(Replan.better(units, equal, fast, even, 0, 1000, 0.1).isEmpty(), "already optimal");
+        assertTrue(Replan.better(units, equal, fast, Planner.predict(units, equal, fast, even), 0, 1000, 0.1).isEmpty(),
+                "already optimal");
 
         List<DeviceCapacity> bSlow = List.of(new DeviceCapacity("a", 1, 100), new DeviceCapacity("b", 3, 100));
-        Plan moved = Replan.better(units, bSlow, fast, even, 0, 1000, 0.1).orElseThrow();
+        Plan now = Planner.predict(units, bSlow, fast, even);
+        Plan moved = Replan.better(units, bSlow, fast, now, 0, 1000, 0.1).orElseThrow();
         // b at 3x: a takes three units (30 ms), b one (30 ms) instead of b's 60 ms.
         assertEquals(30, moved.predictedMillisPerMicroBatch(), 1e-9);
-        assertTrue(Replan.better(units, bSlow, fast, even, 1e6, 1000, 0.1).isEmpty(), "migration too dear");
+        assertTrue(Replan.better(units, bSlow, fast, now, 1e6, 1000, 0.1).isEmpty(), "migration too dear");
     }
 
     private static Plan taking(double millis) {

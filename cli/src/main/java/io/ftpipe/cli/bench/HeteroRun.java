@@ -51,13 +51,7 @@ public final class HeteroRun {
                         HEARTBEAT_MILLIS, "--slowdown", Double.toString(setup.slowdowns().get(i))),
                         work.resolve("devices")));
             }
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (!central.get().registry().alive(5000).containsAll(ids)) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("devices did not join within 60 s: " + ids);
-                }
-                Thread.sleep(100);
-            }
+            DevicesJoined.await(central.get(), ids);
             Timeline timeline = new Timeline(setup.batchSize());
             List<Double> terms = new ArrayList<>();
             long driftAt = setup.samples() / setup.batchSize() / 2;
