@@ -43,6 +43,8 @@ public final class DeviceAgent implements AutoCloseable {
     private final AtomicLong heartbeats = new AtomicLong();
     private final StageClock clock;
     private final List<String> stageTopics = new ArrayList<>();
+    private final HeldReplicas held = new HeldReplicas();
+    private final AtomicLong replicatedBytes = new AtomicLong();
     private MqttTransport transport;
     private volatile StageWorker worker;
     private long messageIds;
@@ -58,7 +60,7 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     public void start() {
-        byte[] will = MessageCodec.encode(new Message.Heartbeat(settings.id(), -1, "offline", "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0));
+        byte[] will = MessageCodec.encode(new Message.Heartbeat(settings.id(), -1, Message.Heartbeat.OFFLINE, "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         transport = MqttTransport.connect(settings.transportOptions(
                 new LastWill(Topics.device(settings.id(), Topics.HEARTBEAT), will, 1, false)));
         transport.subscribe(Topics.device(settings.id(), Topics.COMMAND), 1, (topic, payload) -> receive(topic, payload));
@@ -77,7 +79,8 @@ public final class DeviceAgent implements AutoCloseable {
                     heartbeats.incrementAndGet(), w == null ? "idle" : "training", w == null ? "" : w.job(),
                     w == null ? 0 : w.term(), w == null ? -1 : w.stage(), clock.meanMillis(), rejections.total(),
                     clock.computeTotalMillis(), clock.sendTotalMillis(), clock.stageMillis(),
-                    w == null ? 0 : w.forwards(), w == null ? 0 : w.completed(), clock.sentBytes()), 0);
+                    w == null ? 0 : w.forwards(), w == null ? 0 : w.completed(), clock.sentBytes(),
+                    replicatedBytes.get()), 0);
         } catch (RuntimeException e) {
             LOG.warning("heartbeat failed: " + e.getMessage());
         }
@@ -120,10 +123,17 @@ public final class DeviceAgent implements AutoCloseable {
             w.onBackward(b);
         } else if (m instanceof Message.Labels l) {
             w.onLabels(l);
+        } else if (m instanceof Message.Replica r) {
+            checkJob(w, r.job(), r.term());
+            if (r.term() != w.term() || r.stage() != w.stage() - 1) {
+                throw new ProtocolException(RejectReason.UNEXPECTED, "replica of stage " + r.stage() + ", term "
+                        + r.term() + " at stage " + w.stage() + ", term " + w.term());
+            }
+            held.keep(r);
         } else if (m instanceof Message.Collect c) {
             checkJob(w, c.job(), c.term());
-            send(reply(), new Message.Weights(w.job(), w.term(), c.request(), w.stage(), w.completed(),
-                    w.unitStates()), c.request());
+            send(reply(), new Message.Weights(w.job(), w.term(), c.request(), w.stage(), w.trainedThrough(),
+                    w.unitStates(), held.all()), c.request());
         } else if (m instanceof Message.Stop s) {
             checkJob(w, s.job(), s.term());
             LOG.info("stopping job " + s.job() + ": " + s.reason());
@@ -174,8 +184,18 @@ public final class DeviceAgent implements AutoCloseable {
             public void toCentral(Message.Progress m) {
                 send(Topics.job(job, Topics.PROGRESS), m, m.iteration());
             }
+
+            @Override
+            public void replicate(Message.Replica m, boolean chain) {
+                String topic = chain && s + 1 < a.stages() ? Topics.stage(job, s + 1, Topics.REPLICA) : reply();
+                replicatedBytes.addAndGet(send(topic, m, m.iteration()));
+            }
         }, clock);
+        held.forJob(job);
         stageTopics.add(Topics.stage(job, s, Topics.FORWARD));
+        if (s > 0) {
+            stageTopics.add(Topics.stage(job, s, Topics.REPLICA));
+        }
         if (a.graphs().last()) {
             stageTopics.add(Topics.stage(job, s, Topics.LABELS));
         } else {
@@ -206,13 +226,15 @@ public final class DeviceAgent implements AutoCloseable {
         return Topics.device(settings.id(), Topics.REPLY);
     }
 
-    private void send(String topic, Message m, long iteration) {
+    /** @return the bytes sent */
+    private int send(String topic, Message m, long iteration) {
         long started = System.nanoTime();
         byte[] bytes = MessageCodec.encode(m);
         publish(topic, m, bytes, iteration);
         if (!(m instanceof Message.Heartbeat)) {
             clock.sent(System.nanoTime() - started, bytes.length);
         }
+        return bytes.length;
     }
 
     private void publish(String topic, Message m, byte[] bytes, long iteration) {

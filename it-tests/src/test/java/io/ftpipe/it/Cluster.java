@@ -53,10 +53,22 @@ final class Cluster implements AutoCloseable {
         return ids;
     }
 
-    void kill(String id) throws InterruptedException {
-        Process p = devices.remove(id);
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
+    /** SIGKILLs the device JVMs {@code ids} at once, and waits until they are gone. */
+    void kill(String... ids) throws InterruptedException {
+        List<Process> dying = new ArrayList<>();
+        for (String id : ids) {
+            Process p = devices.remove(id);
+            p.destroyForcibly();
+            dying.add(p);
+        }
+        for (Process p : dying) {
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Kills every device this cluster started. */
+    void killAll() throws InterruptedException {
+        kill(devices.keySet().toArray(String[]::new));
     }
 
     JobReport run(JobSpec spec, JobListener listener) throws Exception {

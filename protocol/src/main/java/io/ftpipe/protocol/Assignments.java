@@ -19,7 +19,7 @@ public final class Assignments {
 
     /** Settings shared by all stages of a job. */
     public record JobSettings(String job, OptimizerConfig optimizer, String schedule, int microBatches,
-                              int maxBatch) {
+                              int maxBatch, int chainPeriod, int globalPeriod) {
     }
 
     /**
@@ -37,7 +37,8 @@ public final class Assignments {
                 mine.add(units.get(u));
             }
             out.add(new Message.Assign(s.job(), term, stage, stages, StageCompiler.compile(model, bounds[stage],
-                    bounds[stage + 1]), s.optimizer(), mine, s.schedule(), s.microBatches(), s.maxBatch(), start));
+                    bounds[stage + 1]), s.optimizer(), mine, s.schedule(), s.microBatches(), s.maxBatch(), start,
+                    s.chainPeriod(), s.globalPeriod()));
         }
         return out;
     }

@@ -27,23 +27,29 @@ public sealed interface Message {
      * Device to central: liveness and what the device is doing. {@code computeMillis} is the
      * smoothed time of one compute step; the totals, since the current stage was assigned, split
      * the stage's time into compute, sending, and (the rest) waiting, and count the forward passes
-     * run, the micro-batches finished (backward done) and the bytes sent. Differences between two heartbeats are the device's measured
+     * run, the micro-batches finished (backward done) and the bytes sent. {@code replicatedBytes} counts
+     * the replicas the device has sent since it started. Differences between two heartbeats are the device's measured
      * speed and upload rate, which the planner uses.
      */
     record Heartbeat(String device, long seq, String state, String job, long term, int stage, double computeMillis,
                      long rejected, double computeTotalMillis, double sendTotalMillis, double stageMillis,
-                     long forwards, long microBatches, long sentBytes)
+                     long forwards, long microBatches, long sentBytes, long replicatedBytes)
             implements Message {
+        /** The state of the heartbeat a device leaves as its Last Will, which the broker publishes when it dies. */
+        public static final String OFFLINE = "offline";
     }
 
     /**
      * Central to device: run stage {@code stage} of {@code stages}: its graphs, initial unit states
      * (weights and optimizer state), optimizer settings and schedule ({@code 1f1b} or {@code gpipe}
      * with {@code microBatches} per step). The term's first micro-batch is {@code start}: a re-plan
-     * continues the job's iteration numbering.
+     * continues the job's iteration numbering. Every {@code chainPeriod} finished micro-batches the
+     * stage sends a {@link Replica} of its units to the next stage (the last stage to the central
+     * node), and every {@code globalPeriod} to the central node; 0 turns either off.
      */
     record Assign(String job, long term, int stage, int stages, StageGraphs graphs, OptimizerConfig optimizer,
-                  List<UnitState> units, String schedule, int microBatches, int maxBatch, long start)
+                  List<UnitState> units, String schedule, int microBatches, int maxBatch, long start,
+                  int chainPeriod, int globalPeriod)
             implements Message {
     }
 
@@ -63,9 +69,22 @@ public sealed interface Message {
     record Collect(String job, long term, long request) implements Message {
     }
 
-    /** Device to central: unit states after {@code iteration} completed its optimizer step. */
-    record Weights(String job, long term, long request, int stage, long iteration, List<UnitState> units)
+    /**
+     * Device to central, the answer to {@link Collect}: the stage's unit states, which include the
+     * updates of every micro-batch below {@code iteration}, and the chain replicas the device holds
+     * for its previous stage (used when that stage's device has failed).
+     */
+    record Weights(String job, long term, long request, int stage, long iteration, List<UnitState> units,
+                   List<Replica> held)
             implements Message {
+    }
+
+    /**
+     * A copy of stage {@code stage}'s unit states, including the updates of every micro-batch below
+     * {@code iteration}: to the next stage (chain replication) or to the central node (global, and
+     * the last stage's chain).
+     */
+    record Replica(String job, long term, int stage, long iteration, List<UnitState> units) implements Message {
     }
 
     /** Central to device: the job (or this term of it) is over. */

@@ -30,20 +30,21 @@ public final class MessageCodec {
                         .num("memory_bytes", h.memoryBytes()).num("threads", h.threads()).str("version", h.version())
                         .num("max_payload_bytes", h.maxPayloadBytes());
             } else if (m instanceof Message.Heartbeat h) {
-                w.head("heartbeat", 14).str("device", h.device()).num("seq", h.seq())
+                w.head("heartbeat", 15).str("device", h.device()).num("seq", h.seq())
                         .str("state", h.state()).str("job", h.job()).num("term", h.term()).num("stage", h.stage())
                         .real("compute_ms", h.computeMillis()).num("rejected", h.rejected())
                         .real("compute_total_ms", h.computeTotalMillis()).real("send_total_ms", h.sendTotalMillis())
                         .real("stage_ms", h.stageMillis()).num("forwards", h.forwards())
                         .num("micro_batches", h.microBatches())
-                        .num("sent_bytes", h.sentBytes());
+                        .num("sent_bytes", h.sentBytes()).num("replicated_bytes", h.replicatedBytes());
             } else if (m instanceof Message.Assign a) {
-                w.head("assign", 11).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
+                w.head("assign", 13).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
                         .num("stages", a.stages()).bin("graphs", StageGraphsCodec.encode(a.graphs()));
                 w.key("optimizer");
                 writeOptimizer(p, a.optimizer());
                 w.units(a.units()).str("schedule", a.schedule()).num("micro_batches", a.microBatches()).num("max_batch", a.maxBatch())
-                        .num("start", a.start());
+                        .num("start", a.start()).num("chain_period", a.chainPeriod())
+                        .num("global_period", a.globalPeriod());
             } else if (m instanceof Message.Emulate e) {
                 w.head("emulate", 2).str("device", e.device()).real("slowdown", e.slowdown());
             } else if (m instanceof Message.Ack a) {
@@ -53,9 +54,19 @@ public final class MessageCodec {
                 w.head("collect", 3).str("job", c.job()).num("term", c.term())
                         .num("request", c.request());
             } else if (m instanceof Message.Weights x) {
-                w.head("weights", 6).str("job", x.job()).num("term", x.term()).num("request", x.request())
+                w.head("weights", 7).str("job", x.job()).num("term", x.term()).num("request", x.request())
                         .num("stage", x.stage()).num("iteration", x.iteration());
                 w.units(x.units());
+                w.key("held");
+                p.packArrayHeader(x.held().size());
+                for (Message.Replica r : x.held()) {
+                    byte[] b = encode(r);
+                    p.packBinaryHeader(b.length).writePayload(b);
+                }
+            } else if (m instanceof Message.Replica r) {
+                w.head("replica", 5).str("job", r.job()).num("term", r.term()).num("stage", r.stage())
+                        .num("iteration", r.iteration());
+                w.units(r.units());
             } else if (m instanceof Message.Stop s) {
                 w.head("stop", 3).str("job", s.job()).num("term", s.term()).str("reason", s.reason());
             } else if (m instanceof Message.Forward f) {
@@ -115,15 +126,18 @@ public final class MessageCodec {
             case "heartbeat" -> new Message.Heartbeat(f.str("device"), f.num("seq"), f.str("state"), f.str("job"),
                     f.num("term"), f.int32("stage"), f.real("compute_ms"), f.num("rejected"),
                     f.real("compute_total_ms"), f.real("send_total_ms"), f.real("stage_ms"), f.num("forwards"), f.num("micro_batches"),
-                    f.num("sent_bytes"));
+                    f.num("sent_bytes"), f.num("replicated_bytes"));
             case "assign" -> new Message.Assign(f.str("job"), f.num("term"), f.int32("stage"), f.int32("stages"),
                     StageGraphsCodec.decode(f.bin("graphs")), readOptimizer(f.map("optimizer")), units(f),
-                    f.str("schedule"), f.int32("micro_batches"), f.int32("max_batch"), f.num("start"));
+                    f.str("schedule"), f.int32("micro_batches"), f.int32("max_batch"), f.num("start"),
+                    f.int32("chain_period"), f.int32("global_period"));
             case "emulate" -> new Message.Emulate(f.str("device"), f.real("slowdown"));
             case "ack" -> new Message.Ack(f.str("job"), f.num("term"), f.int32("stage"), f.str("device"));
             case "collect" -> new Message.Collect(f.str("job"), f.num("term"), f.num("request"));
             case "weights" -> new Message.Weights(f.str("job"), f.num("term"), f.num("request"), f.int32("stage"),
-                    f.num("iteration"), units(f));
+                    f.num("iteration"), units(f), held(f));
+            case "replica" -> new Message.Replica(f.str("job"), f.num("term"), f.int32("stage"), f.num("iteration"),
+                    units(f));
             case "stop" -> new Message.Stop(f.str("job"), f.num("term"), f.str("reason"));
             case "forward" -> new Message.Forward(f.str("job"), f.num("term"), f.num("iteration"), f.tensor("x"));
             case "backward" -> new Message.Backward(f.str("job"), f.num("term"), f.num("iteration"), f.tensor("dy"));
@@ -148,6 +162,19 @@ public final class MessageCodec {
             } catch (IllegalArgumentException e) {
                 throw new ProtocolException(RejectReason.MALFORMED, e.getMessage());
             }
+        }
+        return out;
+    }
+
+    /** A device's held chain replicas: each a whole encoded {@code replica} message. */
+    private static List<Message.Replica> held(Fields f) {
+        List<Message.Replica> out = new ArrayList<>();
+        for (Value v : f.array("held")) {
+            if (!v.isBinaryValue() || !(decode(v.asBinaryValue().asByteArray(), Integer.MAX_VALUE)
+                    instanceof Message.Replica r)) {
+                throw new ProtocolException(RejectReason.MALFORMED, "held must be encoded replica messages");
+            }
+            out.add(r);
         }
         return out;
     }

@@ -8,11 +8,12 @@ package io.ftpipe.protocol;
  * <pre>
  * ftpipe/v1/devices/{device}/hello       device -> central  join (capabilities)          QoS 1
  * ftpipe/v1/devices/{device}/heartbeat   device -> central  liveness, state, capacity     QoS 0
- * ftpipe/v1/devices/{device}/reply       device -> central  acks, weights, errors         QoS 1
+ * ftpipe/v1/devices/{device}/reply       device -> central  acks, weights, replicas, errors QoS 1
  * ftpipe/v1/devices/{device}/cmd         central -> device  assign, start, collect, stop  QoS 1
  * ftpipe/v1/jobs/{job}/stages/{s}/forward   activations into stage s (data into stage 0)  QoS 1
  * ftpipe/v1/jobs/{job}/stages/{s}/backward  gradients into stage s                        QoS 1
  * ftpipe/v1/jobs/{job}/stages/{s}/labels    labels into the last stage                    QoS 1
+ * ftpipe/v1/jobs/{job}/stages/{s}/replica   stage s-1's chain replica (weights, optimizer) QoS 1
  * ftpipe/v1/jobs/{job}/progress             stages -> central: completions, loss           QoS 1
  * ftpipe/v1/jobs/{job}/status               central -> anyone: job status (retained JSON)  QoS 1
  * </pre>
@@ -29,6 +30,7 @@ public final class Topics {
     public static final String FORWARD = "forward";
     public static final String BACKWARD = "backward";
     public static final String LABELS = "labels";
+    public static final String REPLICA = "replica";
     public static final String PROGRESS = "progress";
     public static final String STATUS = "status";
 

@@ -26,7 +26,7 @@ class MessageCodecTest {
     void simpleMessagesRoundTrip() {
         List<Message> all = List.of(
                 new Message.Hello("d1", 4, 1L << 33, 2, "0.1.0", 1 << 20),
-                new Message.Heartbeat("d1", 7, "training", "job-1", 3, 1, 12.5, 2, 100, 20, 300, 19, 17, 1L << 33),
+                new Message.Heartbeat("d1", 7, "training", "job-1", 3, 1, 12.5, 2, 100, 20, 300, 19, 17, 1L << 33, 1L << 34),
                 new Message.Emulate("d1", 2.5),
                 new Message.Ack("job-1", 3, 2, "d1"),
                 new Message.Collect("job-1", 3, 99),
@@ -59,7 +59,7 @@ class MessageCodecTest {
         UnitState u = new UnitState(2, Map.of("u2.weight", new float[]{1, 2}),
                 Map.of("u2.weight", new ParamState(3, List.of(new float[]{0.5f, 0.25f}))));
         var a = (Message.Assign) roundTrip(new Message.Assign("j", 2, 1, 3, g, OptimizerConfig.adam(1e-3, 0),
-                List.of(u), "1f1b", 1, 64, 1234));
+                List.of(u), "1f1b", 1, 64, 1234, 100, 200));
         assertEquals(g.from(), a.graphs().from());
         assertEquals(g.last(), a.graphs().last());
         assertArrayEquals(g.forward().onnx(), a.graphs().forward().onnx());
@@ -73,6 +73,27 @@ class MessageCodecTest {
         assertEquals(3, a.units().get(0).optimizer().get("u2.weight").step());
         assertEquals("1f1b", a.schedule());
         assertEquals(1234, a.start());
+        assertEquals(100, a.chainPeriod());
+        assertEquals(200, a.globalPeriod());
+    }
+
+    @Test
+    void weightsCarryTheChainReplicasTheDeviceHolds() {
+        UnitState u1 = new UnitState(1, Map.of("u1.weight", new float[]{3, 4}),
+                Map.of("u1.weight", new ParamState(5, List.of(new float[]{0.5f, 0.25f}))));
+        UnitState u2 = new UnitState(2, Map.of("u2.weight", new float[]{-1}), Map.of());
+        var replica = new Message.Replica("j", 4, 0, 300, List.of(u1));
+        var w = (Message.Weights) roundTrip(new Message.Weights("j", 4, 7, 1, 320, List.of(u2), List.of(replica)));
+        assertEquals(320, w.iteration());
+        assertArrayEquals(new float[]{-1}, w.units().get(0).values().get("u2.weight"));
+        Message.Replica held = w.held().get(0);
+        assertEquals(0, held.stage());
+        assertEquals(300, held.iteration());
+        assertArrayEquals(new float[]{3, 4}, held.units().get(0).values().get("u1.weight"));
+        assertEquals(5, held.units().get(0).optimizer().get("u1.weight").step());
+        var r = (Message.Replica) roundTrip(replica);
+        assertEquals(4, r.term());
+        assertEquals(1, r.units().size());
     }
 
     @Test

@@ -14,8 +14,11 @@ import java.util.function.LongSupplier;
  */
 public final class DeviceRegistry {
 
-    /** What is known of one device. */
-    public record Device(String id, Message.Hello hello, boolean connected, long lastSeenMillis,
+    /**
+     * What is known of one device. {@code joinedMillis} is its latest hello: a device that says
+     * hello again has restarted and lost its state.
+     */
+    public record Device(String id, Message.Hello hello, boolean connected, long joinedMillis, long lastSeenMillis,
                          Message.Heartbeat lastHeartbeat) {
     }
 
@@ -27,21 +30,34 @@ public final class DeviceRegistry {
     }
 
     public void joined(Message.Hello hello) {
-        devices.put(hello.device(), new Device(hello.device(), hello, true, clock.getAsLong(), null));
+        long now = clock.getAsLong();
+        devices.put(hello.device(), new Device(hello.device(), hello, true, now, now, null));
     }
 
-    /** @return false for a device that never sent a valid hello */
+    /**
+     * A heartbeat; an {@link Message.Heartbeat#OFFLINE} one is the device's Last Will: it is gone.
+     *
+     * @return false for a device that never sent a valid hello
+     */
     public boolean heartbeat(Message.Heartbeat h) {
-        return devices.computeIfPresent(h.device(),
-                (id, d) -> new Device(id, d.hello(), true, clock.getAsLong(), h)) != null;
+        boolean online = !Message.Heartbeat.OFFLINE.equals(h.state());
+        return devices.computeIfPresent(h.device(), (id, d) -> new Device(id, d.hello(), online, d.joinedMillis(),
+                online ? clock.getAsLong() : d.lastSeenMillis(), online ? h : d.lastHeartbeat())) != null;
     }
 
     public void connected(String id) {
-        devices.computeIfPresent(id, (k, d) -> new Device(k, d.hello(), true, clock.getAsLong(), d.lastHeartbeat()));
+        devices.computeIfPresent(id, (k, d) -> new Device(k, d.hello(), true, d.joinedMillis(), clock.getAsLong(),
+                d.lastHeartbeat()));
     }
 
     public void disconnected(String id) {
-        devices.computeIfPresent(id, (k, d) -> new Device(k, d.hello(), false, d.lastSeenMillis(), d.lastHeartbeat()));
+        devices.computeIfPresent(id, (k, d) -> new Device(k, d.hello(), false, d.joinedMillis(), d.lastSeenMillis(),
+                d.lastHeartbeat()));
+    }
+
+    /** What is known of a device, if it ever joined. */
+    public java.util.Optional<Device> get(String id) {
+        return java.util.Optional.ofNullable(devices.get(id));
     }
 
     /** The largest message the device accepts (as it said in its hello). */

@@ -14,12 +14,15 @@ import java.util.Map;
  * @param recostedSamplesPerSecond the last layout costed again with the capacities measured while it
  *                                 ran (NaN if a device in it was never measured): the cost model's
  *                                 prediction without the error of forecasting capacities
+ * @param recoveries               every recovery from failed devices or a stuck pipeline
+ * @param replayedMicroBatches     micro-batches fed again by recoveries (each still counted once)
+ * @param replicatedBytes          bytes of replicas the devices sent during the job
  */
 public record JobReport(String job, String model, String schedule, List<String> devices, List<Stage> stages,
                         List<Term> terms, List<Epoch> epochs, double testAccuracy, double samplesPerSecond,
                         double seconds, long duplicateMicroBatches, Map<String, Capacity> capacities,
-                        double recostedSamplesPerSecond, List<String> events, Map<String, Long> rejected,
-                        String modelPath) {
+                        double recostedSamplesPerSecond, List<Recovery> recoveries, long replayedMicroBatches,
+                        long replicatedBytes, List<String> events, Map<String, Long> rejected, String modelPath) {
 
     /**
      * Which device ran which units, and the time per micro-batch the planner predicted for its
@@ -38,6 +41,21 @@ public record JobReport(String job, String model, String schedule, List<String> 
      */
     public record Term(long term, long start, double atSeconds, List<Stage> stages, double predictedSamplesPerSecond,
                        Map<String, Capacity> capacities, String reason) {
+    }
+
+    /**
+     * A recovery: the term it started, when the failure was detected and when the first micro-batch
+     * finished after it (NaN if none did), the devices lost and why, the micro-batch training resumed
+     * from and how many were fed again, the most micro-batches of updates any restored unit misses
+     * (its replica was that old), and where each unit's state came from.
+     */
+    public record Recovery(long term, double detectedAtSeconds, double resumedAtSeconds, List<String> failed,
+                           String reason, long resumedFrom, long replayed, long iterationsLost,
+                           Map<Integer, String> sources) {
+        Recovery resumed(double atSeconds) {
+            return new Recovery(term, detectedAtSeconds, atSeconds, failed, reason, resumedFrom, replayed,
+                    iterationsLost, sources);
+        }
     }
 
     /**

@@ -50,9 +50,11 @@ import java.util.logging.Logger;
  * ships each device its stage, feeds micro-batches (at most as many in flight as the schedule
  * allows), and, for an adaptive job, re-plans from the devices' measured capacities: it drains the
  * pipeline, collects every unit's weights and optimizer state, and starts a new term with the new
- * layout, so every sample is still trained exactly once. After each epoch it evaluates the
- * collected weights on the test set; at the end it exports the model. Device events arrive on
- * other threads through {@link #onMessage} and {@link #onHeartbeat}.
+ * layout, so every sample is still trained exactly once. When devices fail (or the pipeline
+ * stalls) it recovers: a new term on the devices left, each unit's state from the newest surviving
+ * copy (see {@link Restore}), and the unfinished micro-batches fed again. After each epoch it
+ * evaluates the collected weights on the test set; at the end it exports the model. Device events
+ * arrive on other threads through {@link #onMessage}, {@link #onHeartbeat} and {@link #wake}.
  */
 final class JobRun {
     private static final Logger LOG = Logger.getLogger(JobRun.class.getName());
@@ -69,6 +71,8 @@ final class JobRun {
     static final long FRESH_SAMPLES = 2;
     /** Upload rate assumed for a device that has not sent anything yet (10 MB/s). */
     static final double DEFAULT_BYTES_PER_MILLI = 10_000;
+    /** How often a wait looks at the devices' health when nothing wakes it. */
+    static final long HEALTH_CHECK_MILLIS = 250;
     /** Fixed cost of one message through the broker. */
     static final double LINK_LATENCY_MILLIS = 1;
     private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON =
@@ -87,7 +91,8 @@ final class JobRun {
 
     // Guarded by lock: what the devices told us, and the layout their messages are checked against.
     private final Map<Integer, String> acks = new HashMap<>();
-    private final Map<Integer, Message.Weights> weights = new HashMap<>();
+    private final Map<String, Message.Weights> weights = new HashMap<>();
+    private long collectRequest;
     private final CapacityTracker capacities = new CapacityTracker();
     private final ProgressLedger progress = new ProgressLedger();
     private String failure;
@@ -96,9 +101,54 @@ final class JobRun {
     private List<UnitCost> costs = List.of();
 
     private final List<JobReport.Term> terms = new ArrayList<>();
+    private final List<JobReport.Recovery> recoveries = new ArrayList<>();
+    private boolean awaitingResume;
+    private long termStartMillis;
+    /** The devices whose failure breaks what the job waits for now. */
+    private List<String> watched = List.of();
+    /** Micro-batches are in flight, so one stuck for long means the pipeline is broken. */
+    private boolean feeding;
+    /** Each device's replicated-bytes counter when first and last heard from in this job. */
+    private final Map<String, long[]> replicated = new HashMap<>();
     private long messageIds;
     private List<String> devices = List.of();
     private double migrationMillis;
+
+    // The job thread's own: what it fed and is not known finished, to feed again after a failure.
+    private final ReplicaStore replicas;
+    private final java.util.concurrent.ExecutorService replicaWriter = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "ftpipe-replica-writer");
+                t.setDaemon(true);
+                return t;
+            });
+    private final TreeMap<Long, Fed> fed = new TreeMap<>();
+    /** Devices that failed, with the start of the term they failed in: a hello since brings one back. */
+    private final Map<String, Long> failedDevices = new HashMap<>();
+    private Model model;
+    private Dataset train;
+    private int[] order;
+    private long iteration;
+    /** GPipe: the first micro-batch of the step in progress, where a recovery resumes. */
+    private long stepStart;
+
+    /** A micro-batch fed: where its samples are in this epoch's order, and when. */
+    private record Fed(int from, int count, long atMillis) {
+    }
+
+    /** Devices failed or the pipeline stalled: the job must recover before it can go on. */
+    static final class PipelineBroken extends Exception {
+        final List<FailureDetector.Failure> failures;
+
+        PipelineBroken(List<FailureDetector.Failure> failures, String why) {
+            super(why);
+            this.failures = failures;
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
 
     /** How long to wait for devices, acknowledgements and progress. */
     record Duration(long devicesMillis, long stallMillis) {
@@ -113,6 +163,7 @@ final class JobRun {
         this.listener = listener;
         this.timeouts = timeouts;
         this.rejections = rejections;
+        this.replicas = ReplicaStore.fresh(config.dataDir().resolve("jobs").resolve(spec.id()).resolve("replicas"));
     }
 
     String id() {
@@ -124,13 +175,28 @@ final class JobRun {
         synchronized (lock) {
             if (m instanceof Message.Ack a && a.term() == term) {
                 acks.put(a.stage(), device);
-            } else if (m instanceof Message.Weights w && w.term() == term) {
-                weights.put(w.stage(), w);
+            } else if (m instanceof Message.Weights w && w.request() == collectRequest) {
+                weights.put(device, w);
+            } else if (m instanceof Message.Replica r && r.term() == term) {
+                // On a thread of its own: the disk's fsyncs must not hold up the devices' progress.
+                replicaWriter.execute(() -> r.units().forEach(u -> replicas.put(
+                        new ReplicaStore.Replica(u.unit(), r.iteration(), r.term(), u))));
             } else if (m instanceof Message.DeviceError e) {
                 failure = "device " + device + ": " + e.reason();
             } else if (m instanceof Message.Progress p && p.term() == term) {
                 progress.record(p);
+                if (awaitingResume && Message.Progress.DONE.equals(p.kind())) {
+                    awaitingResume = false;
+                    recoveries.set(recoveries.size() - 1, recoveries.get(recoveries.size() - 1).resumed(seconds()));
+                }
             }
+            lock.notifyAll();
+        }
+    }
+
+    /** Something changed about some device (it connected, left, said hello): look again. */
+    void wake() {
+        synchronized (lock) {
             lock.notifyAll();
         }
     }
@@ -138,6 +204,7 @@ final class JobRun {
     /** A heartbeat of a device working on this job: its measured speed (any thread). */
     void onHeartbeat(Message.Heartbeat h) {
         synchronized (lock) {
+            replicated.computeIfAbsent(h.device(), d -> new long[]{h.replicatedBytes(), 0})[1] = h.replicatedBytes();
             if (layout == null || h.term() != term) {
                 return;
             }
@@ -150,19 +217,31 @@ final class JobRun {
     }
 
     JobReport run() throws Exception {
+        try {
+            return train();
+        } finally {
+            replicaWriter.shutdown();
+        }
+    }
+
+    private JobReport train() throws Exception {
         event("job " + spec.id() + " submitted: " + spec.model() + ", " + spec.devices() + " devices, "
                 + spec.schedule() + ", " + spec.planner() + " planner");
-        Model model = ModelZoo.create(spec.model());
+        model = ModelZoo.create(spec.model());
         devices = waitForDevices();
         costs = ReferenceProfile.costs(model, spec.microBatchSize(), registry.threads(devices.get(0)),
                 config.dataDir());
         List<String> first = devices.subList(0, Math.min(devices.size(), model.size()));
         Plan initial = Planner.speedBlind(costs, first.stream().map(d -> new DeviceCapacity(d, 1, memory(d))).toList(),
                 link());
-        startTerm(model, initial, Assignments.initialUnits(model, spec.seed()), 0, System.nanoTime(), Map.of(),
-                "speed-blind start: reference compute balanced, device speeds not yet measured");
+        try {
+            startTerm(initial, Assignments.initialUnits(model, spec.seed()), 0, System.nanoTime(), Map.of(),
+                    "speed-blind start: reference compute balanced, device speeds not yet measured");
+        } catch (PipelineBroken broken) {
+            recover(broken);
+        }
 
-        Dataset train = trainSet();
+        train = trainSet();
         Dataset test = spec.synthetic() > 0 ? SyntheticDataset.generate(Math.max(100, spec.synthetic() / 5),
                 spec.seed() + 1) : FashionMnist.test(config.datasetDir());
         int micro = spec.microBatchSize();
@@ -173,38 +252,41 @@ final class JobRun {
         List<JobReport.Epoch> epochs = new ArrayList<>();
         Map<Integer, UnitState> states = Map.of();
         double trainNanos = 0;
-        long iteration = 0;
         long nextCheck = System.currentTimeMillis() + REPLAN_CHECK_MILLIS;
         for (int epoch = 0; epoch < spec.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             resetLoss();
-            int[] order = BatchOrder.permutation(train.size(), spec.seed(), epoch);
+            order = BatchOrder.permutation(train.size(), spec.seed(), epoch);
             for (int from = 0; from < train.size(); from += spec.batchSize()) {
                 int batchEnd = Math.min(train.size(), from + spec.batchSize());
+                stepStart = iteration;
                 for (int m = from; m < batchEnd; m += micro) {
-                    long i = iteration++;
+                    long i = iteration;
                     // Stage 0 enforces the 1F1B limit itself; feeding two further keeps its next input
                     // queued there instead of a broker round trip away, and a drain short.
-                    int allowed = spec.schedule().equals("gpipe") ? spec.microBatches() : layout.stages().size() + 2;
-                    await(() -> i - progress.done() < allowed, timeouts.stallMillis(), "micro-batch " + (i - allowed) + " to finish");
-                    feed(i, train, order, m, Math.min(micro, batchEnd - m));
+                    survive(() -> await(() -> i - progress.done() < allowedInFlight(), timeouts.stallMillis(),
+                            "micro-batch " + (i - allowedInFlight()) + " to finish"));
+                    feed(i, m, Math.min(micro, batchEnd - m));
+                    iteration++;
                 }
                 if (spec.schedule().equals("gpipe")) {
-                    drain(iteration, "the step to flush");
+                    survive(() -> drain("the step to flush"));
                 }
                 report();
                 // Between steps, so GPipe's accumulation never straddles two layouts.
                 if (spec.adaptive() && System.currentTimeMillis() >= nextCheck) {
                     nextCheck = System.currentTimeMillis() + REPLAN_CHECK_MILLIS;
-                    maybeReplan(model, iteration, total - iteration);
+                    survive(() -> maybeReplan(total - iteration));
                 }
             }
-            drain(iteration, "the epoch's last micro-batches");
+            survive(() -> drain("the epoch's last micro-batches"));
             report();
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             trainNanos += System.nanoTime() - epochStart;
-            states = collect(iteration);
-            LocalPipeline.BatchResult eval = evaluate(model, values(states), test);
+            List<Map<Integer, UnitState>> collected = new ArrayList<>();
+            survive(() -> collected.add(collectAll()));
+            states = collected.get(0);
+            LocalPipeline.BatchResult eval = evaluate(values(states), test);
             JobReport.Epoch result;
             synchronized (lock) {
                 result = new JobReport.Epoch(epoch + 1, progress.loss(), progress.accuracy(), eval.loss(),
@@ -224,11 +306,117 @@ final class JobRun {
         event("job complete; model written to " + out);
         long samples = (long) train.size() * spec.epochs();
         synchronized (lock) {
+            long replicatedBytes = replicated.values().stream().mapToLong(r -> r[1] - r[0]).sum();
             return new JobReport(spec.id(), spec.model(), spec.schedule(), devices, layout.stages(), List.copyOf(terms),
                     epochs, epochs.get(epochs.size() - 1).testAccuracy(), samples / (trainNanos / 1e9),
                     (System.nanoTime() - started) / 1e9, progress.duplicates(), capacities.snapshot(), recosted(),
-                    List.copyOf(events), rejections.snapshot(), out.toString());
+                    List.copyOf(recoveries), recoveries.stream().mapToLong(JobReport.Recovery::replayed).sum(), replicatedBytes, List.copyOf(events),
+                    rejections.snapshot(), out.toString());
         }
+    }
+
+    private int allowedInFlight() {
+        return spec.schedule().equals("gpipe") ? spec.microBatches() : layout.stages().size() + 2;
+    }
+
+    /** Runs {@code step}, recovering and running it again as often as devices fail under it. */
+    private void survive(Step step) throws Exception {
+        while (true) {
+            try {
+                step.run();
+                return;
+            } catch (PipelineBroken broken) {
+                recover(broken);
+            }
+        }
+    }
+
+    /** Every unit's state from the current term's stages. */
+    private Map<Integer, UnitState> collectAll() throws Exception {
+        Map<Integer, UnitState> all = new TreeMap<>();
+        for (Message.Weights w : collect(layout.stages().stream().map(JobReport.Stage::device).toList())) {
+            w.units().forEach(u -> all.put(u.unit(), u));
+        }
+        return all;
+    }
+
+    /**
+     * A new term on the devices that are left: each unit from its newest surviving copy, the layout
+     * planned for the survivors, and every micro-batch not finished fed again from the first of them.
+     */
+    private void recover(PipelineBroken broken) throws Exception {
+        long detected = System.nanoTime();
+        double detectedAt = seconds();
+        List<FailureDetector.Failure> failures = new ArrayList<>(broken.failures);
+        event("term " + term + " broken: " + broken.getMessage());
+        while (true) {
+            // Devices often fail together (a gateway rack loses power): name all that are gone.
+            List<String> listed = failures.stream().map(FailureDetector.Failure::device).toList();
+            FailureDetector.failed(layout.stages().stream().map(JobReport.Stage::device).filter(d -> !listed.contains(d))
+                    .toList(), registry::get, termStartMillis, System.currentTimeMillis(), config.heartbeatTimeoutMillis())
+                    .forEach(failures::add);
+            for (FailureDetector.Failure f : failures) {
+                failedDevices.put(f.device(), termStartMillis);
+            }
+            List<String> pool = usableDevices();
+            if (pool.isEmpty()) {
+                throw new IllegalStateException("no device left to train on; failed: " + failures);
+            }
+            long resumeAt;
+            synchronized (lock) {
+                resumeAt = spec.schedule().equals("gpipe") ? stepStart : progress.firstUnfinished();
+            }
+            try {
+                List<String> survivors = layout.stages().stream().map(JobReport.Stage::device).filter(pool::contains)
+                        .toList();
+                synchronized (lock) {
+                    watched = survivors;
+                    feeding = false;
+                }
+                Map<Integer, Restore.Source> sources = Restore.choose(model.size(), collect(survivors),
+                        replicas.all());
+                Map<Integer, UnitState> states = new TreeMap<>();
+                Map<Integer, String> from = new TreeMap<>();
+                sources.forEach((u, src) -> {
+                    states.put(u, src.state());
+                    from.put(u, src.kind() + " @" + src.iteration());
+                });
+                long replayed = iteration - resumeAt;
+                String reason = "recovery from " + (failures.isEmpty() ? "a stalled pipeline" : failures);
+                devices = pool;
+                startTerm(recoveryPlan(pool), states, resumeAt, detected, Map.of(), reason);
+                synchronized (lock) {
+                    recoveries.add(new JobReport.Recovery(term, detectedAt, Double.NaN,
+                            failures.stream().map(Object::toString).toList(), broken.getMessage(), resumeAt, replayed,
+                            Restore.iterationsLost(sources, resumeAt), from));
+                    awaitingResume = true;
+                }
+                for (Map.Entry<Long, Fed> e : new TreeMap<>(fed.tailMap(resumeAt, true)).entrySet()) {
+                    feed(e.getKey(), e.getValue().from(), e.getValue().count());
+                }
+                return;
+            } catch (PipelineBroken again) {
+                event("recovery interrupted: " + again.getMessage());
+                failures.addAll(again.failures);
+            }
+        }
+    }
+
+    /** Devices alive that have not failed in this job, or have come back (said hello) since. */
+    private List<String> usableDevices() {
+        return registry.alive(config.heartbeatTimeoutMillis()).stream()
+                .filter(d -> !failedDevices.containsKey(d) || registry.get(d)
+                        .map(x -> x.joinedMillis() > failedDevices.get(d)).orElse(false))
+                .toList();
+    }
+
+    /** The layout for a recovery: the survivors as measured (unmeasured ones at reference speed). */
+    private Plan recoveryPlan(List<String> pool) {
+        List<DeviceCapacity> caps = pool.stream().limit(Math.min(model.size(), Planner.MAX_DEVICES))
+                .map(d -> spec.adaptive() ? measuredCapacity(d).orElse(new DeviceCapacity(d, 1, memory(d)))
+                        : new DeviceCapacity(d, 1, memory(d)))
+                .toList();
+        return spec.adaptive() ? Planner.plan(costs, caps, link()) : Planner.speedBlind(costs, caps, link());
     }
 
     /** The current layout's predicted samples/s with the capacities measured by now. */
@@ -256,7 +444,7 @@ final class JobRun {
      * layout (costed with the same measurements) by {@link #REPLAN_THRESHOLD} and win back the last
      * migration's cost within the remaining micro-batches.
      */
-    private void maybeReplan(Model model, long fed, long remaining) throws Exception {
+    private void maybeReplan(long remaining) throws Exception {
         List<DeviceCapacity> measured = new ArrayList<>();
         Map<String, JobReport.Capacity> seen;
         Plan current;
@@ -281,17 +469,19 @@ final class JobRun {
             return;
         }
         long migrationStart = System.nanoTime();
-        drain(fed, "the pipeline to drain before re-planning");
-        startTerm(model, better.get(), collect(fed), fed, migrationStart, seen, String.format(
+        drain("the pipeline to drain before re-planning");
+        startTerm(better.get(), collectAll(), iteration, migrationStart, seen, String.format(
                 "measured capacities: predicted %.0f -> %.0f samples/s", samplesPerSecond(current),
                 samplesPerSecond(better.get())));
     }
 
     /**
      * Ships every stage of {@code plan} to its device as a new term starting at micro-batch
-     * {@code start}, tells devices left out to stop, and waits until all stages are loaded.
+     * {@code start} (anything recorded from there on is forgotten: it will be fed again), tells
+     * devices left out to stop, and waits until all stages are loaded. The states handed out are
+     * also the central node's replicas from then on.
      */
-    private void startTerm(Model model, Plan plan, Map<Integer, UnitState> states, long start, long since,
+    private void startTerm(Plan plan, Map<Integer, UnitState> states, long start, long since,
                            Map<String, JobReport.Capacity> measured, String reason) throws Exception {
         List<JobReport.Stage> stages = new ArrayList<>();
         int[] bounds = new int[plan.stages().size() + 1];
@@ -308,6 +498,10 @@ final class JobRun {
         long newTerm;
         synchronized (lock) {
             newTerm = ++term;
+            termStartMillis = System.currentTimeMillis();
+            watched = stages.stream().map(JobReport.Stage::device).toList();
+            feeding = false;
+            progress.rewind(start);
             acks.clear();
             layout = new JobReport.Term(newTerm, start, seconds(), List.copyOf(stages), samplesPerSecond(plan),
                     Map.copyOf(measured), reason);
@@ -316,14 +510,23 @@ final class JobRun {
         for (String d : leaving) {
             command(d, new Message.Stop(spec.id(), newTerm, "left out of the plan of term " + newTerm), start);
         }
+        states.forEach((u, state) -> replicas.put(new ReplicaStore.Replica(u, start, newTerm, state)));
         var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.schedule(), spec.microBatches(),
-                spec.microBatchSize());
+                spec.microBatchSize(), spec.replication().chainPeriod(), spec.replication().globalPeriod());
         for (Message.Assign a : Assignments.forPartition(model, bounds, newTerm, start, settings, states)) {
             String d = stages.get(a.stage()).device();
             command(d, a, start);
         }
-        await(() -> acks.size() == stages.size(), timeouts.devicesMillis(), "devices to load their stages");
+        try {
+            await(() -> acks.size() == stages.size(), timeouts.devicesMillis(), "devices to load their stages");
+        } catch (TimeoutException e) {
+            throw new PipelineBroken(silent(stages.stream().map(JobReport.Stage::device).toList(),
+                    acks.values(), "did not load its stage"), e.getMessage());
+        }
         migrationMillis = (System.nanoTime() - since) / 1e6;
+        synchronized (lock) {
+            feeding = true;
+        }
         terms.add(layout);
         event(String.format("term %d from micro-batch %d: %s (%s; ready in %.0f ms)", newTerm, start, describe(stages),
                 reason, migrationMillis));
@@ -376,11 +579,17 @@ final class JobRun {
         return d.limit(spec.trainLimit());
     }
 
-    private void feed(long i, Dataset data, int[] order, int from, int n) {
+    /** Sends micro-batch {@code i} (samples {@code from..from+n} of this epoch's order) into the pipeline. */
+    private void feed(long i, int from, int n) {
+        Dataset data = train;
         int size = data.rows() * data.cols();
         float[] images = new float[n * size];
         long[] labels = new long[n];
         data.copyBatch(order, from, n, images, labels);
+        synchronized (lock) {
+            fed.headMap(Math.min(stepStart, progress.firstUnfinished())).clear();
+        }
+        fed.put(i, new Fed(from, n, System.currentTimeMillis()));
         List<JobReport.Stage> stages = layout.stages();
         int last = stages.size() - 1;
         send(stages.get(last).device(), Topics.stage(spec.id(), last, Topics.LABELS),
@@ -390,8 +599,8 @@ final class JobRun {
     }
 
     /** Waits until every micro-batch fed so far has finished its forward and backward. */
-    private void drain(long fed, String what) throws Exception {
-        await(() -> progress.drained(fed), timeouts.stallMillis(), what);
+    private void drain(String what) throws Exception {
+        await(() -> progress.drained(iteration), timeouts.stallMillis(), what);
     }
 
     private void report() {
@@ -406,21 +615,32 @@ final class JobRun {
         }
     }
 
-    /** Asks every stage for its unit states: the whole model's weights and optimizer state. */
-    private Map<Integer, UnitState> collect(long iteration) throws Exception {
-        int stages = layout.stages().size();
+    /**
+     * Asks {@code from} for their units' states (and the chain replicas they hold); a device that
+     * does not answer in time has failed.
+     */
+    private List<Message.Weights> collect(List<String> from) throws Exception {
+        long request;
         synchronized (lock) {
             weights.clear();
+            request = ++collectRequest;
         }
-        for (JobReport.Stage s : layout.stages()) {
-            command(s.device(), new Message.Collect(spec.id(), term, iteration), iteration);
+        for (String d : from) {
+            command(d, new Message.Collect(spec.id(), term, request), iteration);
         }
-        await(() -> weights.size() == stages, timeouts.stallMillis(), "the stages' weights");
-        Map<Integer, UnitState> all = new TreeMap<>();
+        try {
+            await(() -> weights.keySet().containsAll(from), timeouts.devicesMillis(), "the stages' weights");
+        } catch (TimeoutException e) {
+            throw new PipelineBroken(silent(from, weights.keySet(), "did not send its weights"), e.getMessage());
+        }
         synchronized (lock) {
-            weights.values().forEach(w -> w.units().forEach(u -> all.put(u.unit(), u)));
+            return from.stream().map(weights::get).toList();
         }
-        return all;
+    }
+
+    private static List<FailureDetector.Failure> silent(List<String> asked, java.util.Collection<String> answered,
+                                                        String what) {
+        return asked.stream().filter(d -> !answered.contains(d)).map(d -> new FailureDetector.Failure(d, what)).toList();
     }
 
     private static Map<String, float[]> values(Map<Integer, UnitState> states) {
@@ -429,7 +649,7 @@ final class JobRun {
         return all;
     }
 
-    private LocalPipeline.BatchResult evaluate(Model model, Map<String, float[]> w, Dataset test) throws Exception {
+    private LocalPipeline.BatchResult evaluate(Map<String, float[]> w, Dataset test) throws Exception {
         try (LocalPipeline p = new LocalPipeline(OrtEnvironment.getEnvironment(), model, new int[]{0, model.size()},
                 spec.seed(), config.threads())) {
             for (ParamStore.Entry e : p.stages().get(0).store().entries()) {
@@ -475,6 +695,12 @@ final class JobRun {
         last.orTimeout(30, TimeUnit.SECONDS).join();
     }
 
+    /**
+     * Waits for {@code condition}, watching the term's devices meanwhile.
+     *
+     * @throws PipelineBroken   if a device of the term failed or a micro-batch is stuck
+     * @throws TimeoutException if the condition does not hold within {@code timeoutMillis}
+     */
     private void await(BooleanSupplier condition, long timeoutMillis, String what) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         synchronized (lock) {
@@ -482,12 +708,28 @@ final class JobRun {
                 if (failure != null) {
                     throw new IllegalStateException(failure);
                 }
+                checkHealth();
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
                     throw new TimeoutException("waited " + timeoutMillis + " ms for " + what);
                 }
-                lock.wait(Math.min(left, 1000));
+                lock.wait(Math.min(left, HEALTH_CHECK_MILLIS));
             }
+        }
+    }
+
+    /** Throws if a device waited on has failed, or the oldest unfinished micro-batch is stuck. */
+    private void checkHealth() throws PipelineBroken {
+        long now = System.currentTimeMillis();
+        List<FailureDetector.Failure> failed = FailureDetector.failed(watched, registry::get, termStartMillis, now,
+                config.heartbeatTimeoutMillis());
+        if (!failed.isEmpty()) {
+            throw new PipelineBroken(failed, "failed: " + failed);
+        }
+        Map.Entry<Long, Fed> oldest = feeding ? fed.ceilingEntry(progress.firstUnfinished()) : null;
+        if (oldest != null && now - oldest.getValue().atMillis() > config.backwardTimeoutMillis()) {
+            throw new PipelineBroken(List.of(), "micro-batch " + oldest.getKey() + " not finished "
+                    + (now - oldest.getValue().atMillis()) + " ms after it was fed");
         }
     }
 

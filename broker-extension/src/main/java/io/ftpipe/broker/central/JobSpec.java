@@ -16,16 +16,34 @@ import java.util.List;
  * @param planner      {@value #ADAPTIVE}: start with the speed-blind split, then re-plan from measured
  *                     capacities whenever that pays; {@value #SPEED_BLIND}: keep the split that
  *                     balances reference compute and ignores device speeds (PipeDream's choice)
+ * @param replication  how often stages copy their weights and optimizer state away
  */
 public record JobSpec(String id, String model, int devices, String schedule, int batchSize, int microBatches,
                       int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit,
-                      String planner) {
+                      String planner, Replication replication) {
     public static final String ADAPTIVE = "adaptive";
     public static final String SPEED_BLIND = "speed-blind";
     public static final List<String> PLANNERS = List.of(ADAPTIVE, SPEED_BLIND);
 
+    /**
+     * Replication periods, in micro-batches finished by a stage (0 = off): every {@code chainPeriod}
+     * a stage sends its units to the next stage (the last to the central node), every
+     * {@code globalPeriod} to the central node. FTPipeHD's 100 and 200 are the defaults.
+     */
+    public record Replication(int chainPeriod, int globalPeriod) {
+        public static final Replication DEFAULT = new Replication(100, 200);
+        public static final Replication OFF = new Replication(0, 0);
+
+        public Replication {
+            if (chainPeriod < 0 || globalPeriod < 0) {
+                throw new IllegalArgumentException("replication periods must be >= 0 (0 = off)");
+            }
+        }
+    }
+
     public JobSpec {
         Topics.checkLevel(id);
+        java.util.Objects.requireNonNull(replication, "replication");
         if (devices < 1 || batchSize < 1 || microBatches < 1 || epochs < 1 || batchSize % microBatches != 0) {
             throw new IllegalArgumentException("devices, batch size, micro-batches and epochs must be >= 1, and the "
                     + "batch size a multiple of the micro-batches");
@@ -35,7 +53,14 @@ public record JobSpec(String id, String model, int devices, String schedule, int
         }
     }
 
-    /** An adaptive job. */
+    /** A job replicating at the default periods. */
+    public JobSpec(String id, String model, int devices, String schedule, int batchSize, int microBatches,
+                   int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit, String planner) {
+        this(id, model, devices, schedule, batchSize, microBatches, epochs, optimizer, seed, synthetic, trainLimit,
+                planner, Replication.DEFAULT);
+    }
+
+    /** An adaptive job replicating at the default periods. */
     public JobSpec(String id, String model, int devices, String schedule, int batchSize, int microBatches,
                    int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit) {
         this(id, model, devices, schedule, batchSize, microBatches, epochs, optimizer, seed, synthetic, trainLimit,

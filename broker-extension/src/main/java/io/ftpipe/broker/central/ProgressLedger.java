@@ -3,11 +3,13 @@ package io.ftpipe.broker.central;
 import io.ftpipe.protocol.Message;
 
 import java.util.BitSet;
+import java.util.TreeMap;
 
 /**
  * Which micro-batches of a job finished (stage 0's {@code done}) and reported their loss (the last
  * stage's), each counted once however often it is reported, and the epoch's running loss and
- * accuracy. The record behind "every sample trained exactly once". Not thread-safe; the job
+ * accuracy. The record behind "every sample trained exactly once": a recovery {@link #rewind}s it
+ * to the first micro-batch it replays, so a replayed one counts once. Not thread-safe; the job
  * updates it under its lock.
  */
 final class ProgressLedger {
@@ -19,6 +21,8 @@ final class ProgressLedger {
     private double lossSum;
     private long correct;
     private long samples;
+    /** This epoch's loss reports, so a rewind can take back those it replays. */
+    private final TreeMap<Integer, Message.Progress> epochLosses = new TreeMap<>();
 
     void record(Message.Progress p) {
         int i = Math.toIntExact(p.iteration());
@@ -36,8 +40,31 @@ final class ProgressLedger {
             lossSum += p.loss() * p.count();
             correct += p.correct();
             samples += p.count();
+            epochLosses.put(i, p);
         }
     }
+
+    /** Forgets everything from micro-batch {@code from} on: a recovery feeds those again. */
+    void rewind(long from) {
+        int f = Math.toIntExact(from);
+        done -= finished.get(f, Math.max(f, finished.length())).cardinality();
+        finished.clear(f, Math.max(f, finished.length()));
+        lossReported.clear(f, Math.max(f, lossReported.length()));
+        var taken = epochLosses.tailMap(f, true);
+        for (Message.Progress p : taken.values()) {
+            losses--;
+            lossSum -= p.loss() * p.count();
+            correct -= p.correct();
+            samples -= p.count();
+        }
+        taken.clear();
+    }
+
+    /** The first micro-batch not finished yet. */
+    long firstUnfinished() {
+        return finished.nextClearBit(0);
+    }
+
 
     /** Micro-batches finished (backward through stage 0). */
     long done() {
@@ -55,6 +82,7 @@ final class ProgressLedger {
 
     /** A new epoch: loss, accuracy and samples start again (the micro-batch record does not). */
     void newEpoch() {
+        epochLosses.clear();
         lossSum = 0;
         correct = 0;
         samples = 0;

@@ -127,6 +127,7 @@ public final class TrainingCentralNode implements CentralNode {
                         + h.device() + " on " + topic);
             }
             registry.joined(h);
+            jobs.values().forEach(JobRun::wake);
         } else if (m instanceof Message.Heartbeat h) {
             if (!h.device().equals(device) || !registry.heartbeat(h)) {
                 throw new ProtocolException(RejectReason.UNKNOWN_DEVICE, "heartbeat from " + h.device()
@@ -135,6 +136,9 @@ public final class TrainingCentralNode implements CentralNode {
             JobRun run = jobs.get(h.job());
             if (run != null) {
                 run.onHeartbeat(h);
+            }
+            if (Message.Heartbeat.OFFLINE.equals(h.state())) {
+                jobs.values().forEach(JobRun::wake);
             }
         } else {
             String job = jobOf(m);
@@ -155,6 +159,8 @@ public final class TrainingCentralNode implements CentralNode {
             return p.job();
         } else if (m instanceof Message.DeviceError e) {
             return e.job();
+        } else if (m instanceof Message.Replica r) {
+            return r.job();
         }
         throw new ProtocolException(RejectReason.UNEXPECTED, m.getClass().getSimpleName() + " is not for the central node");
     }
@@ -167,11 +173,13 @@ public final class TrainingCentralNode implements CentralNode {
     @Override
     public void onDisconnect(String clientId, boolean clientInitiated, String reasonCode) {
         registry.disconnected(clientId);
+        jobs.values().forEach(JobRun::wake);
     }
 
     @Override
     public void onConnectionLost(String clientId) {
         registry.disconnected(clientId);
+        jobs.values().forEach(JobRun::wake);
     }
 
     @Override

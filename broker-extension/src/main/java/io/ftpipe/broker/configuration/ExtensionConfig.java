@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param dataDir                where the central node keeps its state (replica store, job state)
  * @param datasetDir             the Fashion-MNIST IDX files the central node feeds into stage 0
  * @param heartbeatTimeoutMillis a device with no heartbeat for this long is considered failed
+ * @param backwardTimeoutMillis  a micro-batch not finished this long after it was fed means the
+ *                               pipeline is stuck (a lost message or a hung stage): a new term
  * @param maxPayloadBytes        larger device messages are not handed to the central node
  * @param evalBatchSize          batch size for evaluating the assembled model
  * @param threads                worker threads of the central node
@@ -19,6 +21,7 @@ public record ExtensionConfig(
         Path dataDir,
         Path datasetDir,
         long heartbeatTimeoutMillis,
+        long backwardTimeoutMillis,
         int maxPayloadBytes,
         int evalBatchSize,
         int threads) {
@@ -26,6 +29,7 @@ public record ExtensionConfig(
     public static final String DATA_DIR = "dataDir";
     public static final String DATASET_DIR = "datasetDir";
     public static final String HEARTBEAT_TIMEOUT_MILLIS = "heartbeatTimeoutMillis";
+    public static final String BACKWARD_TIMEOUT_MILLIS = "backwardTimeoutMillis";
     public static final String MAX_PAYLOAD_BYTES = "maxPayloadBytes";
     public static final String EVAL_BATCH_SIZE = "evalBatchSize";
     public static final String THREADS = "threads";
@@ -33,6 +37,7 @@ public record ExtensionConfig(
     public static final String DEFAULT_DATA_DIR = "data";
     public static final Path DEFAULT_DATASET_DIR = Path.of("/usr/share/datasets/fashion-mnist");
     public static final long DEFAULT_HEARTBEAT_TIMEOUT_MILLIS = 5_000;
+    public static final long DEFAULT_BACKWARD_TIMEOUT_MILLIS = 30_000;
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
     public static final int DEFAULT_EVAL_BATCH_SIZE = 500;
     public static final int DEFAULT_THREADS = 2;
@@ -57,6 +62,8 @@ public record ExtensionConfig(
         }
         checkRange(HEARTBEAT_TIMEOUT_MILLIS, heartbeatTimeoutMillis, MIN_HEARTBEAT_TIMEOUT_MILLIS,
                 MAX_HEARTBEAT_TIMEOUT_MILLIS);
+        checkRange(BACKWARD_TIMEOUT_MILLIS, backwardTimeoutMillis, MIN_HEARTBEAT_TIMEOUT_MILLIS,
+                MAX_HEARTBEAT_TIMEOUT_MILLIS);
         checkRange(MAX_PAYLOAD_BYTES, maxPayloadBytes, 1, MAX_MAX_PAYLOAD_BYTES);
         checkRange(EVAL_BATCH_SIZE, evalBatchSize, 1, 1_000_000);
         checkRange(THREADS, threads, 1, MAX_THREADS);
@@ -65,19 +72,27 @@ public record ExtensionConfig(
     /** All defaults, with {@code dataDir} = {@code baseDir/data} (the extension home in a drop-in). */
     public static ExtensionConfig defaults(Path baseDir) {
         return new ExtensionConfig(baseDir.toAbsolutePath().resolve(DEFAULT_DATA_DIR), DEFAULT_DATASET_DIR,
-                DEFAULT_HEARTBEAT_TIMEOUT_MILLIS, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_THREADS);
+                DEFAULT_HEARTBEAT_TIMEOUT_MILLIS, DEFAULT_BACKWARD_TIMEOUT_MILLIS, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_THREADS);
     }
 
     public ExtensionConfig withDataDir(Path dir) {
-        return new ExtensionConfig(dir, datasetDir, heartbeatTimeoutMillis, maxPayloadBytes, evalBatchSize, threads);
+        return new ExtensionConfig(dir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
+                threads);
     }
 
     public ExtensionConfig withDatasetDir(Path dir) {
-        return new ExtensionConfig(dataDir, dir, heartbeatTimeoutMillis, maxPayloadBytes, evalBatchSize, threads);
+        return new ExtensionConfig(dataDir, dir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
+                threads);
     }
 
     public ExtensionConfig withHeartbeatTimeoutMillis(long millis) {
-        return new ExtensionConfig(dataDir, datasetDir, millis, maxPayloadBytes, evalBatchSize, threads);
+        return new ExtensionConfig(dataDir, datasetDir, millis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
+                threads);
+    }
+
+    public ExtensionConfig withBackwardTimeoutMillis(long millis) {
+        return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, millis, maxPayloadBytes, evalBatchSize,
+                threads);
     }
 
     static void checkRange(String key, long value, long min, long max) {

@@ -29,6 +29,7 @@ public final class ExtensionConfigReader {
             ExtensionConfig.DATA_DIR,
             ExtensionConfig.DATASET_DIR,
             ExtensionConfig.HEARTBEAT_TIMEOUT_MILLIS,
+            ExtensionConfig.BACKWARD_TIMEOUT_MILLIS,
             ExtensionConfig.MAX_PAYLOAD_BYTES,
             ExtensionConfig.EVAL_BATCH_SIZE,
             ExtensionConfig.THREADS);
@@ -86,6 +87,7 @@ public final class ExtensionConfigReader {
                     path(source, object, ExtensionConfig.DATA_DIR, baseDir, defaults.dataDir()),
                     path(source, object, ExtensionConfig.DATASET_DIR, baseDir, defaults.datasetDir()),
                     integer(source, object, ExtensionConfig.HEARTBEAT_TIMEOUT_MILLIS, defaults.heartbeatTimeoutMillis()),
+                    integer(source, object, ExtensionConfig.BACKWARD_TIMEOUT_MILLIS, defaults.backwardTimeoutMillis()),
                     (int) integer(source, object, ExtensionConfig.MAX_PAYLOAD_BYTES, defaults.maxPayloadBytes()),
                     (int) integer(source, object, ExtensionConfig.EVAL_BATCH_SIZE, defaults.evalBatchSize()),
                     (int) integer(source, object, ExtensionConfig.THREADS, defaults.threads()));
@@ -124,7 +126,7 @@ public final class ExtensionConfigReader {
             throw new InvalidConfigurationException(source + ": " + key + " must be an integer, got " + node);
         }
         long value = node.asLong();
-        boolean isInt = !key.equals(ExtensionConfig.HEARTBEAT_TIMEOUT_MILLIS);
+        boolean isInt = !key.endsWith("Millis");
         if (isInt && (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE)) {
             throw new InvalidConfigurationException(source + ": " + key + " is out of range: " + value);
         }

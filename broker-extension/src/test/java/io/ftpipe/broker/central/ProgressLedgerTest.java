@@ -28,6 +28,41 @@ class ProgressLedgerTest {
     }
 
     @Test
+    void aRewindForgetsWhatWillBeReplayedSoEachSampleCountsOnce() {
+        for (int i = 0; i < 3; i++) {
+            ledger.record(loss(i, 1 + i, 10, 32));
+        }
+        ledger.record(done(0));
+        assertEquals(1, ledger.firstUnfinished());
+        ledger.rewind(1); // micro-batches 1 and 2 are fed again in the next term
+        assertEquals(32, ledger.samples());
+        assertEquals(1.0, ledger.loss(), 1e-12);
+        assertEquals(1, ledger.done());
+        for (int i = 1; i < 3; i++) {
+            ledger.record(loss(i, 5, 20, 32));
+            ledger.record(done(i));
+        }
+        assertEquals(96, ledger.samples());
+        assertEquals((1 + 5 + 5) / 3.0, ledger.loss(), 1e-12);
+        assertEquals(50 / 96.0, ledger.accuracy(), 1e-12);
+        assertTrue(ledger.drained(3));
+        assertEquals(0, ledger.duplicates());
+    }
+
+    @Test
+    void aRewindBeforeFinishedMicroBatchesTakesThemBack() {
+        ledger.record(loss(0, 1, 1, 32));
+        ledger.record(done(0));
+        ledger.record(loss(1, 1, 1, 32));
+        ledger.record(done(1));
+        ledger.rewind(0); // GPipe: the whole step again
+        assertEquals(0, ledger.done());
+        assertEquals(0, ledger.samples());
+        assertEquals(0, ledger.firstUnfinished());
+        assertTrue(ledger.drained(0));
+    }
+
+    @Test
     void aRepeatedReportCountsAsADuplicateAndNotAsASample() {
         ledger.record(loss(0, 2, 8, 32));
         ledger.record(loss(0, 2, 8, 32));

@@ -43,6 +43,7 @@ class ExtensionConfigReaderTest {
         assertEquals(4, config.threads());
         assertEquals(ExtensionConfig.DEFAULT_DATASET_DIR, config.datasetDir());
         assertEquals(5000, config.heartbeatTimeoutMillis());
+        assertEquals(30000, config.backwardTimeoutMillis());
         assertEquals(64 * 1024 * 1024, config.maxPayloadBytes());
         assertEquals(500, config.evalBatchSize());
     }
@@ -91,6 +92,7 @@ class ExtensionConfigReaderTest {
             "{\"heartbeatTimeoutMillis\": \"5000\"}          | heartbeatTimeoutMillis must be an integer",
             "{\"heartbeatTimeoutMillis\": 1.5}               | heartbeatTimeoutMillis must be an integer",
             "{\"heartbeatTimeoutMillis\": 10}                | heartbeatTimeoutMillis must be between",
+            "{\"backwardTimeoutMillis\": 0}                  | backwardTimeoutMillis must be between",
             "{\"threads\": 0}                                | threads must be between 1 and",
             "{\"threads\": -2}                               | threads must be between 1 and",
             "{\"threads\": null}                             | threads must be an integer",

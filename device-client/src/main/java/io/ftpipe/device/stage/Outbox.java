@@ -9,4 +9,10 @@ public interface Outbox {
     void toPreviousStage(Message.Backward m);
 
     void toCentral(Message.Progress m);
+
+    /**
+     * A copy of the stage's units: {@code chain} to the next stage's device (the last stage's to
+     * the central node), otherwise to the central node.
+     */
+    void replicate(Message.Replica m, boolean chain);
 }

@@ -52,6 +52,9 @@ public final class StageWorker implements AutoCloseable {
     private final TreeMap<Long, InFlight> inFlight = new TreeMap<>();
     private long nextForward;
     private long completed;
+    private long trainedThrough;
+    private long chainReplicated;
+    private long globalReplicated;
     private final WeightVersions versions;
     private int accumulated;
     private long accumulatedSamples;
@@ -73,6 +76,7 @@ public final class StageWorker implements AutoCloseable {
         this.runtime = new StageRuntime(env, graphs, store, threads);
         this.versions = new WeightVersions(env, store);
         this.nextForward = a.start();
+        this.trainedThrough = a.start();
     }
 
     public String job() {
@@ -95,6 +99,11 @@ public final class StageWorker implements AutoCloseable {
     /** Micro-batches whose backward (or, on the last stage, whose whole pass) is finished. */
     public long completed() {
         return completed;
+    }
+
+    /** The units' state includes the updates of every micro-batch below this one. */
+    public long trainedThrough() {
+        return trainedThrough;
     }
 
     public void onForward(Message.Forward m) throws OrtException {
@@ -216,8 +225,36 @@ public final class StageWorker implements AutoCloseable {
             }
         }
         completed++;
+        if (accumulated == 0) {
+            trainedThrough = i + 1;
+            replicate();
+        }
         if (graphs.first()) {
             out.toCentral(new Message.Progress(job(), term(), i, stage(), Message.Progress.DONE, 0, 0, f.count()));
+        }
+    }
+
+    /**
+     * Sends replicas when their periods are due, only right after an optimizer step so a replica is
+     * always a state the optimizer produced (GPipe accumulates between steps).
+     */
+    private void replicate() {
+        boolean chain = assignment.chainPeriod() > 0 && completed - chainReplicated >= assignment.chainPeriod();
+        boolean global = assignment.globalPeriod() > 0 && completed - globalReplicated >= assignment.globalPeriod();
+        if (!chain && !global) {
+            return;
+        }
+        Message.Replica r = new Message.Replica(job(), term(), stage(), trainedThrough, unitStates());
+        if (chain) {
+            chainReplicated = completed;
+            out.replicate(r, true);
+        }
+        if (global) {
+            globalReplicated = completed;
+            // The last stage's chain replica has already reached the central node.
+            if (!(chain && graphs.last())) {
+                out.replicate(r, false);
+            }
         }
     }
 

@@ -22,6 +22,11 @@ import java.util.Map;
 final class InProcessPipeline implements AutoCloseable {
     final List<StageWorker> workers = new ArrayList<>();
     final List<Message.Progress> progress = new ArrayList<>();
+    final List<Sent> replicas = new ArrayList<>();
+
+    /** A replica a stage sent: to its next stage ({@code chain}) or to the central node. */
+    record Sent(Message.Replica replica, boolean chain) {
+    }
     private final Deque<Runnable> mail = new ArrayDeque<>();
     private final Model model;
     private final Assignments.JobSettings settings;
@@ -47,6 +52,11 @@ final class InProcessPipeline implements AutoCloseable {
                 @Override
                 public void toCentral(Message.Progress m) {
                     progress.add((Message.Progress) viaWire(m));
+                }
+
+                @Override
+                public void replicate(Message.Replica m, boolean chain) {
+                    replicas.add(new Sent((Message.Replica) viaWire(m), chain));
                 }
             }, ComputeClock.NONE));
         }

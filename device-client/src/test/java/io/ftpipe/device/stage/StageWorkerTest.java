@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -35,7 +36,7 @@ class StageWorkerTest {
         int micro = 4;
         int steps = 3;
         int[] order = BatchOrder.permutation(data.size(), 5, 0);
-        var settings = new Assignments.JobSettings("job-sync", SGD, Schedule.GPIPE, micro, batch);
+        var settings = new Assignments.JobSettings("job-sync", SGD, Schedule.GPIPE, micro, batch, 0, 0);
         Map<String, float[]> pipelined;
         try (var p = new InProcessPipeline(model, new int[]{0, 2, 4, model.size()}, settings, 7)) {
             long iteration = 0;
@@ -72,7 +73,7 @@ class StageWorkerTest {
     void oneFOneBLearnsWithEveryMicroBatchDoneOnceAndInOrder() throws Exception {
         Model model = ModelZoo.mlp();
         var settings = new Assignments.JobSettings("job-async", OptimizerConfig.adam(1e-3, 0), Schedule.ONE_F_ONE_B,
-                1, 32);
+                1, 32, 0, 0);
         int[] order = BatchOrder.permutation(data.size(), 1, 0);
         try (var p = new InProcessPipeline(model, new int[]{0, 1, 2, 3}, settings, 3)) {
             int stages = 3;
@@ -98,9 +99,41 @@ class StageWorkerTest {
     }
 
     @Test
+    void replicasFollowTheirPeriodsAndCarryTheTrainedState() throws Exception {
+        Model model = ModelZoo.mlp();
+        var settings = new Assignments.JobSettings("job-rep", OptimizerConfig.adam(1e-3, 0), Schedule.ONE_F_ONE_B,
+                1, 32, 4, 8);
+        int[] order = BatchOrder.permutation(data.size(), 1, 0);
+        int batches = 16;
+        try (var p = new InProcessPipeline(model, new int[]{0, 1, 3}, settings, 3)) {
+            for (int i = 0; i < batches; i++) {
+                p.feed(i, data, order, i * 32, 32);
+                p.drain();
+            }
+            for (int s = 0; s < 2; s++) {
+                int stage = s;
+                var chain = p.replicas.stream().filter(r -> r.chain() && r.replica().stage() == stage).toList();
+                var global = p.replicas.stream().filter(r -> !r.chain() && r.replica().stage() == stage).toList();
+                assertEquals(List.of(4L, 8L, 12L, 16L), chain.stream().map(r -> r.replica().iteration()).toList());
+                // The last stage's chain replica goes to the central node, so it sends no second copy.
+                assertEquals(stage == 0 ? List.of(8L, 16L) : List.of(),
+                        global.stream().map(r -> r.replica().iteration()).toList());
+                var last = chain.get(chain.size() - 1).replica().units();
+                var now = p.workers.get(stage).unitStates();
+                assertEquals(now.size(), last.size());
+                for (int u = 0; u < now.size(); u++) {
+                    for (String name : now.get(u).values().keySet()) {
+                        assertArrayEquals(now.get(u).values().get(name), last.get(u).values().get(name), name);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void badInputIsRejectedAndChangesNothing() throws Exception {
         Model model = ModelZoo.mlp();
-        var settings = new Assignments.JobSettings("job-bad", SGD, Schedule.ONE_F_ONE_B, 1, 32);
+        var settings = new Assignments.JobSettings("job-bad", SGD, Schedule.ONE_F_ONE_B, 1, 32, 0, 0);
         int[] order = BatchOrder.permutation(data.size(), 1, 0);
         Map<String, float[]> clean;
         try (var p = new InProcessPipeline(model, new int[]{0, 2, 3}, settings, 3)) {

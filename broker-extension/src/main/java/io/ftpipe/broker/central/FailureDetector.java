@@ -1,0 +1,48 @@
+package io.ftpipe.broker.central;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Which devices of a term have failed, and how, from what the registry knows of them. A device
+ * that is merely slow keeps its connection and its heartbeat and is not failed: the planner gives
+ * it less work. A stage that hangs with its heartbeat running shows up as a stuck micro-batch
+ * instead (see {@code backwardTimeoutMillis}). Pure.
+ */
+final class FailureDetector {
+    private FailureDetector() {
+    }
+
+    /** A device that failed, and what gave it away. */
+    record Failure(String device, String reason) {
+        @Override
+        public String toString() {
+            return device + " (" + reason + ")";
+        }
+    }
+
+    /**
+     * @param termStartMillis when the term began: a device that said hello since has restarted
+     *                        and lost the stage it was given
+     */
+    static List<Failure> failed(Collection<String> devices, Function<String, Optional<DeviceRegistry.Device>> known,
+                                long termStartMillis, long nowMillis, long heartbeatTimeoutMillis) {
+        List<Failure> out = new ArrayList<>();
+        for (String id : devices) {
+            Optional<DeviceRegistry.Device> d = known.apply(id);
+            if (d.isEmpty()) {
+                out.add(new Failure(id, "unknown device"));
+            } else if (!d.get().connected()) {
+                out.add(new Failure(id, "connection lost"));
+            } else if (d.get().joinedMillis() > termStartMillis) {
+                out.add(new Failure(id, "restarted: said hello again and lost its stage"));
+            } else if (nowMillis - d.get().lastSeenMillis() > heartbeatTimeoutMillis) {
+                out.add(new Failure(id, "no heartbeat for " + (nowMillis - d.get().lastSeenMillis()) + " ms"));
+            }
+        }
+        return out;
+    }
+}

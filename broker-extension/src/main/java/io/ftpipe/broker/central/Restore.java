@@ -1,0 +1,64 @@
+package io.ftpipe.broker.central;
+
+import io.ftpipe.protocol.Message;
+import io.ftpipe.zoo.state.UnitState;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where each unit's weights and optimizer state come from after a failure: the newest of the
+ * surviving owner's live copy, a chain replica a surviving device holds, and the central node's
+ * replica, preferred in that order when equally new. Pure.
+ */
+final class Restore {
+    static final String LIVE = "device";
+    static final String CHAIN = "chain replica";
+    static final String CENTRAL = "central replica";
+
+    private Restore() {
+    }
+
+    /** The state a unit resumes from, where it was found, and how far it had trained. */
+    record Source(UnitState state, String kind, long iteration) {
+    }
+
+    /**
+     * @param live    the survivors' answers to a collect: their own units and the chain replicas they hold
+     * @param central the central node's replica of every unit it has one of
+     * @throws IllegalStateException if no copy of some unit survived
+     */
+    static Map<Integer, Source> choose(int units, Collection<Message.Weights> live,
+                                       Map<Integer, ReplicaStore.Replica> central) {
+        Map<Integer, Source> best = new TreeMap<>();
+        for (Message.Weights w : live) {
+            w.units().forEach(u -> offer(best, new Source(u, LIVE, w.iteration())));
+        }
+        for (Message.Weights w : live) {
+            for (Message.Replica r : w.held()) {
+                r.units().forEach(u -> offer(best, new Source(u, CHAIN, r.iteration())));
+            }
+        }
+        central.values().forEach(r -> offer(best, new Source(r.state(), CENTRAL, r.iteration())));
+        for (int u = 0; u < units; u++) {
+            if (!best.containsKey(u)) {
+                throw new IllegalStateException("no copy of unit " + u + " survived: not on any device, not replicated");
+            }
+        }
+        return best;
+    }
+
+    /** Offers are made in order of preference, so an equally new later one does not replace. */
+    private static void offer(Map<Integer, Source> best, Source s) {
+        Source current = best.get(s.state().unit());
+        if (current == null || s.iteration() > current.iteration()) {
+            best.put(s.state().unit(), s);
+        }
+    }
+
+    /** The micro-batches of training that units restored from {@code sources} miss, resuming at {@code resumeAt}. */
+    static long iterationsLost(Map<Integer, Source> sources, long resumeAt) {
+        return sources.values().stream().mapToLong(s -> Math.max(0, resumeAt - s.iteration())).max().orElse(0);
+    }
+}

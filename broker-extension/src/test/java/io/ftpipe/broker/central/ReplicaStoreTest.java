@@ -1,0 +1,209 @@
+package io.ftpipe.broker.central;
+
+import io.ftpipe.broker.central.ReplicaStore.Replica;
+import io.ftpipe.zoo.optim.ParamState;
+import io.ftpipe.zoo.state.UnitState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Replicas survive a restart of the central node; damaged files are skipped, never trusted. */
+class ReplicaStoreTest {
+    @TempDir
+    Path dir;
+
+    private final List<LogRecord> warnings = new ArrayList<>();
+    private final Logger log = Logger.getLogger(ReplicaStore.class.getName());
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                warnings.add(r);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureWarnings() {
+        log.addHandler(capture);
+    }
+
+    @AfterEach
+    void releaseWarnings() {
+        log.removeHandler(capture);
+    }
+
+    @Test
+    void putThenGetReturnsEqualValuesAndOptimizerState() {
+        ReplicaStore store = new ReplicaStore(dir);
+        Replica r = replica(3, 10, 1, 0.5f);
+        assertTrue(store.put(r));
+        assertStateEquals(r, store.get(3).orElseThrow());
+        assertTrue(store.get(4).isEmpty());
+        assertEquals(List.of(3), List.copyOf(store.all().keySet()));
+    }
+
+    @Test
+    void newerIterationReplacesOlderAndOlderIsRefused() {
+        ReplicaStore store = new ReplicaStore(dir);
+        assertTrue(store.put(replica(0, 5, 1, 1f)));
+        assertTrue(store.put(replica(0, 8, 1, 2f)));
+        assertFalse(store.put(replica(0, 7, 9, 3f)), "lower iteration, whatever its term");
+        assertFalse(store.put(replica(0, 8, 0, 4f)), "same iteration, lower term");
+        assertTrue(store.put(replica(0, 8, 2, 5f)), "same iteration, higher term");
+        assertTrue(store.put(replica(0, 8, 2, 6f)), "same iteration, same term");
+        Replica kept = store.get(0).orElseThrow();
+        assertEquals(8, kept.iteration());
+        assertEquals(2, kept.term());
+        assertEquals(6f, kept.state().values().get("u0.w")[0]);
+    }
+
+    @Test
+    void aNewStoreOnTheSameDirectoryReloadsTheReplicas() {
+        ReplicaStore first = new ReplicaStore(dir);
+        Replica a = replica(2, 4, 1, 1f);
+        Replica b = replica(0, 6, 1, 2f);
+        first.put(a);
+        first.put(b);
+        first.put(replica(0, 7, 2, 3f));
+
+        ReplicaStore restarted = new ReplicaStore(dir);
+        assertEquals(List.of(0, 2), List.copyOf(restarted.all().keySet()));
+        assertStateEquals(a, restarted.get(2).orElseThrow());
+        assertEquals(7, restarted.get(0).orElseThrow().iteration());
+        assertEquals(2, restarted.get(0).orElseThrow().term());
+        assertEquals(0, restarted.corrupt());
+        assertFalse(restarted.put(b), "the reloaded replica still guards against stale ones");
+    }
+
+    @Test
+    void aFlippedByteSkipsThatUnitOnlyAndIsReported() throws Exception {
+        ReplicaStore store = new ReplicaStore(dir);
+        for (int unit = 0; unit < 3; unit++) {
+            store.put(replica(unit, 1, 1, unit));
+        }
+        Path damaged = dir.resolve(ReplicaStore.fileName(1));
+        byte[] bytes = Files.readAllBytes(damaged);
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(damaged, bytes);
+
+        ReplicaStore restarted = new ReplicaStore(dir);
+        assertEquals(1, restarted.corrupt());
+        assertEquals(List.of(0, 2), List.copyOf(restarted.all().keySet()));
+        assertTrue(warnings.stream().anyMatch(w -> w.getMessage().contains(damaged.toString())
+                && w.getMessage().contains("checksum")), "warning names the file and the reason: " + warnings);
+    }
+
+    @Test
+    void aTruncatedFileIsSkipped() throws Exception {
+        ReplicaStore store = new ReplicaStore(dir);
+        store.put(replica(0, 1, 1, 1f));
+        store.put(replica(1, 1, 1, 1f));
+        Path cut = dir.resolve(ReplicaStore.fileName(0));
+        byte[] bytes = Files.readAllBytes(cut);
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length - 7));
+        Files.write(dir.resolve(ReplicaStore.fileName(5)), new byte[]{'F', 'T'});
+
+        ReplicaStore restarted = new ReplicaStore(dir);
+        assertEquals(2, restarted.corrupt());
+        assertEquals(List.of(1), List.copyOf(restarted.all().keySet()));
+    }
+
+    @Test
+    void aFileRenamedToAnotherUnitIsSkipped() throws Exception {
+        ReplicaStore store = new ReplicaStore(dir);
+        store.put(replica(1, 1, 1, 1f));
+        Files.copy(dir.resolve(ReplicaStore.fileName(1)), dir.resolve(ReplicaStore.fileName(2)));
+
+        ReplicaStore restarted = new ReplicaStore(dir);
+        assertEquals(1, restarted.corrupt());
+        assertEquals(List.of(1), List.copyOf(restarted.all().keySet()));
+    }
+
+    @Test
+    void aLeftoverTempFileIsIgnoredAndRemoved() throws Exception {
+        ReplicaStore store = new ReplicaStore(dir);
+        store.put(replica(0, 3, 1, 1f));
+        Path temp = dir.resolve(ReplicaStore.fileName(0) + ".12345.tmp");
+        Files.write(temp, new byte[]{1, 2, 3});
+
+        ReplicaStore restarted = new ReplicaStore(dir);
+        assertEquals(0, restarted.corrupt());
+        assertEquals(3, restarted.get(0).orElseThrow().iteration());
+        assertFalse(Files.exists(temp));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve(ReplicaStore.fileName(0))), files.toList());
+        }
+    }
+
+    @Test
+    void bytesWrittenGrowsByTheFileSize() throws Exception {
+        ReplicaStore store = new ReplicaStore(dir);
+        assertEquals(0, store.bytesWritten());
+        store.put(replica(0, 1, 1, 1f));
+        long first = Files.size(dir.resolve(ReplicaStore.fileName(0)));
+        assertEquals(first, store.bytesWritten());
+        store.put(replica(1, 1, 1, 1f));
+        long second = Files.size(dir.resolve(ReplicaStore.fileName(1)));
+        assertEquals(first + second, store.bytesWritten());
+        store.put(replica(0, 0, 1, 1f));
+        assertEquals(first + second, store.bytesWritten(), "a refused replica writes nothing");
+    }
+
+    /** A unit with two parameters, one carrying Adam-like state (two moment slots), one never stepped. */
+    private static Replica replica(int unit, long iteration, long term, float seed) {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        values.put("u" + unit + ".w", new float[]{seed, seed + 1, -seed, 0.25f});
+        values.put("u" + unit + ".b", new float[]{seed * 2});
+        Map<String, ParamState> optimizer = new LinkedHashMap<>();
+        optimizer.put("u" + unit + ".w", new ParamState(iteration,
+                List.of(new float[]{0.1f, 0.2f, 0.3f, seed}, new float[]{1e-3f, 2e-3f, 3e-3f, seed / 10})));
+        return new Replica(unit, iteration, term, new UnitState(unit, values, optimizer));
+    }
+
+    private static void assertStateEquals(Replica expected, Replica actual) {
+        assertEquals(expected.unit(), actual.unit());
+        assertEquals(expected.iteration(), actual.iteration());
+        assertEquals(expected.term(), actual.term());
+        UnitState e = expected.state();
+        UnitState a = actual.state();
+        assertEquals(e.unit(), a.unit());
+        assertEquals(e.values().keySet(), a.values().keySet());
+        e.values().forEach((name, v) -> assertArrayEquals(v, a.values().get(name), name));
+        assertEquals(e.optimizer().keySet(), a.optimizer().keySet());
+        e.optimizer().forEach((name, s) -> {
+            ParamState got = a.optimizer().get(name);
+            assertEquals(s.step(), got.step(), name);
+            assertEquals(s.slots().size(), got.slots().size(), name);
+            for (int i = 0; i < s.slots().size(); i++) {
+                assertArrayEquals(s.slots().get(i), got.slots().get(i), name + " slot " + i);
+            }
+        });
+    }
+}

@@ -1,0 +1,271 @@
+package io.ftpipe.cli;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.configuration.ExtensionConfig;
+import io.ftpipe.cli.bench.FaultRun;
+import io.ftpipe.cli.bench.FaultScenario;
+import io.ftpipe.cli.bench.Timings;
+import io.ftpipe.cli.demo.JobDriver;
+import io.ftpipe.cli.report.JsonReports;
+import io.ftpipe.cli.report.Machine;
+import io.ftpipe.cli.report.ThroughputChart;
+import io.ftpipe.zoo.model.ModelZoo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code ftpipe bench faults}: how the central node recovers from devices killed mid-job, what
+ * the replicas that make it possible cost when nothing fails, and an estimate of what restarting
+ * the job instead would cost.
+ */
+@Command(name = "faults", mixinStandardHelpOptions = true,
+        description = {"Devices killed (SIGKILL) mid-job: time to detect the failure and to resume training, work "
+                + "lost, accuracy against a failure-free run, and the throughput replication costs.",
+                "Scenarios: single (stage 1's device), adjacent (stages 1 and 2 at once), all-but-one (every "
+                        + "device but stage 1's)."})
+public final class BenchFaultsCommand implements Callable<Integer> {
+    /** Throughput is averaged over windows this long (seconds) for the chart. */
+    private static final double WINDOW = 4;
+    private static final JobSpec.Replication REPLICATION = JobSpec.Replication.DEFAULT;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--scenario", defaultValue = "single",
+            description = "single, adjacent or all-but-one (default: ${DEFAULT-VALUE})")
+    String scenario;
+    @Option(names = "--trials", defaultValue = "3", description = "jobs with a kill (default: ${DEFAULT-VALUE})")
+    int trials;
+    @Option(names = "--model", defaultValue = "cnn", completionCandidates = ModelNames.class,
+            description = "default ${DEFAULT-VALUE}")
+    String model;
+    @Option(names = "--devices", defaultValue = "4", description = "default ${DEFAULT-VALUE}")
+    int devices;
+    @Option(names = "--batch-size", defaultValue = "32")
+    int batchSize;
+    @Option(names = "--samples", defaultValue = "12800", description = "training samples per trial")
+    int samples;
+    @Option(names = "--seed", defaultValue = "1", description = "trial t uses seed + t (default: ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--overhead-samples", defaultValue = "12800",
+            description = "training samples of each failure-free run (replication off and on); 0 skips them")
+    int overheadSamples;
+    @Option(names = "--report", description = "default runs/bench-faults-SCENARIO.json")
+    Path report;
+
+    /** One trial as reported; {@code error}, {@code events} only when they say something. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Trial(int trial, long seed, long killAtMicroBatch, List<String> killed, double killSeconds,
+                 double detectionSeconds, double recoverySeconds, int recoveries, long iterationsLost, long replayed,
+                 double finalAccuracy, double accuracyDelta, long samplesTrained, long duplicates, int stages,
+                 Map<Integer, String> sources, boolean recovered, String error, List<String> events) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        FaultScenario sc = validate();
+        if (report == null) {
+            report = Path.of("runs", "bench-faults-" + sc.label() + ".json");
+        }
+        java.util.logging.Logger.getLogger("io.ftpipe").setLevel(java.util.logging.Level.WARNING);
+        Path work = Files.createDirectories(report.toAbsolutePath().resolveSibling("bench-faults-work"));
+
+        FaultRun.Result off = null;
+        FaultRun.Result on = null;
+        if (overheadSamples > 0) {
+            err.println("failure-free, replication off ...");
+            off = failureFree(JobSpec.Replication.OFF, work.resolve("replication-off"), err);
+            err.println("failure-free, replication " + REPLICATION + " ...");
+            on = failureFree(REPLICATION, work.resolve("replication-on"), err);
+        }
+        double reference = on == null ? Double.NaN : on.report().testAccuracy();
+
+        List<Trial> rows = new ArrayList<>();
+        FaultRun.Result first = null;
+        for (int t = 0; t < trials; t++) {
+            long trialSeed = seed + t;
+            err.println("trial " + (t + 1) + "/" + trials + ", seed " + trialSeed + " ...");
+            FaultRun.Result r = FaultRun.withKill(new FaultRun.Setup(model, devices, batchSize, samples, trialSeed,
+                    REPLICATION), sc, work.resolve("trial-" + t), err::println);
+            first = first == null ? r : first;
+            Trial row = trial(t, trialSeed, r, reference);
+            rows.add(row);
+            err.println(row.recovered()
+                    ? String.format("trial %d: recovered; detected in %.1f s, training again %.1f s after the kill, "
+                    + "%d iterations lost", t + 1, row.detectionSeconds(), row.recoverySeconds(), row.iterationsLost())
+                    : "trial " + (t + 1) + ": NOT recovered" + (row.error() != null ? ": " + row.error() : ""));
+        }
+
+        List<Trial> completed = rows.stream().filter(r -> r.error() == null).toList();
+        long recovered = rows.stream().filter(Trial::recovered).count();
+        Map<String, Double> detection = spread(completed.stream().map(Trial::detectionSeconds));
+        Map<String, Double> recovery = spread(completed.stream().map(Trial::recoverySeconds));
+        double lost = completed.stream().mapToLong(Trial::iterationsLost).average().orElse(Double.NaN);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("detection_seconds", detection);
+        summary.put("recovery_seconds", recovery);
+        summary.put("iterations_lost_mean", lost);
+        summary.put("accuracy_delta_min", completed.stream().mapToDouble(Trial::accuracyDelta).min()
+                .orElse(Double.NaN));
+        summary.put("accuracy_delta_mean", completed.stream().mapToDouble(Trial::accuracyDelta).average()
+                .orElse(Double.NaN));
+
+        Map<String, Object> restart = restartBaseline(on, first, rows);
+
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("benchmark", "faults");
+        json.put("scenario", sc.label());
+        json.put("model", model);
+        json.put("devices", devices);
+        json.put("batch_size", batchSize);
+        json.put("samples", samples);
+        json.put("replication", REPLICATION);
+        json.put("trials", trials);
+        json.put("recovered", recovered);
+        json.put("per_trial", rows);
+        json.put("summary", summary);
+        double overhead = Double.NaN;
+        if (on != null) {
+            overhead = 1 - on.report().samplesPerSecond() / off.report().samplesPerSecond();
+            json.put("replication_overhead", overhead);
+            Map<String, Object> failureFree = new LinkedHashMap<>();
+            failureFree.put("samples", overheadSamples);
+            failureFree.put("samples_per_second_replication_off", off.report().samplesPerSecond());
+            failureFree.put("samples_per_second_replication_on", on.report().samplesPerSecond());
+            failureFree.put("replicated_bytes", on.report().replicatedBytes());
+            json.put("failure_free", failureFree);
+            json.put("failure_free_accuracy", reference);
+        }
+        json.put("restart_baseline", restart);
+        json.put("machine", Machine.describe());
+        JsonReports.write(report, json);
+
+        Path png = report.toAbsolutePath().resolveSibling(JobDriver.pngName(report));
+        chart(sc, first).write(png);
+        out.printf("%s: recovered %d of %d; detection median %.1f s, training again after median %.1f s; "
+                        + "%.0f iterations lost on average (restart estimate: %.0f, %.1f s); replication overhead "
+                        + "%s; wrote %s and %s%n", sc.label(), recovered, trials, detection.get("median"),
+                recovery.get("median"), lost, restart.get("iterations_lost"), restart.get("restart_seconds"),
+                Double.isNaN(overhead) ? "not measured" : String.format("%.1f%%", 100 * overhead), report,
+                png.getFileName());
+        return 0;
+    }
+
+    private FaultScenario validate() {
+        FaultScenario sc;
+        try {
+            sc = FaultScenario.named(scenario);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (!ModelZoo.NAMES.contains(model)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown model '" + model + "'; known: "
+                    + ModelZoo.NAMES);
+        }
+        if (devices < sc.minStages()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--scenario " + sc.label() + " needs at "
+                    + "least " + sc.minStages() + " devices");
+        }
+        // The kill lands in the middle half of the job, which must hold at least one micro-batch.
+        if (trials < 1 || batchSize < 1 || samples / Math.max(1, batchSize) < 4 || overheadSamples < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--trials and --batch-size must be at least "
+                    + "1, --samples at least 4 batches, and --overhead-samples at least 0");
+        }
+        return sc;
+    }
+
+    private FaultRun.Result failureFree(JobSpec.Replication replication, Path work, PrintWriter err)
+            throws Exception {
+        FaultRun.Result r = FaultRun.failureFree(new FaultRun.Setup(model, devices, batchSize, overheadSamples, seed,
+                replication), work, err::println);
+        if (r.report() == null) {
+            throw new IllegalStateException("the failure-free run (replication " + replication + ") failed: "
+                    + r.error());
+        }
+        return r;
+    }
+
+    private Trial trial(int t, long trialSeed, FaultRun.Result r, double reference) {
+        JobReport rep = r.report();
+        if (rep == null) {
+            return new Trial(t, trialSeed, r.killAt(), r.killed(), r.killSeconds(), Double.NaN, Double.NaN, 0, 0, 0,
+                    Double.NaN, Double.NaN, 0, 0, r.stages(), Map.of(), false, r.error(), null);
+        }
+        List<JobReport.Recovery> recoveries = rep.recoveries();
+        JobReport.Recovery firstRecovery = recoveries.isEmpty() ? null : recoveries.get(0);
+        long trained = rep.epochs().get(0).samples();
+        boolean recovered = trained == samples && rep.duplicateMicroBatches() == 0 && !recoveries.isEmpty()
+                && recoveries.stream().noneMatch(x -> Double.isNaN(x.resumedAtSeconds()));
+        return new Trial(t, trialSeed, r.killAt(), r.killed(), r.killSeconds(),
+                firstRecovery == null ? Double.NaN : firstRecovery.detectedAtSeconds() - r.killSeconds(),
+                firstRecovery == null ? Double.NaN : firstRecovery.resumedAtSeconds() - r.killSeconds(),
+                recoveries.size(), recoveries.stream().mapToLong(JobReport.Recovery::iterationsLost).max().orElse(0),
+                rep.replayedMicroBatches(), rep.testAccuracy(), rep.testAccuracy() - reference, trained,
+                rep.duplicateMicroBatches(), r.stages(), firstRecovery == null ? Map.of() : firstRecovery.sources(),
+                recovered, null, recovered ? null : rep.events());
+    }
+
+    /** Median and max of the finite values (a trial that never resumed has none). */
+    private static Map<String, Double> spread(Stream<Double> seconds) {
+        long[] nanos = seconds.filter(Double::isFinite).mapToLong(s -> Math.round(s * 1e9)).toArray();
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("median", nanos.length == 0 ? Double.NaN : Timings.of(nanos).medianMs() / 1e3);
+        m.put("max", nanos.length == 0 ? Double.NaN : Arrays.stream(nanos).max().getAsLong() / 1e9);
+        return m;
+    }
+
+    /**
+     * What a system without in-job recovery would pay, estimated from what was measured: nothing
+     * here stops and restarts a job, so it must not pass for a measurement.
+     */
+    private Map<String, Object> restartBaseline(FaultRun.Result failureFree, FaultRun.Result firstTrial,
+                                                List<Trial> rows) {
+        FaultRun.Result startupFrom = failureFree != null ? failureFree : firstTrial;
+        double startup = startupFrom.startupSeconds();
+        double detection = ExtensionConfig.DEFAULT_HEARTBEAT_TIMEOUT_MILLIS / 1000.0;
+        int global = REPLICATION.globalPeriod();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "estimate");
+        m.put("startup_seconds", startup);
+        m.put("startup_measured_on", failureFree != null ? "failure-free run, replication on" : "trial 1");
+        m.put("detection_seconds", detection);
+        m.put("restart_seconds", startup + detection);
+        m.put("iterations_lost", rows.stream().filter(r -> r.stages() > 0)
+                .mapToLong(r -> r.killAtMicroBatch() % global + r.stages()).average().orElse(Double.NaN));
+        m.put("how", "restart_seconds = startup_seconds + detection_seconds: the job's measured start-up (from "
+                + "submission until the first layout's stages were shipped and loaded) plus detection by heartbeat "
+                + "timeout (the default heartbeatTimeoutMillis). iterations_lost = mean over trials of (kill_at_micro_"
+                + "batch mod the global replication period " + global + ") + the number of stages: the work since "
+                + "the last global replica, plus the micro-batches in flight. Neither is measured: nothing here "
+                + "restarts a job.");
+        return m;
+    }
+
+    private ThroughputChart chart(FaultScenario sc, FaultRun.Result first) {
+        ThroughputChart chart = new ThroughputChart("bench faults " + sc.label() + ": " + model + ", " + devices
+                + " devices, trial 1, killed " + first.killed());
+        chart.series("trial 1", first.timeline().windowed(WINDOW));
+        chart.moments("kill", Stream.of(first.killSeconds()).filter(Double::isFinite).toList());
+        if (first.report() != null) {
+            chart.moments("training again", first.report().recoveries().stream()
+                    .map(JobReport.Recovery::resumedAtSeconds).filter(Double::isFinite).toList());
+        }
+        return chart;
+    }
+}

@@ -1,0 +1,150 @@
+package io.ftpipe.cli.bench;
+
+import io.ftpipe.broker.central.JobListener;
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.embedded.EmbeddedBroker;
+import io.ftpipe.broker.embedded.FreePort;
+import io.ftpipe.device.DeviceProcess;
+import io.ftpipe.zoo.optim.OptimizerConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One run of {@code bench faults}: a fresh embedded broker with the central node, one device JVM
+ * per device, one speed-blind 1F1B job; optionally SIGKILLs a scenario's devices once the job has
+ * finished a given number of micro-batches. A fresh cluster per run, so no survivor of one run
+ * becomes a spare of the next.
+ */
+public final class FaultRun {
+    /** Heartbeats this frequent keep the failure detector's view of the devices current. */
+    private static final String HEARTBEAT_MILLIS = "300";
+
+    /** What to run. */
+    public record Setup(String model, int devices, int batchSize, int samples, long seed,
+                        JobSpec.Replication replication) {
+        public long microBatches() {
+            return samples / batchSize;
+        }
+    }
+
+    /**
+     * What a run produced; times are seconds since the job was submitted, the clock of its report.
+     *
+     * @param report         null if the job failed, and {@code error} says why
+     * @param startupSeconds when the first layout had its stages loaded, ready to train
+     * @param stages         how many stages the first layout has (0 if it never started)
+     * @param killAt         the micro-batch count that triggered the kill (-1 for a run without one)
+     * @param killSeconds    when the kill signals went out (NaN if none did)
+     */
+    public record Result(JobReport report, String error, Timeline timeline, double startupSeconds, int stages,
+                         long killAt, List<String> killed, double killSeconds) {
+    }
+
+    private FaultRun() {
+    }
+
+    /** Uniform in [25 %, 75 %) of the job: never while the pipeline fills, nor while it drains. */
+    public static long killAt(long seed, long microBatches) {
+        long from = microBatches / 4;
+        return from + new Random(seed).nextInt((int) (3 * microBatches / 4 - from));
+    }
+
+    public static Result failureFree(Setup setup, Path work, Consumer<String> progress) throws Exception {
+        return run(setup, null, -1, work, progress);
+    }
+
+    public static Result withKill(Setup setup, FaultScenario scenario, Path work, Consumer<String> progress)
+            throws Exception {
+        return run(setup, scenario, killAt(setup.seed(), setup.microBatches()), work, progress);
+    }
+
+    private static Result run(Setup setup, FaultScenario scenario, long killAt, Path work, Consumer<String> progress)
+            throws Exception {
+        AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
+        Map<String, Process> devices = new LinkedHashMap<>();
+        try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
+                .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
+            for (int i = 0; i < setup.devices(); i++) {
+                String id = "d" + i;
+                devices.put(id, DeviceProcess.start(id, Map.of("--broker-url", broker.serverUri(),
+                        "--heartbeat-millis", HEARTBEAT_MILLIS), work.resolve("devices")));
+            }
+            DevicesJoined.await(central.get(), List.copyOf(devices.keySet()));
+            Timeline timeline = new Timeline(setup.batchSize());
+            List<String> victims = new ArrayList<>();
+            List<String> killed = new ArrayList<>();
+            double[] startup = {Double.NaN};
+            int[] stages = {0};
+            double[] kill = {Double.NaN};
+            long start = System.nanoTime();
+            JobListener listener = new JobListener() {
+                @Override
+                public void termStarted(JobReport.Term term) {
+                    double now = (System.nanoTime() - start) / 1e9;
+                    if (Double.isNaN(startup[0])) {
+                        startup[0] = now;
+                        stages[0] = term.stages().size();
+                        if (scenario != null) {
+                            victims.addAll(scenario.victims(term.stages()));
+                        }
+                    }
+                    progress.accept(String.format("%.1fs: term %d, %s (%s)", now, term.term(), term.stages().stream()
+                            .map(s -> s.device() + "[" + s.from() + "," + s.to() + ")").toList(), term.reason()));
+                }
+
+                @Override
+                public void microBatchDone(long done, double loss) {
+                    double now = (System.nanoTime() - start) / 1e9;
+                    timeline.add(now, done);
+                    if (scenario != null && done >= killAt && killed.isEmpty()) {
+                        // All signals first, so adjacent devices die together rather than one after the other.
+                        victims.forEach(id -> devices.get(id).destroyForcibly());
+                        kill[0] = (System.nanoTime() - start) / 1e9;
+                        killed.addAll(victims);
+                        for (String id : victims) {
+                            try {
+                                devices.get(id).waitFor(10, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                        progress.accept(String.format("%.1fs: killed %s at micro-batch %d", kill[0], victims, done));
+                    }
+                }
+            };
+            JobSpec spec = new JobSpec("faults", setup.model(), setup.devices(), "1f1b", setup.batchSize(), 1, 1,
+                    OptimizerConfig.adam(1e-3, 0), setup.seed(), 0, setup.samples(), JobSpec.SPEED_BLIND,
+                    setup.replication());
+            JobReport report = null;
+            String error = null;
+            try {
+                report = central.get().submit(spec, listener).get(60, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                error = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+            } catch (TimeoutException e) {
+                error = "the job did not finish within 60 minutes";
+            }
+            return new Result(report, error, timeline, startup[0], stages[0], killAt, List.copyOf(killed), kill[0]);
+        } finally {
+            for (Process p : devices.values()) {
+                p.destroy();
+            }
+            for (Process p : devices.values()) {
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

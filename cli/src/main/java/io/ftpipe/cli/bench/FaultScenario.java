@@ -1,0 +1,67 @@
+package io.ftpipe.cli.bench;
+
+import io.ftpipe.broker.central.JobReport;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * A failure of {@code bench faults}: which stages of the first layout lose their device. Stages,
+ * not device ids, because the speed-blind planner fixes the layout, so each scenario always hits
+ * the same part of the pipeline.
+ */
+public enum FaultScenario {
+    /** A middle stage: both its neighbours survive and must re-wire around it. */
+    SINGLE("single", 2),
+    /** Stage 1 keeps its chain replica on stage 2; killing both at once leaves only the central copy. */
+    ADJACENT("adjacent", 3),
+    /** Stage 1 survives, so one device that held neither end of the pipeline has to take on the whole model. */
+    ALL_BUT_ONE("all-but-one", 2);
+
+    public static final List<String> NAMES = Arrays.stream(values()).map(FaultScenario::label).toList();
+
+    private final String label;
+    private final int minStages;
+
+    FaultScenario(String label, int minStages) {
+        this.label = label;
+        this.minStages = minStages;
+    }
+
+    public static FaultScenario named(String name) {
+        if (name.equals("broker-restart")) {
+            throw new IllegalArgumentException("broker-restart is not implemented yet: the central node does not "
+                    + "resume jobs after a restart");
+        }
+        return Arrays.stream(values()).filter(s -> s.label.equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("unknown scenario '" + name + "'; known: " + NAMES));
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The fewest stages (so devices) the scenario can be played on. */
+    public int minStages() {
+        return minStages;
+    }
+
+    /** Indices of the stages whose devices are killed, in a layout of {@code stages} stages. */
+    public List<Integer> victimStages(int stages) {
+        if (stages < minStages) {
+            throw new IllegalArgumentException(label + " needs at least " + minStages + " stages, the layout has "
+                    + stages);
+        }
+        return switch (this) {
+            case SINGLE -> List.of(1);
+            case ADJACENT -> List.of(1, 2);
+            case ALL_BUT_ONE -> IntStream.range(0, stages).filter(s -> s != 1).boxed().toList();
+        };
+    }
+
+    /** The devices to kill in {@code layout}. */
+    public List<String> victims(List<JobReport.Stage> layout) {
+        return victimStages(layout.size()).stream().map(s -> layout.get(s).device()).toList();
+    }
+}

@@ -1,0 +1,144 @@
+package io.ftpipe.it;
+
+import io.ftpipe.broker.central.JobListener;
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.zoo.optim.OptimizerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Devices killed (SIGKILL) while training: one, two adjacent ones at once (their chain replica dies
+ * with them, so the central copy serves), and all but one. Each job must complete, train every
+ * sample of the epoch exactly once once replays are accounted for, and end within a point of the
+ * same job without failures.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultToleranceIT {
+    private static final int SAMPLES = 19_200;
+    private static final int BATCH = 32;
+    private static final long SEED = 7;
+    /** FTPipeHD's 100 / 200 scaled to a job of 600 micro-batches. */
+    private static final JobSpec.Replication REPLICATION = new JobSpec.Replication(25, 50);
+
+    @TempDir
+    static Path work;
+    static Cluster cluster;
+    static double failureFree;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new Cluster(work);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+    }
+
+    /** Each job has its own devices: survivors of one job must not become spares of the next. */
+    @AfterEach
+    void killSurvivors() throws Exception {
+        cluster.killAll();
+    }
+
+    private static JobSpec job(String id, int devices) {
+        return new JobSpec(id, "cnn", devices, "1f1b", BATCH, 1, 1, OptimizerConfig.adam(1e-3, 0), SEED, 0, SAMPLES,
+                JobSpec.SPEED_BLIND, REPLICATION);
+    }
+
+    /**
+     * Runs {@code spec}; when the job has finished a seeded number of micro-batches, kills the
+     * devices {@code victims} picks from the first term's stages.
+     */
+    private static JobReport runAndKill(JobSpec spec, long seed, Function<List<JobReport.Stage>, List<String>> victims)
+            throws Exception {
+        long killAt = 100 + new Random(seed).nextInt(300);
+        AtomicReference<List<JobReport.Stage>> first = new AtomicReference<>();
+        List<String> killed = new ArrayList<>();
+        JobReport r = cluster.run(spec, new JobListener() {
+            @Override
+            public void termStarted(JobReport.Term term) {
+                first.compareAndSet(null, term.stages());
+            }
+
+            @Override
+            public void microBatchDone(long done, double loss) {
+                if (done >= killAt && killed.isEmpty()) {
+                    killed.addAll(victims.apply(first.get()));
+                    try {
+                        cluster.kill(killed.toArray(String[]::new));
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        });
+        assertFalse(killed.isEmpty(), "the devices were killed");
+        assertFalse(r.recoveries().isEmpty(), "recovered: " + r.events());
+        String failed = String.join(" ", r.recoveries().stream().flatMap(x -> x.failed().stream()).toList());
+        for (String id : killed) {
+            assertTrue(failed.contains(id), id + " detected as failed: " + r.recoveries());
+        }
+        JobReport.Term last = r.terms().get(r.terms().size() - 1);
+        assertTrue(last.stages().stream().noneMatch(s -> killed.contains(s.device())), "no dead device in " + last);
+        assertEquals(SAMPLES, r.epochs().get(0).samples(), "every sample trained once in the epoch");
+        assertEquals(0, r.duplicateMicroBatches());
+        assertTrue(r.replayedMicroBatches() > 0, "in-flight micro-batches were fed again");
+        assertTrue(r.recoveries().stream().allMatch(x -> !Double.isNaN(x.resumedAtSeconds())), "training resumed");
+        assertEquals(failureFree, r.testAccuracy(), 0.01, "accuracy against the failure-free run");
+        return r;
+    }
+
+    @Test
+    @Order(1)
+    void failureFreeReference() throws Exception {
+        cluster.startDevices("ref-", 4);
+        JobReport r = cluster.run(job("reference", 4));
+        assertEquals(List.of(), r.recoveries());
+        assertTrue(r.replicatedBytes() > 0, "replicas were sent");
+        failureFree = r.testAccuracy();
+    }
+
+    @Test
+    @Order(2)
+    void oneKilledDevice() throws Exception {
+        cluster.startDevices("one-", 4);
+        runAndKill(job("one", 4), 11, stages -> List.of(stages.get(1).device()));
+    }
+
+    @Test
+    @Order(3)
+    void twoAdjacentDevicesAtOnceLeaveTheCentralReplica() throws Exception {
+        cluster.startDevices("adj-", 4);
+        JobReport r = runAndKill(job("adjacent", 4), 12, stages -> List.of(stages.get(1).device(),
+                stages.get(2).device()));
+        var sources = r.recoveries().get(0).sources();
+        assertTrue(sources.values().stream().anyMatch(s -> s.startsWith("central")),
+                "stage 1's chain replica died with stage 2: " + sources);
+    }
+
+    @Test
+    @Order(4)
+    void allButOneDevice() throws Exception {
+        cluster.startDevices("last-", 3);
+        JobReport r = runAndKill(job("all-but-one", 3), 13, stages -> List.of(stages.get(0).device(),
+                stages.get(2).device()));
+        assertEquals(1, r.stages().size(), "one device trains the whole model: " + r.stages());
+    }
+}
