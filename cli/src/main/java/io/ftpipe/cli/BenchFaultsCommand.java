@@ -253,7 +253,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
                 + "timeout (the default heartbeatTimeoutMillis). iterations_lost = mean over trials of (kill_at_micro_"
                 + "batch mod the global replication period " + global + ") + the number of stages: the work since "
                 + "the last global replica, plus the micro-batches in flight. Neither is measured: nothing here "
-                + "restarts a job.");
+                + "restarts a job. The heartbeat timeout is the worst case of detection; the trials' measured "
+                + "detection is in summary.detection_seconds.");
         return m;
     }
 

@@ -1,5 +1,6 @@
 package io.ftpipe.cli;
 
+import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.embedded.EmbeddedBroker;
 import io.ftpipe.cli.demo.JobDriver;
@@ -45,7 +46,8 @@ public final class BrokerCommand implements Callable<Integer> {
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
             spec.commandLine().getErr().println("central node listening at " + broker.serverUri() + "; Ctrl-C stops");
             if (train) {
-                JobDriver.run(central.get(), job, 0, spec.commandLine().getOut(), spec.commandLine().getErr());
+                JobDriver.run(central.get(), job, 0, spec.commandLine().getOut(), spec.commandLine().getErr(),
+                        JobListener.NONE);
             }
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

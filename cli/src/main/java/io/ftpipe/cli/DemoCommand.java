@@ -1,5 +1,6 @@
 package io.ftpipe.cli;
 
+import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.embedded.EmbeddedBroker;
 import io.ftpipe.broker.embedded.FreePort;
@@ -32,6 +33,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--slowdowns", split = ",", paramLabel = "K",
             description = "emulated slowdown of each device, e.g. 1,1,5 (default: all 1)")
     List<Double> slowdowns = List.of();
+    @Option(names = "--kill-at", paramLabel = "N", description = "SIGKILL device-1 once N micro-batches are done, "
+            + "to watch the job detect it and recover (default: no failure)")
+    long killAt = -1;
 
     @Override
     public Integer call() throws Exception {
@@ -47,6 +51,9 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), slowdowns.size()
                         + " slowdowns for " + job.devices + " devices");
             }
+            if (killAt >= 0 && job.devices < 2) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--kill-at needs 2 devices or more");
+            }
             List<Process> processes = new ArrayList<>();
             try {
                 for (int i = 0; i < job.devices; i++) {
@@ -55,11 +62,29 @@ public final class DemoCommand implements Callable<Integer> {
                             "--threads", String.valueOf(deviceThreads), "--slowdown", slowdown),
                             work.resolve("devices")));
                 }
-                JobDriver.run(central.get(), job, deviceThreads, spec.commandLine().getOut(), err);
+                JobDriver.run(central.get(), job, deviceThreads, spec.commandLine().getOut(), err,
+                        killer(processes, err));
                 return 0;
             } finally {
                 processes.forEach(Process::destroy);
             }
         }
+    }
+
+    /** Kills device-1 (a middle stage, or the last of two) when {@code --kill-at} micro-batches are done. */
+    private JobListener killer(List<Process> processes, java.io.PrintWriter err) {
+        if (killAt < 0) {
+            return JobListener.NONE;
+        }
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return new JobListener() {
+            @Override
+            public void microBatchDone(long finished, double loss) {
+                if (finished >= killAt && done.compareAndSet(false, true)) {
+                    err.println("killing device-1 (SIGKILL) after " + finished + " micro-batches");
+                    processes.get(1).destroyForcibly();
+                }
+            }
+        };
     }
 }

@@ -76,8 +76,7 @@ final class Cluster implements AutoCloseable {
     }
 
     JobReport run(JobSpec spec) throws Exception {
-        return run(spec, new JobListener() {
-        });
+        return run(spec, JobListener.NONE);
     }
 
     @Override

@@ -2,6 +2,10 @@ package io.ftpipe.broker.central;
 
 /** Progress of a job, for whoever submitted it (the demo's progress bar, tests). */
 public interface JobListener {
+    /** Listens to nothing. */
+    JobListener NONE = new JobListener() {
+    };
+
     default void event(String what) {
     }
 
@@ -16,5 +20,40 @@ public interface JobListener {
     }
 
     default void epochDone(JobReport.Epoch epoch) {
+    }
+
+    /** Tells {@code first}, then {@code second}. */
+    static JobListener both(JobListener first, JobListener second) {
+        return new JobListener() {
+            @Override
+            public void event(String what) {
+                first.event(what);
+                second.event(what);
+            }
+
+            @Override
+            public void started(long totalMicroBatches) {
+                first.started(totalMicroBatches);
+                second.started(totalMicroBatches);
+            }
+
+            @Override
+            public void microBatchDone(long done, double recentLoss) {
+                first.microBatchDone(done, recentLoss);
+                second.microBatchDone(done, recentLoss);
+            }
+
+            @Override
+            public void termStarted(JobReport.Term term) {
+                first.termStarted(term);
+                second.termStarted(term);
+            }
+
+            @Override
+            public void epochDone(JobReport.Epoch epoch) {
+                first.epochDone(epoch);
+                second.epochDone(epoch);
+            }
+        };
     }
 }

@@ -29,7 +29,6 @@ import io.ftpipe.zoo.runtime.ParamStore;
 import io.ftpipe.zoo.state.UnitState;
 import io.ftpipe.zoo.train.LocalTrainer;
 
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -114,7 +114,7 @@ final class JobRun {
     private List<String> devices = List.of();
     private double migrationMillis;
 
-    // The job thread's own: what it fed and is not known finished, to feed again after a failure.
+    // The job thread's own.
     private final ReplicaStore replicas;
     private final java.util.concurrent.ExecutorService replicaWriter = java.util.concurrent.Executors
             .newSingleThreadExecutor(r -> {
@@ -122,19 +122,13 @@ final class JobRun {
                 t.setDaemon(true);
                 return t;
             });
-    private final TreeMap<Long, Fed> fed = new TreeMap<>();
     /** Devices that failed, with the start of the term they failed in: a hello since brings one back. */
     private final Map<String, Long> failedDevices = new HashMap<>();
     private Model model;
-    private Dataset train;
-    private int[] order;
+    private Feeder feeder;
     private long iteration;
     /** GPipe: the first micro-batch of the step in progress, where a recovery resumes. */
     private long stepStart;
-
-    /** A micro-batch fed: where its samples are in this epoch's order, and when. */
-    private record Fed(int from, int count, long atMillis) {
-    }
 
     /** Devices failed or the pipeline stalled: the job must recover before it can go on. */
     static final class PipelineBroken extends Exception {
@@ -241,7 +235,8 @@ final class JobRun {
             recover(broken);
         }
 
-        train = trainSet();
+        Dataset train = trainSet();
+        feeder = new Feeder(train, spec.seed(), this::send, System::currentTimeMillis);
         Dataset test = spec.synthetic() > 0 ? SyntheticDataset.generate(Math.max(100, spec.synthetic() / 5),
                 spec.seed() + 1) : FashionMnist.test(config.datasetDir());
         int micro = spec.microBatchSize();
@@ -256,7 +251,7 @@ final class JobRun {
         for (int epoch = 0; epoch < spec.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             resetLoss();
-            order = BatchOrder.permutation(train.size(), spec.seed(), epoch);
+            feeder.newEpoch(epoch);
             for (int from = 0; from < train.size(); from += spec.batchSize()) {
                 int batchEnd = Math.min(train.size(), from + spec.batchSize());
                 stepStart = iteration;
@@ -266,7 +261,10 @@ final class JobRun {
                     // queued there instead of a broker round trip away, and a drain short.
                     survive(() -> await(() -> i - progress.done() < allowedInFlight(), timeouts.stallMillis(),
                             "micro-batch " + (i - allowedInFlight()) + " to finish"));
-                    feed(i, m, Math.min(micro, batchEnd - m));
+                    synchronized (lock) {
+                        feeder.forgetBefore(Math.min(stepStart, progress.firstUnfinished()));
+                    }
+                    feeder.feed(i, m, Math.min(micro, batchEnd - m));
                     iteration++;
                 }
                 if (spec.schedule().equals("gpipe")) {
@@ -367,8 +365,10 @@ final class JobRun {
                 resumeAt = spec.schedule().equals("gpipe") ? stepStart : progress.firstUnfinished();
             }
             try {
-                List<String> survivors = layout.stages().stream().map(JobReport.Stage::device).filter(pool::contains)
-                        .toList();
+                // A restarted device is in the pool again, but it has nothing to give.
+                List<String> lost = failures.stream().map(FailureDetector.Failure::device).toList();
+                List<String> survivors = layout.stages().stream().map(JobReport.Stage::device)
+                        .filter(d -> pool.contains(d) && !lost.contains(d)).toList();
                 synchronized (lock) {
                     watched = survivors;
                     feeding = false;
@@ -391,13 +391,12 @@ final class JobRun {
                             Restore.iterationsLost(sources, resumeAt), from));
                     awaitingResume = true;
                 }
-                for (Map.Entry<Long, Fed> e : new TreeMap<>(fed.tailMap(resumeAt, true)).entrySet()) {
-                    feed(e.getKey(), e.getValue().from(), e.getValue().count());
-                }
+                feeder.replayFrom(resumeAt);
                 return;
             } catch (PipelineBroken again) {
                 event("recovery interrupted: " + again.getMessage());
-                failures.addAll(again.failures);
+                again.failures.stream().filter(f -> failures.stream().noneMatch(g -> g.device().equals(f.device())))
+                        .forEach(failures::add);
             }
         }
     }
@@ -579,23 +578,14 @@ final class JobRun {
         return d.limit(spec.trainLimit());
     }
 
-    /** Sends micro-batch {@code i} (samples {@code from..from+n} of this epoch's order) into the pipeline. */
-    private void feed(long i, int from, int n) {
-        Dataset data = train;
-        int size = data.rows() * data.cols();
-        float[] images = new float[n * size];
-        long[] labels = new long[n];
-        data.copyBatch(order, from, n, images, labels);
-        synchronized (lock) {
-            fed.headMap(Math.min(stepStart, progress.firstUnfinished())).clear();
-        }
-        fed.put(i, new Fed(from, n, System.currentTimeMillis()));
+    /** Sends a micro-batch's images into stage 0 and its labels into the last stage. */
+    private void send(long i, Tensor images, Tensor labels) {
         List<JobReport.Stage> stages = layout.stages();
         int last = stages.size() - 1;
         send(stages.get(last).device(), Topics.stage(spec.id(), last, Topics.LABELS),
-                new Message.Labels(spec.id(), term, i, Tensor.ofLongs(new long[]{n}, labels, n)), i);
-        send(stages.get(0).device(), Topics.stage(spec.id(), 0, Topics.FORWARD), new Message.Forward(spec.id(), term, i,
-                Tensor.ofFloats(new long[]{n, 1, data.rows(), data.cols()}, FloatBuffer.wrap(images))), i);
+                new Message.Labels(spec.id(), term, i, labels), i);
+        send(stages.get(0).device(), Topics.stage(spec.id(), 0, Topics.FORWARD),
+                new Message.Forward(spec.id(), term, i, images), i);
     }
 
     /** Waits until every micro-batch fed so far has finished its forward and backward. */
@@ -726,10 +716,11 @@ final class JobRun {
         if (!failed.isEmpty()) {
             throw new PipelineBroken(failed, "failed: " + failed);
         }
-        Map.Entry<Long, Fed> oldest = feeding ? fed.ceilingEntry(progress.firstUnfinished()) : null;
-        if (oldest != null && now - oldest.getValue().atMillis() > config.backwardTimeoutMillis()) {
-            throw new PipelineBroken(List.of(), "micro-batch " + oldest.getKey() + " not finished "
-                    + (now - oldest.getValue().atMillis()) + " ms after it was fed");
+        long oldest = progress.firstUnfinished();
+        OptionalLong age = feeding ? feeder.ageMillis(oldest) : OptionalLong.empty();
+        if (age.isPresent() && age.getAsLong() > config.backwardTimeoutMillis()) {
+            throw new PipelineBroken(List.of(), "micro-batch " + oldest + " not finished " + age.getAsLong()
+                    + " ms after it was fed");
         }
     }
 
@@ -759,6 +750,7 @@ final class JobRun {
             status.put("predicted_samples_per_second", layout == null ? null : layout.predictedSamplesPerSecond());
             status.put("capacities", capacities.snapshot());
             status.put("micro_batches_done", progress.done());
+            status.put("recoveries", recoveries);
         }
         status.put("last_event", lastEvent);
         status.put("seconds", seconds());

@@ -9,6 +9,8 @@ import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.device.DeviceProcess;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -134,6 +136,10 @@ public final class FaultRun {
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 error = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+                // The report keeps one line; where the job broke is only in the trace.
+                StringWriter trace = new StringWriter();
+                cause.printStackTrace(new PrintWriter(trace));
+                progress.accept("the job failed: " + trace);
             } catch (TimeoutException e) {
                 error = "the job did not finish within 60 minutes";
             }

@@ -15,6 +15,9 @@ public final class DemoProgress implements JobListener, AutoCloseable {
     private final TrainingChart chart = new TrainingChart();
     private ProgressBar bar;
     private long done;
+    private double loss = Double.NaN;
+    /** The latest event while the bar runs: a line of its own would tear the bar, so it rides along. */
+    private String lastEvent = "";
 
     public DemoProgress(PrintWriter out, PrintWriter err) {
         this.out = out;
@@ -26,6 +29,9 @@ public final class DemoProgress implements JobListener, AutoCloseable {
         if (bar == null) {
             err.println("  " + what);
             err.flush();
+        } else {
+            lastEvent = what.length() > 70 ? what.substring(0, 67) + "..." : what;
+            showExtra();
         }
     }
 
@@ -38,12 +44,18 @@ public final class DemoProgress implements JobListener, AutoCloseable {
     public synchronized void microBatchDone(long done, double recentLoss) {
         this.done = done;
         chart.loss(done, recentLoss);
+        if (!Double.isNaN(recentLoss)) {
+            loss = recentLoss;
+        }
         if (bar != null) {
             bar.stepTo(done);
-            if (!Double.isNaN(recentLoss)) {
-                bar.setExtraMessage(String.format("loss %.4f", recentLoss));
-            }
+            showExtra();
         }
+    }
+
+    private void showExtra() {
+        bar.setExtraMessage((Double.isNaN(loss) ? "" : String.format("loss %.4f", loss))
+                + (lastEvent.isEmpty() ? "" : " | " + lastEvent));
     }
 
     @Override

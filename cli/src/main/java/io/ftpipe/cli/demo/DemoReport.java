@@ -23,6 +23,9 @@ public final class DemoReport {
         m.put("stages", r.stages());
         m.put("terms", r.terms());
         m.put("duplicate_micro_batches", r.duplicateMicroBatches());
+        m.put("recoveries", r.recoveries());
+        m.put("replayed_micro_batches", r.replayedMicroBatches());
+        m.put("replicated_bytes", r.replicatedBytes());
         m.put("test_accuracy", r.testAccuracy());
         m.put("samples_per_second", r.samplesPerSecond());
         m.put("seconds", r.seconds());

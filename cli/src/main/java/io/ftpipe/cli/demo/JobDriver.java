@@ -1,5 +1,6 @@
 package io.ftpipe.cli.demo;
 
+import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.mqtt.BrokerMetrics;
@@ -19,13 +20,15 @@ public final class JobDriver {
     private JobDriver() {
     }
 
+    /** @param also told of the job's progress besides the display (e.g. to inject a failure) */
     public static JobReport run(TrainingCentralNode central, JobOptions job, int deviceThreads, PrintWriter out,
-                                PrintWriter err) throws Exception {
+                                PrintWriter err, JobListener also) throws Exception {
         JOB_LOG.setLevel(java.util.logging.Level.WARNING);
         JobReport result;
         var progress = new DemoProgress(out, err);
         try (progress) {
-            result = central.submit(job.spec("job-" + System.currentTimeMillis() % 100000), progress).get();
+            result = central.submit(job.spec("job-" + System.currentTimeMillis() % 100000),
+                    JobListener.both(progress, also)).get();
         }
         Path png = job.report.toAbsolutePath().resolveSibling(pngName(job.report));
         progress.chart().write(png, result.model() + " over MQTT, " + result.schedule() + ", "

@@ -1,0 +1,76 @@
+package io.ftpipe.broker.central;
+
+import io.ftpipe.protocol.Tensor;
+import io.ftpipe.zoo.data.BatchOrder;
+import io.ftpipe.zoo.data.Dataset;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The training data going into the pipeline: each micro-batch's samples from the epoch's shuffled
+ * order, and a record of what was fed and is not known finished, so that a recovery can feed it
+ * again. Used by the job's thread only.
+ */
+final class Feeder {
+    /** Where a micro-batch's images go (stage 0) and its labels (the last stage). */
+    interface Sink {
+        void send(long iteration, Tensor images, Tensor labels);
+    }
+
+    /** A micro-batch fed: where its samples are in this epoch's order, and when. */
+    private record Fed(int from, int count, long atMillis) {
+    }
+
+    private final Dataset data;
+    private final long seed;
+    private final Sink sink;
+    private final LongSupplier clock;
+    private final TreeMap<Long, Fed> fed = new TreeMap<>();
+    private int[] order;
+
+    Feeder(Dataset data, long seed, Sink sink, LongSupplier clock) {
+        this.data = data;
+        this.seed = seed;
+        this.sink = sink;
+        this.clock = clock;
+    }
+
+    /** A new epoch: a new shuffle. Nothing of the last epoch is in flight any more. */
+    void newEpoch(int epoch) {
+        order = BatchOrder.permutation(data.size(), seed, epoch);
+        fed.clear();
+    }
+
+    /** Sends micro-batch {@code iteration}: samples {@code from .. from + count} of this epoch's order. */
+    void feed(long iteration, int from, int count) {
+        int size = data.rows() * data.cols();
+        float[] images = new float[count * size];
+        long[] labels = new long[count];
+        data.copyBatch(order, from, count, images, labels);
+        fed.put(iteration, new Fed(from, count, clock.getAsLong()));
+        sink.send(iteration, Tensor.ofFloats(new long[]{count, 1, data.rows(), data.cols()}, FloatBuffer.wrap(images)),
+                Tensor.ofLongs(new long[]{count}, labels, count));
+    }
+
+    /** Micro-batches below {@code iteration} will never be fed again. */
+    void forgetBefore(long iteration) {
+        fed.headMap(iteration).clear();
+    }
+
+    /** Feeds again, in order, every micro-batch fed from {@code iteration} on. */
+    void replayFrom(long iteration) {
+        for (Map.Entry<Long, Fed> e : new TreeMap<>(fed.tailMap(iteration, true)).entrySet()) {
+            feed(e.getKey(), e.getValue().from(), e.getValue().count());
+        }
+    }
+
+    /** How long ago the first micro-batch at or after {@code iteration} was fed, if any was. */
+    OptionalLong ageMillis(long iteration) {
+        Map.Entry<Long, Fed> e = fed.ceilingEntry(iteration);
+        return e == null ? OptionalLong.empty() : OptionalLong.of(clock.getAsLong() - e.getValue().atMillis());
+    }
+}
