@@ -2,8 +2,9 @@ package io.ftpipe.device;
 
 import io.ftpipe.protocol.Message;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The chain replicas a device holds for the stage before it: the newest copy of each unit. They
@@ -11,25 +12,26 @@ import java.util.List;
  * device's delivery thread only.
  */
 final class HeldReplicas {
-    private final List<Message.Replica> replicas = new ArrayList<>();
+    /** One single-unit replica per unit. */
+    private final Map<Integer, Message.Replica> units = new TreeMap<>();
     private String job = "";
 
     /** A new assignment: replicas of another job are of no use any more. */
     void forJob(String job) {
         if (!job.equals(this.job)) {
-            replicas.clear();
+            units.clear();
             this.job = job;
         }
     }
 
-    /** Keeps {@code r}, dropping older replicas that cover any of its units. */
+    /** Keeps the units of {@code r}, each replacing an older copy of the same unit. */
     void keep(Message.Replica r) {
-        replicas.removeIf(old -> old.units().stream().anyMatch(u -> r.units().stream()
-                .anyMatch(n -> n.unit() == u.unit())));
-        replicas.add(r);
+        r.units().forEach(u -> units.merge(u.unit(),
+                new Message.Replica(r.job(), r.term(), r.stage(), r.iteration(), List.of(u)),
+                (old, now) -> now.iteration() >= old.iteration() ? now : old));
     }
 
     List<Message.Replica> all() {
-        return List.copyOf(replicas);
+        return List.copyOf(units.values());
     }
 }

@@ -27,15 +27,15 @@ public sealed interface Message {
      * Device to central: liveness and what the device is doing. {@code computeMillis} is the
      * smoothed time of one compute step; the totals, since the current stage was assigned, split
      * the stage's time into compute, sending, and (the rest) waiting, and count the forward passes
-     * run, the micro-batches finished (backward done) and the bytes sent. {@code replicatedBytes} counts
-     * the replicas the device has sent since it started. Differences between two heartbeats are the device's measured
-     * speed and upload rate, which the planner uses.
+     * run, the micro-batches finished (backward done) and the bytes sent. Differences between two
+     * heartbeats are the device's measured speed and upload rate, which the planner uses.
+     * {@code replicatedBytes} counts the replicas the device has sent since it started.
      */
     record Heartbeat(String device, long seq, String state, String job, long term, int stage, double computeMillis,
                      long rejected, double computeTotalMillis, double sendTotalMillis, double stageMillis,
                      long forwards, long microBatches, long sentBytes, long replicatedBytes)
             implements Message {
-        /** The state of the heartbeat a device leaves as its Last Will, which the broker publishes when it dies. */
+        /** The state of the heartbeat a device leaves as its Last Will: the broker publishes it when the device dies. */
         public static final String OFFLINE = "offline";
     }
 
