@@ -57,19 +57,20 @@ public final class BenchFaultsCommand implements Callable<Integer> {
     int devices;
     @Option(names = "--batch-size", defaultValue = "32")
     int batchSize;
-    @Option(names = "--samples", defaultValue = "12800", description = "training samples per trial")
+    @Option(names = "--samples", defaultValue = "6400", description = "training samples per job (default: ${DEFAULT-VALUE}: 200 micro-batches of 32)")
     int samples;
-    @Option(names = "--seed", defaultValue = "1", description = "trial t uses seed + t (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "1",
+            description = "the jobs' seed; trial t kills at a micro-batch drawn from seed + t (default: ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--overhead-samples", defaultValue = "12800",
-            description = "training samples of each failure-free run (replication off and on); 0 skips them")
-    int overheadSamples;
+    @Option(names = "--skip-failure-free", description = "skip the two failure-free runs (replication off and on) "
+            + "that give the replication overhead and the accuracy to compare with")
+    boolean skipFailureFree;
     @Option(names = "--report", description = "default runs/bench-faults-SCENARIO.json")
     Path report;
 
     /** One trial as reported; {@code error}, {@code events} only when they say something. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Trial(int trial, long seed, long killAtMicroBatch, List<String> killed, double killSeconds,
+    record Trial(int trial, long killSeed, long killAtMicroBatch, List<String> killed, double killSeconds,
                  double detectionSeconds, double recoverySeconds, int recoveries, long iterationsLost, long replayed,
                  double finalAccuracy, double accuracyDelta, long samplesTrained, long duplicates, int stages,
                  Map<Integer, String> sources, boolean recovered, String error, List<String> events) {
@@ -88,7 +89,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
 
         FaultRun.Result off = null;
         FaultRun.Result on = null;
-        if (overheadSamples > 0) {
+        if (!skipFailureFree) {
             err.println("failure-free, replication off ...");
             off = failureFree(JobSpec.Replication.OFF, work.resolve("replication-off"), err);
             err.println("failure-free, replication " + REPLICATION + " ...");
@@ -100,9 +101,9 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         FaultRun.Result first = null;
         for (int t = 0; t < trials; t++) {
             long trialSeed = seed + t;
-            err.println("trial " + (t + 1) + "/" + trials + ", seed " + trialSeed + " ...");
-            FaultRun.Result r = FaultRun.withKill(new FaultRun.Setup(model, devices, batchSize, samples, trialSeed,
-                    REPLICATION), sc, work.resolve("trial-" + t), err::println);
+            err.println("trial " + (t + 1) + "/" + trials + ", kill seed " + trialSeed + " ...");
+            FaultRun.Result r = FaultRun.withKill(new FaultRun.Setup(model, devices, batchSize, samples, seed,
+                    REPLICATION), sc, trialSeed, work.resolve("trial-" + t), err::println);
             first = first == null ? r : first;
             Trial row = trial(t, trialSeed, r, reference);
             rows.add(row);
@@ -135,6 +136,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         json.put("devices", devices);
         json.put("batch_size", batchSize);
         json.put("samples", samples);
+        json.put("seed", seed);
         json.put("replication", REPLICATION);
         json.put("trials", trials);
         json.put("recovered", recovered);
@@ -145,7 +147,6 @@ public final class BenchFaultsCommand implements Callable<Integer> {
             overhead = 1 - on.report().samplesPerSecond() / off.report().samplesPerSecond();
             json.put("replication_overhead", overhead);
             Map<String, Object> failureFree = new LinkedHashMap<>();
-            failureFree.put("samples", overheadSamples);
             failureFree.put("samples_per_second_replication_off", off.report().samplesPerSecond());
             failureFree.put("samples_per_second_replication_on", on.report().samplesPerSecond());
             failureFree.put("replicated_bytes", on.report().replicatedBytes());
@@ -183,16 +184,16 @@ public final class BenchFaultsCommand implements Callable<Integer> {
                     + "least " + sc.minStages() + " devices");
         }
         // The kill lands in the middle half of the job, which must hold at least one micro-batch.
-        if (trials < 1 || batchSize < 1 || samples / Math.max(1, batchSize) < 4 || overheadSamples < 0) {
+        if (trials < 1 || batchSize < 1 || samples / Math.max(1, batchSize) < 4) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--trials and --batch-size must be at least "
-                    + "1, --samples at least 4 batches, and --overhead-samples at least 0");
+                    + "1, and --samples at least 4 batches");
         }
         return sc;
     }
 
     private FaultRun.Result failureFree(JobSpec.Replication replication, Path work, PrintWriter err)
             throws Exception {
-        FaultRun.Result r = FaultRun.failureFree(new FaultRun.Setup(model, devices, batchSize, overheadSamples, seed,
+        FaultRun.Result r = FaultRun.failureFree(new FaultRun.Setup(model, devices, batchSize, samples, seed,
                 replication), work, err::println);
         if (r.report() == null) {
             throw new IllegalStateException("the failure-free run (replication " + replication + ") failed: "

@@ -67,9 +67,13 @@ public final class FaultRun {
         return run(setup, null, -1, work, progress);
     }
 
-    public static Result withKill(Setup setup, FaultScenario scenario, Path work, Consumer<String> progress)
-            throws Exception {
-        return run(setup, scenario, killAt(setup.seed(), setup.microBatches()), work, progress);
+    /**
+     * The job with {@code setup}'s seed (the same data order and initial weights as the failure-free
+     * run), the kill at a micro-batch drawn from {@code killSeed}.
+     */
+    public static Result withKill(Setup setup, FaultScenario scenario, long killSeed, Path work,
+                                  Consumer<String> progress) throws Exception {
+        return run(setup, scenario, killAt(killSeed, setup.microBatches()), work, progress);
     }
 
     private static Result run(Setup setup, FaultScenario scenario, long killAt, Path work, Consumer<String> progress)
