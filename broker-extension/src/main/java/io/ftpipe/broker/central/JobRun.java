@@ -281,9 +281,7 @@ final class JobRun {
             report();
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             trainNanos += System.nanoTime() - epochStart;
-            List<Map<Integer, UnitState>> collected = new ArrayList<>();
-            survive(() -> collected.add(collectAll()));
-            states = collected.get(0);
+            states = surviving(this::collectAll);
             LocalPipeline.BatchResult eval = evaluate(values(states), test);
             JobReport.Epoch result;
             synchronized (lock) {
@@ -308,8 +306,8 @@ final class JobRun {
             return new JobReport(spec.id(), spec.model(), spec.schedule(), devices, layout.stages(), List.copyOf(terms),
                     epochs, epochs.get(epochs.size() - 1).testAccuracy(), samples / (trainNanos / 1e9),
                     (System.nanoTime() - started) / 1e9, progress.duplicates(), capacities.snapshot(), recosted(),
-                    List.copyOf(recoveries), recoveries.stream().mapToLong(JobReport.Recovery::replayed).sum(), replicatedBytes, List.copyOf(events),
-                    rejections.snapshot(), out.toString());
+                    List.copyOf(recoveries), recoveries.stream().mapToLong(JobReport.Recovery::replayed).sum(),
+                    replicatedBytes, List.copyOf(events), rejections.snapshot(), out.toString());
         }
     }
 
@@ -319,10 +317,17 @@ final class JobRun {
 
     /** Runs {@code step}, recovering and running it again as often as devices fail under it. */
     private void survive(Step step) throws Exception {
+        surviving(() -> {
+            step.run();
+            return null;
+        });
+    }
+
+    /** {@link #survive} for a step with a result. */
+    private <T> T surviving(java.util.concurrent.Callable<T> step) throws Exception {
         while (true) {
             try {
-                step.run();
-                return;
+                return step.call();
             } catch (PipelineBroken broken) {
                 recover(broken);
             }
@@ -350,9 +355,10 @@ final class JobRun {
         while (true) {
             // Devices often fail together (a gateway rack loses power): name all that are gone.
             List<String> listed = failures.stream().map(FailureDetector.Failure::device).toList();
-            FailureDetector.failed(layout.stages().stream().map(JobReport.Stage::device).filter(d -> !listed.contains(d))
-                    .toList(), registry::get, termStartMillis, System.currentTimeMillis(), config.heartbeatTimeoutMillis())
-                    .forEach(failures::add);
+            List<String> others = layout.stages().stream().map(JobReport.Stage::device)
+                    .filter(d -> !listed.contains(d)).toList();
+            failures.addAll(FailureDetector.failed(others, registry::get, termStartMillis, System.currentTimeMillis(),
+                    config.heartbeatTimeoutMillis()));
             for (FailureDetector.Failure f : failures) {
                 failedDevices.put(f.device(), termStartMillis);
             }
@@ -628,6 +634,7 @@ final class JobRun {
         }
     }
 
+    /** The devices asked that did not answer, as failures. */
     private static List<FailureDetector.Failure> silent(List<String> asked, java.util.Collection<String> answered,
                                                         String what) {
         return asked.stream().filter(d -> !answered.contains(d)).map(d -> new FailureDetector.Failure(d, what)).toList();
