@@ -41,6 +41,10 @@ public record JobReport(String job, String model, String schedule, List<String> 
      */
     public record Term(long term, long start, double atSeconds, List<Stage> stages, double predictedSamplesPerSecond,
                        Map<String, Capacity> capacities, String reason) {
+        /** The devices of the stages, in stage order. */
+        public List<String> devices() {
+            return stages.stream().map(Stage::device).toList();
+        }
     }
 
     /**

@@ -102,7 +102,6 @@ final class JobRun {
 
     private final List<JobReport.Term> terms = new ArrayList<>();
     private final List<JobReport.Recovery> recoveries = new ArrayList<>();
-    private boolean awaitingResume;
     private long termStartMillis;
     /** The devices whose failure breaks what the job waits for now. */
     private List<String> watched = List.of();
@@ -179,9 +178,11 @@ final class JobRun {
                 failure = "device " + device + ": " + e.reason();
             } else if (m instanceof Message.Progress p && p.term() == term) {
                 progress.record(p);
-                if (awaitingResume && Message.Progress.DONE.equals(p.kind())) {
-                    awaitingResume = false;
-                    recoveries.set(recoveries.size() - 1, recoveries.get(recoveries.size() - 1).resumed(seconds()));
+                int last = recoveries.size() - 1;
+                // The first micro-batch finished after a recovery is when training is back.
+                if (Message.Progress.DONE.equals(p.kind()) && last >= 0
+                        && Double.isNaN(recoveries.get(last).resumedAtSeconds())) {
+                    recoveries.set(last, recoveries.get(last).resumed(seconds()));
                 }
             }
             lock.notifyAll();
@@ -337,7 +338,7 @@ final class JobRun {
     /** Every unit's state from the current term's stages. */
     private Map<Integer, UnitState> collectAll() throws Exception {
         Map<Integer, UnitState> all = new TreeMap<>();
-        for (Message.Weights w : collect(layout.stages().stream().map(JobReport.Stage::device).toList())) {
+        for (Message.Weights w : collect(layout.devices())) {
             w.units().forEach(u -> all.put(u.unit(), u));
         }
         return all;
@@ -355,8 +356,7 @@ final class JobRun {
         while (true) {
             // Devices often fail together (a gateway rack loses power): name all that are gone.
             List<String> listed = failures.stream().map(FailureDetector.Failure::device).toList();
-            List<String> others = layout.stages().stream().map(JobReport.Stage::device)
-                    .filter(d -> !listed.contains(d)).toList();
+            List<String> others = layout.devices().stream().filter(d -> !listed.contains(d)).toList();
             failures.addAll(FailureDetector.failed(others, registry::get, termStartMillis, System.currentTimeMillis(),
                     config.heartbeatTimeoutMillis()));
             for (FailureDetector.Failure f : failures) {
@@ -373,8 +373,8 @@ final class JobRun {
             try {
                 // A restarted device is in the pool again, but it has nothing to give.
                 List<String> lost = failures.stream().map(FailureDetector.Failure::device).toList();
-                List<String> survivors = layout.stages().stream().map(JobReport.Stage::device)
-                        .filter(d -> pool.contains(d) && !lost.contains(d)).toList();
+                List<String> survivors = layout.devices().stream().filter(d -> pool.contains(d) && !lost.contains(d))
+                        .toList();
                 synchronized (lock) {
                     watched = survivors;
                     feeding = false;
@@ -395,7 +395,6 @@ final class JobRun {
                     recoveries.add(new JobReport.Recovery(term, detectedAt, Double.NaN,
                             failures.stream().map(Object::toString).toList(), broken.getMessage(), resumeAt, replayed,
                             Restore.iterationsLost(sources, resumeAt), from));
-                    awaitingResume = true;
                 }
                 feeder.replayFrom(resumeAt);
                 return;
@@ -497,19 +496,19 @@ final class JobRun {
         }
         List<String> leaving = new ArrayList<>();
         if (layout != null) {
-            layout.stages().stream().map(JobReport.Stage::device)
-                    .filter(d -> stages.stream().noneMatch(s -> s.device().equals(d))).forEach(leaving::add);
+            layout.devices().stream().filter(d -> stages.stream().noneMatch(s -> s.device().equals(d)))
+                    .forEach(leaving::add);
         }
         long newTerm;
         synchronized (lock) {
             newTerm = ++term;
             termStartMillis = System.currentTimeMillis();
-            watched = stages.stream().map(JobReport.Stage::device).toList();
             feeding = false;
             progress.rewind(start);
             acks.clear();
             layout = new JobReport.Term(newTerm, start, seconds(), List.copyOf(stages), samplesPerSecond(plan),
                     Map.copyOf(measured), reason);
+            watched = layout.devices();
             capacities.forgetSamples();
         }
         for (String d : leaving) {
@@ -525,8 +524,8 @@ final class JobRun {
         try {
             await(() -> acks.size() == stages.size(), timeouts.devicesMillis(), "devices to load their stages");
         } catch (TimeoutException e) {
-            throw new PipelineBroken(silent(stages.stream().map(JobReport.Stage::device).toList(),
-                    acks.values(), "did not load its stage"), e.getMessage());
+            throw new PipelineBroken(silent(layout.devices(), acks.values(), "did not load its stage"),
+                    e.getMessage());
         }
         migrationMillis = (System.nanoTime() - since) / 1e6;
         synchronized (lock) {

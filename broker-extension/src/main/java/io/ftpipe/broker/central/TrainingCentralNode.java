@@ -127,7 +127,7 @@ public final class TrainingCentralNode implements CentralNode {
                         + h.device() + " on " + topic);
             }
             registry.joined(h);
-            jobs.values().forEach(JobRun::wake);
+            wakeJobs();
         } else if (m instanceof Message.Heartbeat h) {
             if (!h.device().equals(device) || !registry.heartbeat(h)) {
                 throw new ProtocolException(RejectReason.UNKNOWN_DEVICE, "heartbeat from " + h.device()
@@ -138,7 +138,7 @@ public final class TrainingCentralNode implements CentralNode {
                 run.onHeartbeat(h);
             }
             if (Message.Heartbeat.OFFLINE.equals(h.state())) {
-                jobs.values().forEach(JobRun::wake);
+                wakeJobs();
             }
         } else {
             String job = jobOf(m);
@@ -173,12 +173,17 @@ public final class TrainingCentralNode implements CentralNode {
     @Override
     public void onDisconnect(String clientId, boolean clientInitiated, String reasonCode) {
         registry.disconnected(clientId);
-        jobs.values().forEach(JobRun::wake);
+        wakeJobs();
     }
 
     @Override
     public void onConnectionLost(String clientId) {
         registry.disconnected(clientId);
+        wakeJobs();
+    }
+
+    /** A device came, went or restarted: every job looks at its devices again. */
+    private void wakeJobs() {
         jobs.values().forEach(JobRun::wake);
     }
 

@@ -3,10 +3,6 @@ package io.ftpipe.cli.bench;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
-import io.ftpipe.broker.central.TrainingCentralNode;
-import io.ftpipe.broker.embedded.EmbeddedBroker;
-import io.ftpipe.broker.embedded.FreePort;
-import io.ftpipe.device.DeviceProcess;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
 import java.io.PrintWriter;
@@ -20,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -78,16 +73,11 @@ public final class FaultRun {
 
     private static Result run(Setup setup, FaultScenario scenario, long killAt, Path work, Consumer<String> progress)
             throws Exception {
-        AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
-        Map<String, Process> devices = new LinkedHashMap<>();
-        try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
-                .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
-            for (int i = 0; i < setup.devices(); i++) {
-                String id = "d" + i;
-                devices.put(id, DeviceProcess.start(id, Map.of("--broker-url", broker.serverUri(),
-                        "--heartbeat-millis", HEARTBEAT_MILLIS), work.resolve("devices")));
-            }
-            DevicesJoined.await(central.get(), List.copyOf(devices.keySet()));
+        Map<String, Map<String, String>> flags = new LinkedHashMap<>();
+        for (int i = 0; i < setup.devices(); i++) {
+            flags.put("d" + i, Map.of("--heartbeat-millis", HEARTBEAT_MILLIS));
+        }
+        try (BenchCluster cluster = BenchCluster.start(work, flags)) {
             Timeline timeline = new Timeline(setup.batchSize());
             List<String> victims = new ArrayList<>();
             List<String> killed = new ArrayList<>();
@@ -115,16 +105,12 @@ public final class FaultRun {
                     double now = (System.nanoTime() - start) / 1e9;
                     timeline.add(now, done);
                     if (scenario != null && done >= killAt && killed.isEmpty()) {
-                        // All signals first, so adjacent devices die together rather than one after the other.
-                        victims.forEach(id -> devices.get(id).destroyForcibly());
                         kill[0] = (System.nanoTime() - start) / 1e9;
                         killed.addAll(victims);
-                        for (String id : victims) {
-                            try {
-                                devices.get(id).waitFor(10, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
+                        try {
+                            cluster.kill(victims);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
                         }
                         progress.accept(String.format("%.1fs: killed %s at micro-batch %d", kill[0], victims, done));
                     }
@@ -136,7 +122,7 @@ public final class FaultRun {
             JobReport report = null;
             String error = null;
             try {
-                report = central.get().submit(spec, listener).get(60, TimeUnit.MINUTES);
+                report = cluster.central().submit(spec, listener).get(60, TimeUnit.MINUTES);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 error = cause.getMessage() != null ? cause.getMessage() : cause.toString();
@@ -148,13 +134,6 @@ public final class FaultRun {
                 error = "the job did not finish within 60 minutes";
             }
             return new Result(report, error, timeline, startup[0], stages[0], killAt, List.copyOf(killed), kill[0]);
-        } finally {
-            for (Process p : devices.values()) {
-                p.destroy();
-            }
-            for (Process p : devices.values()) {
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
         }
     }
 }

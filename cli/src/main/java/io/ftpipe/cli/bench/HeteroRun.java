@@ -3,18 +3,14 @@ package io.ftpipe.cli.bench;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
-import io.ftpipe.broker.central.TrainingCentralNode;
-import io.ftpipe.broker.embedded.EmbeddedBroker;
-import io.ftpipe.broker.embedded.FreePort;
-import io.ftpipe.device.DeviceProcess;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -39,19 +35,13 @@ public final class HeteroRun {
     }
 
     public static Result run(Setup setup, Path work, Consumer<String> progress) throws Exception {
-        AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
-        List<Process> devices = new ArrayList<>();
-        try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
-                .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < setup.slowdowns().size(); i++) {
-                String id = "d" + i;
-                ids.add(id);
-                devices.add(DeviceProcess.start(id, Map.of("--broker-url", broker.serverUri(), "--heartbeat-millis",
-                        HEARTBEAT_MILLIS, "--slowdown", Double.toString(setup.slowdowns().get(i))),
-                        work.resolve("devices")));
-            }
-            DevicesJoined.await(central.get(), ids);
+        Map<String, Map<String, String>> flags = new LinkedHashMap<>();
+        for (int i = 0; i < setup.slowdowns().size(); i++) {
+            flags.put("d" + i, Map.of("--heartbeat-millis", HEARTBEAT_MILLIS, "--slowdown",
+                    Double.toString(setup.slowdowns().get(i))));
+        }
+        try (BenchCluster cluster = BenchCluster.start(work, flags)) {
+            List<String> ids = cluster.ids();
             Timeline timeline = new Timeline(setup.batchSize());
             List<Double> terms = new ArrayList<>();
             long driftAt = setup.samples() / setup.batchSize() / 2;
@@ -66,7 +56,7 @@ public final class HeteroRun {
                         drift[0] = now;
                         String id = ids.get(setup.driftDevice());
                         progress.accept(String.format("%.0fs: %s slows down to %.0fx", now, id, setup.driftSlowdown()));
-                        central.get().emulate(id, setup.driftSlowdown());
+                        cluster.central().emulate(id, setup.driftSlowdown());
                     }
                 }
 
@@ -80,15 +70,8 @@ public final class HeteroRun {
             };
             JobSpec spec = new JobSpec("hetero", setup.model(), setup.slowdowns().size(), "1f1b", setup.batchSize(), 1,
                     1, OptimizerConfig.adam(1e-3, 0), 1, 0, setup.samples(), setup.planner());
-            JobReport report = central.get().submit(spec, listener).get(60, TimeUnit.MINUTES);
+            JobReport report = cluster.central().submit(spec, listener).get(60, TimeUnit.MINUTES);
             return new Result(report, timeline, List.copyOf(terms), drift[0]);
-        } finally {
-            for (Process p : devices) {
-                p.destroy();
-            }
-            for (Process p : devices) {
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
         }
     }
 }

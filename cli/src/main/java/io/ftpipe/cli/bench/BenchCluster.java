@@ -1,0 +1,77 @@
+package io.ftpipe.cli.bench;
+
+import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.embedded.EmbeddedBroker;
+import io.ftpipe.broker.embedded.FreePort;
+import io.ftpipe.device.DeviceProcess;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A benchmark run's own world: a fresh embedded broker with the central node, and device JVMs that
+ * have joined it. Fresh per run, so nothing of one run (a slowed or surviving device) leaks into
+ * the next.
+ */
+public final class BenchCluster implements AutoCloseable {
+    private final EmbeddedBroker broker;
+    private final TrainingCentralNode central;
+    private final Map<String, Process> devices = new LinkedHashMap<>();
+
+    private BenchCluster(EmbeddedBroker broker, TrainingCentralNode central) {
+        this.broker = broker;
+        this.central = central;
+    }
+
+    /** @param devices each device's id and its flags besides {@code --broker-url}, in order */
+    public static BenchCluster start(Path work, Map<String, Map<String, String>> devices) throws Exception {
+        AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
+        EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
+                .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start();
+        BenchCluster cluster = new BenchCluster(broker, central.get());
+        try {
+            for (Map.Entry<String, Map<String, String>> d : devices.entrySet()) {
+                Map<String, String> flags = new HashMap<>(d.getValue());
+                flags.put("--broker-url", broker.serverUri());
+                cluster.devices.put(d.getKey(), DeviceProcess.start(d.getKey(), flags, work.resolve("devices")));
+            }
+            DevicesJoined.await(cluster.central, cluster.ids());
+            return cluster;
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    public TrainingCentralNode central() {
+        return central;
+    }
+
+    public List<String> ids() {
+        return List.copyOf(devices.keySet());
+    }
+
+    /** SIGKILLs the devices {@code ids}, all signals first so they die together, and waits until they are gone. */
+    public void kill(List<String> ids) throws InterruptedException {
+        ids.forEach(id -> devices.get(id).destroyForcibly());
+        for (String id : ids) {
+            devices.get(id).waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        List<Process> all = new ArrayList<>(devices.values());
+        all.forEach(Process::destroy);
+        for (Process p : all) {
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        broker.close();
+    }
+}
