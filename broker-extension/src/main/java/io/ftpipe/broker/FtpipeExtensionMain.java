@@ -58,7 +58,7 @@ public final class FtpipeExtensionMain implements ExtensionMain {
      */
     public FtpipeExtensionMain() {
         this(extension -> new ExtensionConfigReader().readFromHome(extension.getExtensionHomeFolder().toPath()),
-                io.ftpipe.broker.central.TrainingCentralNode::new);
+                io.ftpipe.broker.central.TrainingCentralNode::resumingUnfinished);
     }
 
     /** Embedded, with a configuration already in hand. */

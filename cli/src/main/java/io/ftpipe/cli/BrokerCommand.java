@@ -1,6 +1,7 @@
 package io.ftpipe.cli;
 
 import io.ftpipe.broker.central.JobListener;
+import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.embedded.EmbeddedBroker;
 import io.ftpipe.cli.demo.JobDriver;
@@ -11,14 +12,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code ftpipe broker}: HiveMQ CE with the ftpipe extension as the central node, for devices on
  * other machines ({@code ftpipe device --broker-url tcp://HOST:PORT}). With {@code --train} it runs
- * one job as soon as enough devices have joined, then keeps serving.
+ * one job as soon as enough devices have joined, then keeps serving. Jobs that were running when
+ * the broker last stopped or died (same {@code --work}) go on from their checkpoints.
  */
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = "Run HiveMQ CE with the ftpipe extension (the central node).")
@@ -44,8 +48,14 @@ public final class BrokerCommand implements Callable<Integer> {
         try (EmbeddedBroker broker = EmbeddedBroker.builder(work).port(port).bindAddress(bind)
                 .extensionConfigFile(config.toAbsolutePath())
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
-            spec.commandLine().getErr().println("central node listening at " + broker.serverUri() + "; Ctrl-C stops");
-            if (train) {
+            var err = spec.commandLine().getErr();
+            err.println("central node listening at " + broker.serverUri() + "; Ctrl-C stops");
+            Map<String, CompletableFuture<JobReport>> resumed = central.get().resumeUnfinished(JobListener.NONE);
+            resumed.keySet().forEach(id -> err.println("resuming job " + id + " where it stood when the broker "
+                    + "stopped; its report will be " + central.get().reportPath(id)));
+            if (train && !resumed.isEmpty()) {
+                err.println("--train: no new job while a resumed one runs");
+            } else if (train) {
                 JobDriver.run(central.get(), job, 0, spec.commandLine().getOut(), spec.commandLine().getErr(),
                         JobListener.NONE);
             }

@@ -64,12 +64,24 @@ public final class DeviceAgent implements AutoCloseable {
         transport = MqttTransport.connect(settings.transportOptions(
                 new LastWill(Topics.device(settings.id(), Topics.HEARTBEAT), will, 1, false)));
         transport.subscribe(Topics.device(settings.id(), Topics.COMMAND), 1, (topic, payload) -> receive(topic, payload));
-        int cores = Runtime.getRuntime().availableProcessors();
-        send(Topics.device(settings.id(), Topics.HELLO), new Message.Hello(settings.id(), cores,
-                Runtime.getRuntime().maxMemory(), settings.threads(), VERSION, settings.maxPayloadBytes()), 0);
+        hello();
+        // A restarted central node knows nobody: say hello again, keeping the stage (it can resume).
+        transport.onReconnect(() -> timer.execute(() -> {
+            try {
+                hello();
+            } catch (RuntimeException e) {
+                LOG.warning("hello after reconnecting failed: " + e.getMessage());
+            }
+        }));
         timer.scheduleAtFixedRate(this::heartbeat, settings.heartbeatMillis(), settings.heartbeatMillis(),
                 TimeUnit.MILLISECONDS);
         LOG.info("device " + settings.id() + " joined " + settings.brokerUrl());
+    }
+
+    private void hello() {
+        send(Topics.device(settings.id(), Topics.HELLO), new Message.Hello(settings.id(),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(), settings.threads(),
+                VERSION, settings.maxPayloadBytes()), 0);
     }
 
     private void heartbeat() {

@@ -38,18 +38,23 @@ final class Cluster implements AutoCloseable {
 
     /** Starts device JVMs and waits until the central node sees them alive. */
     List<String> startDevices(String prefix, int n, String... flags) throws Exception {
+        List<String> ids = launchDevices(broker.serverUri(), prefix, n, flags);
+        await().atMost(Duration.ofSeconds(60)).until(() -> central().registry().alive(5000).containsAll(ids));
+        return ids;
+    }
+
+    /** Starts device JVMs that join the broker at {@code brokerUri}, which need not be this cluster's. */
+    List<String> launchDevices(String brokerUri, String prefix, int n, String... flags) throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String id = prefix + i;
-            Map<String, String> f = new LinkedHashMap<>(Map.of("--broker-url", broker.serverUri(),
-                    "--heartbeat-millis", "300"));
+            Map<String, String> f = new LinkedHashMap<>(Map.of("--broker-url", brokerUri, "--heartbeat-millis", "300"));
             for (int k = 0; k + 1 < flags.length; k += 2) {
                 f.put(flags[k], flags[k + 1]);
             }
             devices.put(id, DeviceProcess.start(id, f, work.resolve("devices")));
             ids.add(id);
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> central().registry().alive(5000).containsAll(ids));
         return ids;
     }
 

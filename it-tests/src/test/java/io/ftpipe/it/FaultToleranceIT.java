@@ -1,9 +1,15 @@
 package io.ftpipe.it;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.embedded.FreePort;
+import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.optim.OptimizerConfig;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,20 +19,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Devices killed (SIGKILL) while training: one, two adjacent ones at once (their chain replica dies
  * with them, so the central copy serves), and all but one. Each job must complete, train every
  * sample of the epoch exactly once once replays are accounted for, and end within a point of the
- * same job without failures.
+ * same job without failures. Last, the central node: the broker's JVM killed and started again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultToleranceIT {
@@ -140,5 +150,83 @@ class FaultToleranceIT {
         JobReport r = runAndKill(job("all-but-one", 3), 13, stages -> List.of(stages.get(0).device(),
                 stages.get(2).device()));
         assertEquals(1, r.stages().size(), "one device trains the whole model: " + r.stages());
+    }
+
+    /**
+     * The central node itself killed: {@code ftpipe broker --train} in a JVM of its own, SIGKILLed
+     * mid-job and started again with the same command line, as a service manager would. The
+     * devices reconnect by themselves, the job goes on from its checkpoint (no second job), and its
+     * report lands in the data folder.
+     */
+    @Test
+    @Order(5)
+    void theCentralNodeKilledAndStartedAgain() throws Exception {
+        Path home = work.resolve("restart");
+        Path data = home.resolve("data");
+        Path config = home.resolve("ftpipe-extension.json");
+        Files.createDirectories(home);
+        Files.writeString(config, "{\"dataDir\": \"" + data + "\", \"heartbeatTimeoutMillis\": 3000}");
+        int port = FreePort.find();
+        List<String> args = List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--work",
+                home.resolve("broker").toString(), "--config", config.toString(), "--train", "--report",
+                home.resolve("run.json").toString(), "--model", "cnn", "--devices", "4", "--schedule", "1f1b",
+                "--batch-size", String.valueOf(BATCH), "--epochs", "1", "--lr", "0.001", "--seed",
+                String.valueOf(SEED), "--limit", String.valueOf(SAMPLES), "--planner", JobSpec.SPEED_BLIND,
+                "--chain-period", String.valueOf(REPLICATION.chainPeriod()), "--global-period",
+                String.valueOf(REPLICATION.globalPeriod()));
+        long killAt = 100 + new Random(14).nextInt(300);
+        String uri = "tcp://127.0.0.1:" + port;
+        BrokerProcess first = BrokerProcess.start(home, "broker-1.log", args);
+        try (BrokerProcess second = awaitAndKill(first, uri, killAt, home, args)) {
+            Path report = await().atMost(Duration.ofMinutes(10)).until(() -> reports(data), r -> r.size() == 1)
+                    .get(0);
+            JobReport r = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(report.toFile(), JobReport.class);
+            assertTrue(second.output().contains("resuming job " + r.job()), second.output());
+            var restarts = r.recoveries().stream().filter(x -> x.reason().contains("central node restarted")).toList();
+            assertEquals(1, restarts.size(), "one recovery from the restart: " + r.recoveries());
+            assertFalse(Double.isNaN(restarts.get(0).resumedAtSeconds()), "training resumed: " + r.events());
+            assertTrue(restarts.get(0).resumedFrom() >= killAt - 50, "went on near where it stood, not from the "
+                    + "start: " + restarts.get(0));
+            assertEquals(SAMPLES, r.epochs().get(0).samples(), "every sample trained once in the epoch");
+            assertEquals(0, r.duplicateMicroBatches());
+            assertEquals(failureFree, r.testAccuracy(), 0.01, "accuracy against the failure-free run");
+        } finally {
+            first.close();
+        }
+    }
+
+    /** Starts the devices on the broker JVM, kills that JVM at micro-batch {@code killAt}, starts it again. */
+    private static BrokerProcess awaitAndKill(BrokerProcess broker, String uri, long killAt, Path home,
+                                              List<String> args) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> broker.output().contains("central node listening"));
+        cluster.launchDevices(uri, "restart-", 4);
+        AtomicLong done = new AtomicLong();
+        AtomicLong statuses = new AtomicLong();
+        MqttClient watcher = new MqttClient(uri, "status-watcher", null);
+        watcher.setCallback(new StatusCallback(payload -> {
+            statuses.incrementAndGet();
+            done.set(new ObjectMapper().readTree(payload).path("micro_batches_done").asLong());
+        }));
+        watcher.connect();
+        watcher.subscribe(new MqttSubscription[]{new MqttSubscription(Topics.JOBS + "+/" + Topics.STATUS, 1)});
+        try {
+            await().atMost(Duration.ofMinutes(5)).untilAsserted(() -> assertTrue(done.get() >= killAt,
+                    statuses.get() + " statuses, micro-batches done: " + done.get() + "\n" + broker.output()));
+        } finally {
+            watcher.disconnectForcibly(0, 0, false);
+            watcher.close(true);
+        }
+        broker.kill();
+        return BrokerProcess.start(home, "broker-2.log", args);
+    }
+
+    private static List<Path> reports(Path data) throws java.io.IOException {
+        if (!Files.isDirectory(data.resolve("jobs"))) {
+            return List.of();
+        }
+        try (var jobs = Files.list(data.resolve("jobs"))) {
+            return jobs.map(j -> j.resolve("report.json")).filter(Files::exists).toList();
+        }
     }
 }

@@ -73,6 +73,15 @@ final class JobRun {
     static final double DEFAULT_BYTES_PER_MILLI = 10_000;
     /** How often a wait looks at the devices' health when nothing wakes it. */
     static final long HEALTH_CHECK_MILLIS = 250;
+    /**
+     * How long a resumed job waits for its devices to come back after the central node restarted:
+     * Paho's reconnect back-off reaches 8 s. One not back by then is failed (and can join later).
+     */
+    static final long RETURN_GRACE_MILLIS = 15_000;
+    /** At most this often the job's position goes to disk: what a restarted central node replays. */
+    static final long CHECKPOINT_MILLIS = 200;
+    /** Besides at every event, the retained status is refreshed this often while training. */
+    static final long STATUS_MILLIS = 1_000;
     /** Fixed cost of one message through the broker. */
     static final double LINK_LATENCY_MILLIS = 1;
     private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON =
@@ -86,15 +95,19 @@ final class JobRun {
     private final Duration timeouts;
     private final Rejections rejections;
     private final List<String> events = new ArrayList<>();
-    private final long started = System.nanoTime();
+    /** Wall clock, as a restarted central node goes on with the same job's times. */
+    private final long startedMillis;
     private final Object lock = new Object();
+    private final JobDirectory files;
+    /** Where a restarted central node found this job, or null for a job submitted afresh. */
+    private final JobCheckpoint resume;
 
     // Guarded by lock: what the devices told us, and the layout their messages are checked against.
     private final Map<Integer, String> acks = new HashMap<>();
     private final Map<String, Message.Weights> weights = new HashMap<>();
     private long collectRequest;
     private final CapacityTracker capacities = new CapacityTracker();
-    private final ProgressLedger progress = new ProgressLedger();
+    private ProgressLedger progress = new ProgressLedger();
     private String failure;
     private long term;
     private JobReport.Term layout;
@@ -112,6 +125,12 @@ final class JobRun {
     private long messageIds;
     private List<String> devices = List.of();
     private double migrationMillis;
+    private final List<JobReport.Epoch> epochs = new ArrayList<>();
+    private long epochStartedMillis;
+    private double trainSeconds;
+    private long lastCheckpointMillis;
+    private long lastStatusMillis;
+    private String lastEvent = "";
 
     // The job thread's own.
     private final ReplicaStore replicas;
@@ -147,8 +166,9 @@ final class JobRun {
     record Duration(long devicesMillis, long stallMillis) {
     }
 
+    /** @param resume where a restarted central node found the job, or null to start it afresh */
     JobRun(JobSpec spec, DeviceRegistry registry, CentralPublisher publisher, ExtensionConfig config,
-           JobListener listener, Duration timeouts, Rejections rejections) {
+           JobListener listener, Duration timeouts, Rejections rejections, JobCheckpoint resume) {
         this.spec = spec;
         this.registry = registry;
         this.publisher = publisher;
@@ -156,7 +176,29 @@ final class JobRun {
         this.listener = listener;
         this.timeouts = timeouts;
         this.rejections = rejections;
-        this.replicas = ReplicaStore.fresh(config.dataDir().resolve("jobs").resolve(spec.id()).resolve("replicas"));
+        this.resume = resume;
+        this.files = new JobDirectory(config.dataDir(), spec.id());
+        if (resume == null) {
+            this.startedMillis = System.currentTimeMillis();
+            this.replicas = ReplicaStore.fresh(files.replicas());
+            return;
+        }
+        // The store kept what the devices replicated before the restart.
+        this.replicas = new ReplicaStore(files.replicas());
+        this.startedMillis = resume.startedMillis();
+        this.devices = resume.devices();
+        this.term = resume.term();
+        this.layout = resume.layout();
+        this.progress = ProgressLedger.resumed(resume.position());
+        this.iteration = resume.fed();
+        this.stepStart = resume.position().resumeAt();
+        this.epochStartedMillis = resume.epochStartedMillis();
+        this.trainSeconds = resume.trainSeconds();
+        this.epochs.addAll(resume.epochs());
+        this.terms.addAll(resume.terms());
+        this.recoveries.addAll(resume.recoveries());
+        this.events.addAll(resume.events());
+        resume.replicatedSince().forEach((d, since) -> replicated.put(d, new long[]{since, since}));
     }
 
     String id() {
@@ -215,49 +257,60 @@ final class JobRun {
         try {
             return train();
         } finally {
+            // The last checkpoint must not land after the job's outcome.
             replicaWriter.shutdown();
+            replicaWriter.awaitTermination(30, TimeUnit.SECONDS);
         }
     }
 
-    private JobReport train() throws Exception {
-        event("job " + spec.id() + " submitted: " + spec.model() + ", " + spec.devices() + " devices, "
-                + spec.schedule() + ", " + spec.planner() + " planner");
-        model = ModelZoo.create(spec.model());
-        devices = waitForDevices();
-        costs = ReferenceProfile.costs(model, spec.microBatchSize(), registry.threads(devices.get(0)),
-                config.dataDir());
-        List<String> first = devices.subList(0, Math.min(devices.size(), model.size()));
-        Plan initial = Planner.speedBlind(costs, first.stream().map(d -> new DeviceCapacity(d, 1, memory(d))).toList(),
-                link());
-        try {
-            startTerm(initial, Assignments.initialUnits(model, spec.seed()), 0, System.nanoTime(), Map.of(),
-                    "speed-blind start: reference compute balanced, device speeds not yet measured");
-        } catch (PipelineBroken broken) {
-            recover(broken);
-        }
+    JobDirectory files() {
+        return files;
+    }
 
+    private JobReport train() throws Exception {
+        model = ModelZoo.create(spec.model());
         Dataset train = trainSet();
         feeder = new Feeder(train, spec.seed(), this::send, System::currentTimeMillis);
+        long resumeAt = 0;
+        if (resume == null) {
+            files.clearOutcome();
+            start();
+        } else {
+            resumeAt = resume.position().resumeAt();
+            resumeAfterRestart();
+        }
+
         Dataset test = spec.synthetic() > 0 ? SyntheticDataset.generate(Math.max(100, spec.synthetic() / 5),
                 spec.seed() + 1) : FashionMnist.test(config.datasetDir());
         int micro = spec.microBatchSize();
-        long perEpoch = BatchOrder.batches(train.size(), spec.batchSize()) * (long) spec.microBatches();
+        long perEpoch = microBatchesPerEpoch(train.size(), spec.batchSize(), micro);
         long total = perEpoch * spec.epochs();
         listener.started(total);
 
-        List<JobReport.Epoch> epochs = new ArrayList<>();
         Map<Integer, UnitState> states = Map.of();
-        double trainNanos = 0;
         long nextCheck = System.currentTimeMillis() + REPLAN_CHECK_MILLIS;
-        for (int epoch = 0; epoch < spec.epochs(); epoch++) {
-            long epochStart = System.nanoTime();
-            resetLoss();
+        iteration = epochs.size() * perEpoch;
+        for (int epoch = epochs.size(); epoch < spec.epochs(); epoch++) {
+            if (resume == null || epoch > resume.epoch()) {
+                epochStartedMillis = System.currentTimeMillis();
+                resetLoss();
+            }
             feeder.newEpoch(epoch);
             for (int from = 0; from < train.size(); from += spec.batchSize()) {
                 int batchEnd = Math.min(train.size(), from + spec.batchSize());
+                long stepMicroBatches = (batchEnd - from + micro - 1) / micro;
+                if (iteration + stepMicroBatches <= resumeAt) {
+                    // Trained before the central node restarted.
+                    iteration += stepMicroBatches;
+                    continue;
+                }
                 stepStart = iteration;
                 for (int m = from; m < batchEnd; m += micro) {
                     long i = iteration;
+                    if (i < resumeAt) {
+                        iteration++;
+                        continue;
+                    }
                     // Stage 0 enforces the 1F1B limit itself; feeding two further keeps its next input
                     // queued there instead of a broker round trip away, and a drain short.
                     survive(() -> await(() -> i - progress.done() < allowedInFlight(), timeouts.stallMillis(),
@@ -272,6 +325,7 @@ final class JobRun {
                     survive(() -> drain("the step to flush"));
                 }
                 report();
+                checkpoint(false);
                 // Between steps, so GPipe's accumulation never straddles two layouts.
                 if (spec.adaptive() && System.currentTimeMillis() >= nextCheck) {
                     nextCheck = System.currentTimeMillis() + REPLAN_CHECK_MILLIS;
@@ -280,22 +334,23 @@ final class JobRun {
             }
             survive(() -> drain("the epoch's last micro-batches"));
             report();
-            double seconds = (System.nanoTime() - epochStart) / 1e9;
-            trainNanos += System.nanoTime() - epochStart;
+            double seconds = (System.currentTimeMillis() - epochStartedMillis) / 1e3;
             states = surviving(this::collectAll);
             LocalPipeline.BatchResult eval = evaluate(values(states), test);
             JobReport.Epoch result;
             synchronized (lock) {
                 result = new JobReport.Epoch(epoch + 1, progress.loss(), progress.accuracy(), eval.loss(),
                         (double) eval.correct() / test.size(), seconds, progress.samples());
+                epochs.add(result);
+                trainSeconds += seconds;
             }
-            epochs.add(result);
+            checkpoint(true);
             listener.epochDone(result);
             event("epoch " + (epoch + 1) + ": " + result.samples() + " samples, test accuracy "
                     + String.format("%.4f", result.testAccuracy()));
         }
 
-        Path out = config.dataDir().resolve("jobs").resolve(spec.id()).resolve("model.onnx");
+        Path out = files.model();
         InferenceExporter.write(model, values(states), out);
         for (JobReport.Stage s : layout.stages()) {
             command(s.device(), new Message.Stop(spec.id(), term, "job complete"), iteration);
@@ -305,11 +360,120 @@ final class JobRun {
         synchronized (lock) {
             long replicatedBytes = replicated.values().stream().mapToLong(r -> r[1] - r[0]).sum();
             return new JobReport(spec.id(), spec.model(), spec.schedule(), devices, layout.stages(), List.copyOf(terms),
-                    epochs, epochs.get(epochs.size() - 1).testAccuracy(), samples / (trainNanos / 1e9),
-                    (System.nanoTime() - started) / 1e9, progress.duplicates(), capacities.snapshot(), recosted(),
+                    List.copyOf(epochs), epochs.get(epochs.size() - 1).testAccuracy(), samples / trainSeconds,
+                    seconds(), progress.duplicates(), capacities.snapshot(), recosted(),
                     List.copyOf(recoveries), recoveries.stream().mapToLong(JobReport.Recovery::replayed).sum(),
                     replicatedBytes, List.copyOf(events), rejections.snapshot(), out.toString());
         }
+    }
+
+    /** A new job: the devices it asked for, split speed-blind (nothing is measured yet). */
+    private void start() throws Exception {
+        event("job " + spec.id() + " submitted: " + spec.model() + ", " + spec.devices() + " devices, "
+                + spec.schedule() + ", " + spec.planner() + " planner");
+        devices = waitForDevices();
+        costs = ReferenceProfile.costs(model, spec.microBatchSize(), registry.threads(devices.get(0)),
+                config.dataDir());
+        List<String> first = devices.subList(0, Math.min(devices.size(), model.size()));
+        Plan initial = Planner.speedBlind(costs, first.stream().map(d -> new DeviceCapacity(d, 1, memory(d))).toList(),
+                link());
+        try {
+            startTerm(initial, Assignments.initialUnits(model, spec.seed()), 0, System.nanoTime(), Map.of(),
+                    "speed-blind start: reference compute balanced, device speeds not yet measured");
+        } catch (PipelineBroken broken) {
+            recover(broken);
+        }
+    }
+
+    /**
+     * The central node restarted while the job ran. The devices kept their stages and the chain
+     * replicas they hold, the store kept the central replicas: once the term's devices are back (or
+     * the grace period is over), this is a recovery in which only the devices that did not come
+     * back are lost.
+     */
+    private void resumeAfterRestart() throws Exception {
+        event("the central node restarted: resuming job " + spec.id() + " from micro-batch "
+                + resume.position().resumeAt());
+        List<String> back = waitForReturn(layout.devices());
+        costs = ReferenceProfile.costs(model, spec.microBatchSize(), registry.threads(back.get(0)), config.dataDir());
+        synchronized (lock) {
+            // Devices take no term older than theirs, and the last checkpoint may predate a term start.
+            for (String d : back) {
+                heartbeatFor(d).ifPresent(h -> term = Math.max(term, h.term()));
+            }
+            termStartMillis = System.currentTimeMillis();
+        }
+        List<FailureDetector.Failure> gone = layout.devices().stream().filter(d -> !back.contains(d))
+                .map(d -> new FailureDetector.Failure(d, "not back after the central node restarted")).toList();
+        recover(new PipelineBroken(gone, "the central node restarted"));
+    }
+
+    /**
+     * Waits until all of {@code expected} are back (said hello and a heartbeat since), or the grace
+     * period is over and some device is; then the devices alive that are back.
+     */
+    private List<String> waitForReturn(List<String> expected) throws Exception {
+        long grace = System.currentTimeMillis() + RETURN_GRACE_MILLIS;
+        long deadline = System.currentTimeMillis() + Math.max(RETURN_GRACE_MILLIS, timeouts.devicesMillis());
+        while (true) {
+            List<String> alive = registry.alive(config.heartbeatTimeoutMillis()).stream()
+                    .filter(d -> registry.get(d).map(x -> x.lastHeartbeat() != null).orElse(false)).toList();
+            if (alive.containsAll(expected) || (!alive.isEmpty() && System.currentTimeMillis() > grace)) {
+                event("devices back: " + alive + " (the last term had " + expected + ")");
+                return alive;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new TimeoutException("no device came back after the central node restarted");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The device's latest heartbeat, if it was about a stage of this job. */
+    private Optional<Message.Heartbeat> heartbeatFor(String device) {
+        return registry.get(device).map(DeviceRegistry.Device::lastHeartbeat)
+                .filter(h -> spec.id().equals(h.job()));
+    }
+
+    /** Micro-batches in an epoch: each batch in micro-batches of {@code micro} samples, the last one short. */
+    static long microBatchesPerEpoch(int samples, int batchSize, int micro) {
+        long n = 0;
+        for (int from = 0; from < samples; from += batchSize) {
+            n += (Math.min(batchSize, samples - from) + micro - 1) / micro;
+        }
+        return n;
+    }
+
+    /**
+     * Persists where the job stands, at most every {@link #CHECKPOINT_MILLIS} unless {@code now};
+     * written on the replica writer's thread, after the replicas queued before it.
+     */
+    private void checkpoint(boolean now) {
+        if (!now && System.currentTimeMillis() - lastCheckpointMillis < CHECKPOINT_MILLIS) {
+            return;
+        }
+        lastCheckpointMillis = System.currentTimeMillis();
+        JobCheckpoint c;
+        synchronized (lock) {
+            Map<String, Long> since = new TreeMap<>();
+            replicated.forEach((d, r) -> since.put(d, r[0]));
+            c = new JobCheckpoint(spec, startedMillis, devices, term, layout, progress.position(resumePoint()),
+                    iteration, epochStartedMillis, trainSeconds, List.copyOf(epochs), List.copyOf(terms),
+                    List.copyOf(recoveries), since, List.copyOf(events));
+        }
+        replicaWriter.execute(() -> {
+            try {
+                files.checkpoint(c);
+            } catch (java.io.IOException e) {
+                LOG.warning("cannot write the checkpoint of job " + spec.id() + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /** Where training goes on after a break: the first unfinished micro-batch; under GPipe, its step's first. */
+    private long resumePoint() {
+        long first = progress.firstUnfinished();
+        return spec.schedule().equals("gpipe") && first < iteration ? Math.min(first, stepStart) : first;
     }
 
     private int allowedInFlight() {
@@ -368,13 +532,13 @@ final class JobRun {
             }
             long resumeAt;
             synchronized (lock) {
-                resumeAt = spec.schedule().equals("gpipe") ? stepStart : progress.firstUnfinished();
+                resumeAt = resumePoint();
             }
             try {
                 // A restarted device is in the pool again, but it has nothing to give.
                 List<String> lost = failures.stream().map(FailureDetector.Failure::device).toList();
-                List<String> survivors = layout.devices().stream().filter(d -> pool.contains(d) && !lost.contains(d))
-                        .toList();
+                List<String> survivors = layout.devices().stream()
+                        .filter(d -> pool.contains(d) && !lost.contains(d) && holdsStage(d)).toList();
                 synchronized (lock) {
                     watched = survivors;
                     feeding = false;
@@ -403,6 +567,16 @@ final class JobRun {
                 again.failures.stream().filter(f -> failures.stream().noneMatch(g -> g.device().equals(f.device())))
                         .forEach(failures::add);
             }
+        }
+    }
+
+    /**
+     * Has the device a stage of this job to give? It loaded one this term, or its heartbeat says so
+     * (after a central node restart, nothing else does). A device that restarted has none.
+     */
+    private boolean holdsStage(String device) {
+        synchronized (lock) {
+            return acks.containsValue(device) || heartbeatFor(device).isPresent();
         }
     }
 
@@ -515,6 +689,8 @@ final class JobRun {
             command(d, new Message.Stop(spec.id(), newTerm, "left out of the plan of term " + newTerm), start);
         }
         states.forEach((u, state) -> replicas.put(new ReplicaStore.Replica(u, start, newTerm, state)));
+        // A restarted central node collects from this layout (and takes any newer term its devices hold).
+        checkpoint(true);
         var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.schedule(), spec.microBatches(),
                 spec.microBatchSize(), spec.replication().chainPeriod(), spec.replication().globalPeriod());
         for (Message.Assign a : Assignments.forPartition(model, bounds, newTerm, start, settings, states)) {
@@ -601,6 +777,9 @@ final class JobRun {
     private void report() {
         synchronized (lock) {
             listener.microBatchDone(progress.done(), progress.loss());
+        }
+        if (System.currentTimeMillis() - lastStatusMillis >= STATUS_MILLIS) {
+            publishStatus();
         }
     }
 
@@ -731,7 +910,7 @@ final class JobRun {
     }
 
     private double seconds() {
-        return (System.nanoTime() - started) / 1e9;
+        return (System.currentTimeMillis() - startedMillis) / 1e3;
     }
 
     private void event(String what) {
@@ -739,11 +918,13 @@ final class JobRun {
         events.add(line);
         LOG.info(line);
         listener.event(what);
-        publishStatus(what);
+        lastEvent = what;
+        publishStatus();
     }
 
     /** The job's state as retained JSON, so any MQTT dashboard sees it without asking. */
-    private void publishStatus(String lastEvent) {
+    private void publishStatus() {
+        lastStatusMillis = System.currentTimeMillis();
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("job", spec.id());
         status.put("model", spec.model());

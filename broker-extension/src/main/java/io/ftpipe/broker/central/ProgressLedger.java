@@ -60,11 +60,47 @@ final class ProgressLedger {
         taken.clear();
     }
 
+    /**
+     * What a restarted central node needs of the ledger to go on from micro-batch {@code resumeAt}:
+     * every one before it finished, and this epoch's loss and accuracy over them.
+     */
+    record Position(long resumeAt, double lossSum, long correct, long samples) {
+    }
+
+    /** Everything before {@code resumeAt} (at most the first unfinished micro-batch), as finished. */
+    Position position(long resumeAt) {
+        if (resumeAt > firstUnfinished()) {
+            throw new IllegalArgumentException("micro-batch " + firstUnfinished() + " has not finished");
+        }
+        double loss = lossSum;
+        long c = correct;
+        long n = samples;
+        for (Message.Progress p : epochLosses.tailMap(Math.toIntExact(resumeAt), true).values()) {
+            loss -= p.loss() * p.count();
+            c -= p.correct();
+            n -= p.count();
+        }
+        return new Position(resumeAt, loss, c, n);
+    }
+
+    /** A ledger that goes on from {@code p}, as the one that wrote it would have after a rewind to it. */
+    static ProgressLedger resumed(Position p) {
+        ProgressLedger l = new ProgressLedger();
+        int f = Math.toIntExact(p.resumeAt());
+        l.finished.set(0, f);
+        l.lossReported.set(0, f);
+        l.done = f;
+        l.losses = f;
+        l.lossSum = p.lossSum();
+        l.correct = p.correct();
+        l.samples = p.samples();
+        return l;
+    }
+
     /** The first micro-batch not finished yet. */
     long firstUnfinished() {
         return finished.nextClearBit(0);
     }
-
 
     /** Micro-batches finished (backward through stage 0). */
     long done() {

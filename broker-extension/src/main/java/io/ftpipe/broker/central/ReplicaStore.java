@@ -8,12 +8,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,8 +31,8 @@ import java.util.zip.CRC32C;
  *   "FTPR" | version int (1) | unit int | iteration long | term long | payload length int
  *   | UnitStateCodec payload | CRC32C int of everything before it
  * </pre>
- * A file is replaced only by an atomic rename of a fully written and forced temp file, so a kill
- * leaves either the old replica or the new one; the checksum catches what the disk got wrong anyway.
+ * A file is replaced by {@link AtomicFile}, so a kill leaves either the old replica or the new one;
+ * the checksum catches what the disk got wrong anyway.
  */
 final class ReplicaStore {
     private static final Logger LOG = Logger.getLogger(ReplicaStore.class.getName());
@@ -43,8 +40,7 @@ final class ReplicaStore {
     private static final int VERSION = 1;
     private static final int HEADER = MAGIC.length + Integer.BYTES * 3 + Long.BYTES * 2;
     private static final String SUFFIX = ".replica";
-    private static final String TEMP_SUFFIX = ".tmp";
-    private static final Pattern NAME = Pattern.compile("unit-(\\d+)" + Pattern.quote(SUFFIX));
+        private static final Pattern NAME = Pattern.compile("unit-(\\d+)" + Pattern.quote(SUFFIX));
 
     /**
      * A unit's state as replicated, and how far it had trained.
@@ -107,31 +103,10 @@ final class ReplicaStore {
         }
         byte[] bytes = serialise(r);
         Path target = dir.resolve(fileName(r.unit()));
-        Path temp = null;
         try {
-            // Same directory, so the rename cannot cross file systems and stays atomic.
-            temp = Files.createTempFile(dir, fileName(r.unit()) + ".", TEMP_SUFFIX);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                // Without this the rename could reach the disk before the data it points at.
-                ch.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
-            forceDirectory();
+            AtomicFile.write(target, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write replica of unit " + r.unit() + " to " + target, e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // Harmless: the next load deletes leftover temp files.
-                }
-            }
         }
         replicas.put(r.unit(), r);
         bytesWritten += bytes.length;
@@ -162,7 +137,7 @@ final class ReplicaStore {
 
     private void load(Path f) {
         String name = f.getFileName().toString();
-        if (name.endsWith(TEMP_SUFFIX)) {
+        if (name.endsWith(AtomicFile.TEMP_SUFFIX)) {
             // A write the process did not live to rename; the previous replica (if any) is intact.
             try {
                 Files.deleteIfExists(f);
@@ -245,14 +220,5 @@ final class ReplicaStore {
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, length);
         return (int) crc.getValue();
-    }
-
-    /** Makes the rename itself durable; best effort, as not every platform can open a directory. */
-    private void forceDirectory() {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.log(Level.FINE, "cannot force directory " + dir, e);
-        }
     }
 }

@@ -11,6 +11,7 @@ import io.ftpipe.protocol.RejectReason;
 import io.ftpipe.protocol.Rejections;
 import io.ftpipe.protocol.Topics;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,7 @@ public final class TrainingCentralNode implements CentralNode {
     private final ExecutorService runner = Executors.newCachedThreadPool(r -> daemon(r, "ftpipe-job"));
     private final Chunks.Assembler assembler;
     private final JobRun.Duration timeouts;
+    private volatile boolean closing;
 
     public TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher) {
         this(config, publisher, new JobRun.Duration(60_000, 120_000));
@@ -59,6 +61,20 @@ public final class TrainingCentralNode implements CentralNode {
         };
     }
 
+    /**
+     * The drop-in's central node: it goes on with the jobs that were running when its broker last
+     * stopped or died (their reports land in the data folder).
+     */
+    public static CentralNode resumingUnfinished(ExtensionConfig config, CentralPublisher publisher) {
+        TrainingCentralNode node = new TrainingCentralNode(config, publisher);
+        try {
+            node.resumeUnfinished(JobListener.NONE);
+        } catch (IOException e) {
+            LOG.severe("cannot look for jobs to resume in " + config.dataDir() + ": " + e.getMessage());
+        }
+        return node;
+    }
+
     public DeviceRegistry registry() {
         return registry;
     }
@@ -69,19 +85,60 @@ public final class TrainingCentralNode implements CentralNode {
 
     /** Starts a job; the future completes with its report, or with the reason it failed. */
     public CompletableFuture<JobReport> submit(JobSpec spec, JobListener listener) {
-        JobRun run = new JobRun(spec, registry, publisher, config, listener, timeouts, rejections);
-        if (jobs.putIfAbsent(spec.id(), run) != null) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("job " + spec.id() + " exists"));
+        return start(new JobRun(spec, registry, publisher, config, listener, timeouts, rejections, null));
+    }
+
+    /**
+     * Goes on with the jobs that were running when this central node (its broker) last stopped or
+     * died, each from its checkpoint in the data folder.
+     *
+     * @return the resumed jobs, by id
+     */
+    public Map<String, CompletableFuture<JobReport>> resumeUnfinished(JobListener listener) throws IOException {
+        Map<String, CompletableFuture<JobReport>> resumed = new java.util.LinkedHashMap<>();
+        for (JobCheckpoint c : JobDirectory.unfinished(config.dataDir())) {
+            LOG.info("resuming job " + c.spec().id() + " from its checkpoint");
+            resumed.put(c.spec().id(), start(new JobRun(c.spec(), registry, publisher, config, listener, timeouts,
+                    rejections, c)));
+        }
+        return resumed;
+    }
+
+    /** Where a job's report is written when it completes. */
+    public java.nio.file.Path reportPath(String job) {
+        return new JobDirectory(config.dataDir(), job).report();
+    }
+
+    private CompletableFuture<JobReport> start(JobRun run) {
+        if (jobs.putIfAbsent(run.id(), run) != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("job " + run.id() + " exists"));
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return run.run();
+                JobReport report = run.run();
+                run.files().finished(report);
+                return report;
+            } catch (InterruptedException e) {
+                // This central node is closing: the checkpoint stays, and the next one resumes the job.
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CompletionException(e);
             } catch (Exception e) {
+                if (!closing) {
+                    recordFailure(run, e);
+                }
                 throw new java.util.concurrent.CompletionException(e);
             } finally {
-                jobs.remove(spec.id());
+                jobs.remove(run.id());
             }
         }, runner);
+    }
+
+    private static void recordFailure(JobRun run, Exception e) {
+        try {
+            run.files().failed(String.valueOf(e));
+        } catch (IOException io) {
+            LOG.warning("cannot record that job " + run.id() + " failed: " + io.getMessage());
+        }
     }
 
     /**
@@ -189,6 +246,7 @@ public final class TrainingCentralNode implements CentralNode {
 
     @Override
     public void close() {
+        closing = true;
         inbox.shutdownNow();
         runner.shutdownNow();
     }

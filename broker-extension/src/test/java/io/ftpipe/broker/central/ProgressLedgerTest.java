@@ -85,4 +85,36 @@ class ProgressLedgerTest {
         ledger.record(loss(1, 9, 9, 16));
         assertEquals(1, ledger.duplicates(), "the micro-batch record spans epochs");
     }
+
+    @Test
+    void aResumedLedgerGoesOnAsTheOneThatWroteThePositionWouldAfterARewind() {
+        for (int i = 0; i < 4; i++) {
+            ledger.record(loss(i, 1 + i, 10, 32));
+        }
+        ledger.record(done(0));
+        ledger.record(done(1));
+        ProgressLedger.Position at = ledger.position(ledger.firstUnfinished());
+        assertEquals(2, at.resumeAt());
+        assertEquals(64, at.samples(), "micro-batches 2 and 3 reported a loss but are fed again");
+
+        ProgressLedger resumed = ProgressLedger.resumed(at);
+        ledger.rewind(2);
+        for (ProgressLedger l : new ProgressLedger[]{ledger, resumed}) {
+            l.record(loss(2, 5, 20, 32));
+            l.record(done(2));
+        }
+        assertEquals(ledger.samples(), resumed.samples());
+        assertEquals(ledger.loss(), resumed.loss(), 1e-12);
+        assertEquals(ledger.accuracy(), resumed.accuracy(), 1e-12);
+        assertEquals(ledger.done(), resumed.done());
+        assertTrue(resumed.drained(3));
+        resumed.record(done(1));
+        assertEquals(1, resumed.duplicates(), "a micro-batch before the position counts as finished");
+    }
+
+    @Test
+    void aPositionPastTheFirstUnfinishedMicroBatchIsRefused() {
+        ledger.record(done(0));
+        assertThrows(IllegalArgumentException.class, () -> ledger.position(2));
+    }
 }

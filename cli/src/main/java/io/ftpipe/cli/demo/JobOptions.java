@@ -31,12 +31,18 @@ public final class JobOptions {
     @Option(names = "--planner", defaultValue = JobSpec.ADAPTIVE, description = "adaptive (re-plans from measured "
             + "device speeds) or speed-blind (default: ${DEFAULT-VALUE})")
     String planner;
+    @Option(names = "--chain-period", defaultValue = "100", description = "micro-batches between a stage's "
+            + "replicas to the next stage; 0 = off (default: ${DEFAULT-VALUE}, FTPipeHD's)")
+    int chainPeriod;
+    @Option(names = "--global-period", defaultValue = "200", description = "micro-batches between a stage's "
+            + "replicas to the central node; 0 = off (default: ${DEFAULT-VALUE}, FTPipeHD's)")
+    int globalPeriod;
     @Option(names = "--report", defaultValue = "runs/demo.json")
     public Path report;
 
     public JobSpec spec(String id) {
         int micro = "gpipe".equals(schedule) ? microBatches : 1;
         return new JobSpec(id, model, devices, schedule, batchSize, micro, epochs, OptimizerConfig.adam(lr, 0), seed,
-                synthetic, limit, planner);
+                synthetic, limit, planner, new JobSpec.Replication(chainPeriod, globalPeriod));
     }
 }

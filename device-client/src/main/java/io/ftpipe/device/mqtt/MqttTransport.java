@@ -62,6 +62,7 @@ public final class MqttTransport implements AutoCloseable {
     private final PublishWindow window = new PublishWindow();
     private final InboundDispatcher dispatcher;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Runnable onReconnect = () -> { };
 
     private MqttTransport(TransportOptions options, AutoReconnectClient client) {
         this.options = options;
@@ -290,34 +291,48 @@ public final class MqttTransport implements AutoCloseable {
     }
 
     /**
+     * Runs {@code hook} after every automatic reconnect, once subscriptions are renewed and
+     * publishes go through again: the broker on the other side may have restarted and forgotten
+     * everything it knew of this client. Runs on Paho's callback thread: hand long work elsewhere.
+     */
+    public void onReconnect(Runnable hook) {
+        this.onReconnect = Objects.requireNonNull(hook, "hook");
+    }
+
+    /**
      * Renews every subscription after a reconnect and only then lets publishes through again, so
      * a reply to anything published after the reconnect cannot arrive before its subscription.
      */
     private void renewSubscriptions(long epoch, int receiveMaximum) {
         MqttSubscription[] all = subscriptions.all();
         if (all.length == 0) {
-            window.open(epoch, receiveMaximum);
+            reopen(epoch, receiveMaximum);
             return;
         }
         // Asynchronous: this runs on Paho's callback thread, which must not wait for the SUBACK.
-        MqttActionListener reopen = new MqttActionListener() {
+        MqttActionListener renewed = new MqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
                 logRefusals(all, token.getReasonCodes());
-                window.open(epoch, receiveMaximum);
+                reopen(epoch, receiveMaximum);
             }
 
             @Override
             public void onFailure(IMqttToken token, Throwable e) {
                 LOG.log(Level.WARNING, "renewing " + all.length + " subscriptions failed", e);
-                window.open(epoch, receiveMaximum);
+                reopen(epoch, receiveMaximum);
             }
         };
         try {
-            client.subscribe(all, null, reopen, new MqttProperties());
+            client.subscribe(all, null, renewed, new MqttProperties());
         } catch (MqttException e) {
-            reopen.onFailure(null, e);
+            renewed.onFailure(null, e);
         }
+    }
+
+    private void reopen(long epoch, int receiveMaximum) {
+        window.open(epoch, receiveMaximum);
+        onReconnect.run();
     }
 
     private static void logRefusals(MqttSubscription[] asked, int[] codes) {
