@@ -3,8 +3,11 @@ package io.ftpipe.device;
 import io.ftpipe.device.config.ConfigException;
 import io.ftpipe.device.config.DeviceConfig;
 import io.ftpipe.device.config.DeviceConfigLoader;
+import io.ftpipe.device.config.SettingsUsage;
+import io.ftpipe.device.mqtt.TransportException;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -12,13 +15,18 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The device client: {@code DeviceMain [--config FILE] [--id ID] [--broker-url URL] [--threads N]
  * [--slowdown K] ...}; flags override the file, which overrides the defaults (see
- * {@link DeviceConfigLoader}). Runs until the process is stopped.
+ * {@link DeviceConfigLoader}). Runs until the process is stopped. Exit codes: 0 after {@code --help},
+ * 1 when the broker cannot be reached at start, 2 for a bad configuration.
  */
 public final class DeviceMain {
     private DeviceMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.print(usage());
+            return;
+        }
         DeviceConfig config;
         try {
             config = load(args);
@@ -37,8 +45,26 @@ public final class DeviceMain {
             }
             stopped.countDown();
         }));
-        agent.start();
+        try {
+            agent.start();
+        } catch (TransportException e) {
+            // One line for the operator's log rather than a stack trace; a supervisor (systemd) retries.
+            System.err.println("ftpipe device: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         stopped.await();
+    }
+
+    static String usage() {
+        return """
+                Usage: ftpipe-device [--config FILE] [--SETTING VALUE ...]
+                Runs a device client: joins the central node through the MQTT broker at brokerUrl and
+                trains the pipeline stages it is assigned, until it is stopped.
+                Later layers win: defaults, then the JSON file (--config), then the environment, then flags.
+                An empty environment value clears an optional setting (username, password).
+
+                """ + SettingsUsage.table();
     }
 
     /** {@code --config FILE} names the file; every other {@code --flag value} is an override. */
