@@ -7,6 +7,8 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.coap.CoapManagementServer;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.configuration.ExtensionConfigReader;
 import io.ftpipe.broker.configuration.InvalidConfigurationException;
@@ -24,8 +26,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The HiveMQ entry point of the central node. It only wires: configuration → central node →
- * interceptor and lifecycle listener. Everything it starts is closed in {@link #extensionStop}.
+ * The HiveMQ entry point of the central node. It only wires: configuration → central node → CoAP
+ * management API → interceptor and lifecycle listener. Everything it starts is closed in
+ * {@link #extensionStop}.
  *
  * <p>Two ways in:
  * <ul>
@@ -50,11 +53,12 @@ public final class FtpipeExtensionMain implements ExtensionMain {
     private final ConfigSource configSource;
     private final CentralNodeFactory factory;
     private final AtomicReference<CentralNode> node = new AtomicReference<>();
+    private final AtomicReference<CoapManagementServer> management = new AtomicReference<>();
     private final AtomicReference<String> startupFailure = new AtomicReference<>();
 
     /**
      * The drop-in: configuration from the extension home, the training central node (it keeps the
-     * device registry; submitting jobs from outside needs the management API, not built yet).
+     * device registry; jobs are submitted through the CoAP management API).
      */
     public FtpipeExtensionMain() {
         this(extension -> new ExtensionConfigReader().readFromHome(extension.getExtensionHomeFolder().toPath()),
@@ -98,6 +102,14 @@ public final class FtpipeExtensionMain implements ExtensionMain {
             prevent(output, "the central node could not be created: " + e);
             return;
         }
+        CoapManagementServer coap;
+        try {
+            coap = startManagement(config, central);
+        } catch (IOException e) {
+            closeQuietly(central);
+            prevent(output, e.getMessage());
+            return;
+        }
         // Registered last, after everything that can be refused: a prevented start leaves nothing
         // behind. One interceptor and one listener serve all clients (no per-client state).
         try {
@@ -107,12 +119,14 @@ public final class FtpipeExtensionMain implements ExtensionMain {
             DevicePresenceListener presence = new DevicePresenceListener(central);
             Services.eventRegistry().setClientLifecycleEventListener(providerInput -> presence);
         } catch (RuntimeException e) {
+            closeQuietly(coap);
             closeQuietly(central);
             LOG.error("registering with HiveMQ failed", e);
             prevent(output, "registering with HiveMQ failed: " + e);
             return;
         }
         node.set(central);
+        management.set(coap);
 
         LOG.info("{} {} started: dataDir={}, datasetDir={}, heartbeatTimeoutMillis={}", extension.getName(),
                 extension.getVersion(), config.dataDir(), config.datasetDir(), config.heartbeatTimeoutMillis());
@@ -120,11 +134,41 @@ public final class FtpipeExtensionMain implements ExtensionMain {
 
     @Override
     public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
-        // HiveMQ removes the initializer, interceptors and listener itself; the node is ours.
+        // HiveMQ removes the initializer, interceptors and listener itself; the rest is ours. The
+        // API goes first: it must not take requests for a node that is closing.
+        closeQuietly(management.getAndSet(null));
         CentralNode central = node.getAndSet(null);
         if (central != null) {
             closeQuietly(central);
         }
+    }
+
+    /**
+     * The CoAP management API, unless {@code coapPort} is 0 or the node runs no jobs (the logging
+     * node of plain broker tests).
+     */
+    private static CoapManagementServer startManagement(ExtensionConfig config, CentralNode central)
+            throws IOException {
+        if (config.coapPort() == 0 || !(central instanceof TrainingCentralNode training)) {
+            return null;
+        }
+        return CoapManagementServer.start(config, training);
+    }
+
+    private static void closeQuietly(CoapManagementServer coap) {
+        if (coap == null) {
+            return;
+        }
+        try {
+            coap.close();
+        } catch (RuntimeException e) {
+            LOG.error("closing the CoAP management API failed", e);
+        }
+    }
+
+    /** The CoAP management API, while the extension runs with it on. */
+    public Optional<CoapManagementServer> management() {
+        return Optional.ofNullable(management.get());
     }
 
     private static void closeQuietly(CentralNode central) {

@@ -91,6 +91,24 @@ class FtpipeExtensionMainTest {
         assertFalse(main.isRunning());
     }
 
+    @Test
+    void aCoapPortInUseRefusesToStartAndSaysHowToFixIt() throws Exception {
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            ExtensionConfig config = ExtensionConfig.defaults(home).withCoap(taken.getLocalPort(), "127.0.0.1");
+            RecordingOutput output = new RecordingOutput();
+            FtpipeExtensionMain main = new FtpipeExtensionMain(config, (cfg, publisher) ->
+                    new io.ftpipe.broker.central.TrainingCentralNode(cfg, publisher));
+
+            main.extensionStart(new FakeStartInput(home), output);
+
+            assertNotNull(output.reason);
+            assertTrue(output.reason.contains("cannot listen on udp /127.0.0.1:" + taken.getLocalPort()), output.reason);
+            assertTrue(output.reason.contains("coapPort"), output.reason);
+            assertFalse(main.isRunning());
+            assertTrue(main.management().isEmpty());
+        }
+    }
+
     private static final class RecordingOutput implements ExtensionStartOutput {
         String reason;
 

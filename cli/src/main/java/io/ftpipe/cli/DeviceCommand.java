@@ -4,6 +4,7 @@ import io.ftpipe.device.DeviceMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -13,7 +14,7 @@ import java.util.concurrent.Callable;
 public final class DeviceCommand implements Callable<Integer> {
     /** Passed to the device's own loader, which knows its settings and explains bad ones. */
     @Unmatched
-    List<String> args = List.of();
+    List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {

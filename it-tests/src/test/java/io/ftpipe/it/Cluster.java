@@ -27,8 +27,13 @@ final class Cluster implements AutoCloseable {
     private final Map<String, Process> devices = new LinkedHashMap<>();
 
     Cluster(Path work) throws Exception {
+        this(work, 0);
+    }
+
+    /** @param coapPort the CoAP management API's UDP port on loopback; 0 for none */
+    Cluster(Path work, int coapPort) throws Exception {
         this.work = work;
-        this.broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
+        this.broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find()).coapPort(coapPort)
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start();
     }
 

@@ -131,6 +131,9 @@ final class JobRun {
     private long lastCheckpointMillis;
     private long lastStatusMillis;
     private String lastEvent = "";
+    /** Told of each status published (the management API, through the central node). */
+    private volatile java.util.function.Consumer<Map<String, Object>> statusChanged = status -> {
+    };
 
     // The job thread's own.
     private final ReplicaStore replicas;
@@ -203,6 +206,24 @@ final class JobRun {
 
     String id() {
         return spec.id();
+    }
+
+    /** Told of every status this job publishes (on the job's thread), from the next one on. */
+    void onStatusChanged(java.util.function.Consumer<Map<String, Object>> listener) {
+        statusChanged = listener;
+    }
+
+    /**
+     * Ends the job from outside: the next wait of the job thread fails with "stopped: reason".
+     *
+     * @return the current layout, whose devices should be told to stop (null before the first term)
+     */
+    JobReport.Term stop(String reason) {
+        synchronized (lock) {
+            failure = "stopped: " + reason;
+            lock.notifyAll();
+            return layout;
+        }
     }
 
     /** A device's reply or a stage's progress for this job (any thread). */
@@ -937,10 +958,13 @@ final class JobRun {
             status.put("predicted_samples_per_second", layout == null ? null : layout.predictedSamplesPerSecond());
             status.put("capacities", capacities.snapshot());
             status.put("micro_batches_done", progress.done());
-            status.put("recoveries", recoveries);
+            // A copy: the map is read outside the lock (serialised below, kept by listeners), while
+            // progress from the devices updates the list.
+            status.put("recoveries", List.copyOf(recoveries));
         }
         status.put("last_event", lastEvent);
         status.put("seconds", seconds());
+        statusChanged.accept(java.util.Collections.unmodifiableMap(status));
         try {
             publisher.publish(Topics.job(spec.id(), Topics.STATUS), STATUS_JSON.writeValueAsBytes(status), 1, true);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

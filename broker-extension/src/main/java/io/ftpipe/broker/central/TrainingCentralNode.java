@@ -37,6 +37,7 @@ public final class TrainingCentralNode implements CentralNode {
     private final Chunks.Assembler assembler;
     private final JobRun.Duration timeouts;
     private volatile boolean closing;
+    private volatile JobWatcher watcher = JobWatcher.NONE;
 
     public TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher) {
         this(config, publisher, new JobRun.Duration(60_000, 120_000));
@@ -83,6 +84,44 @@ public final class TrainingCentralNode implements CentralNode {
         return rejections;
     }
 
+    /**
+     * Tells {@code watcher} about every job from now on: its status changes and its end. One watcher
+     * (the management API); {@link JobWatcher#NONE} turns it off.
+     */
+    public void watch(JobWatcher watcher) {
+        this.watcher = java.util.Objects.requireNonNull(watcher, "watcher");
+    }
+
+    /** The ids of the jobs running now, in order. */
+    public java.util.List<String> runningJobs() {
+        return jobs.keySet().stream().sorted().toList();
+    }
+
+    /**
+     * Stops a running job: it ends with the error "stopped: {@code reason}", and the devices of its
+     * current layout are told to drop their stages.
+     *
+     * @return false if no job {@code job} is running
+     */
+    public boolean stop(String job, String reason) {
+        JobRun run = jobs.get(job);
+        if (run == null) {
+            return false;
+        }
+        JobReport.Term layout = run.stop(reason);
+        if (layout != null) {
+            for (String device : layout.devices()) {
+                publisher.publish(Topics.device(device, Topics.COMMAND),
+                        MessageCodec.encode(new Message.Stop(job, layout.term(), "stopped: " + reason)), 1, false)
+                        .exceptionally(e -> {
+                            LOG.warning("could not tell " + device + " to stop job " + job + ": " + e);
+                            return null;
+                        });
+            }
+        }
+        return true;
+    }
+
     /** Starts a job; the future completes with its report, or with the reason it failed. */
     public CompletableFuture<JobReport> submit(JobSpec spec, JobListener listener) {
         return start(new JobRun(spec, registry, publisher, config, listener, timeouts, rejections, null));
@@ -113,7 +152,8 @@ public final class TrainingCentralNode implements CentralNode {
         if (jobs.putIfAbsent(run.id(), run) != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("job " + run.id() + " exists"));
         }
-        return CompletableFuture.supplyAsync(() -> {
+        run.onStatusChanged(status -> tell(() -> watcher.statusChanged(run.id(), status)));
+        CompletableFuture<JobReport> result = CompletableFuture.supplyAsync(() -> {
             try {
                 JobReport report = run.run();
                 run.files().finished(report);
@@ -131,6 +171,23 @@ public final class TrainingCentralNode implements CentralNode {
                 jobs.remove(run.id());
             }
         }, runner);
+        result.whenComplete((report, error) -> tell(() -> watcher.ended(run.id(), report, unwrap(error))));
+        return result;
+    }
+
+    /** The job's own exception, not the future's wrapper around it. */
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause()
+                : error;
+    }
+
+    /** An observer must never break a job. */
+    private static void tell(Runnable watcherCall) {
+        try {
+            watcherCall.run();
+        } catch (RuntimeException e) {
+            LOG.warning("a job watcher failed: " + e);
+        }
     }
 
     private static void recordFailure(JobRun run, Exception e) {

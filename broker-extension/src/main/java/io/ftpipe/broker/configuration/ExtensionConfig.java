@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param maxPayloadBytes        larger device messages are not handed to the central node
  * @param evalBatchSize          batch size for evaluating the assembled model
  * @param threads                worker threads of the central node
+ * @param coapPort               UDP port of the CoAP management API; 0 turns it off
+ * @param coapBind               the address the CoAP management API listens on
  */
 public record ExtensionConfig(
         Path dataDir,
@@ -24,7 +26,9 @@ public record ExtensionConfig(
         long backwardTimeoutMillis,
         int maxPayloadBytes,
         int evalBatchSize,
-        int threads) {
+        int threads,
+        int coapPort,
+        String coapBind) {
 
     public static final String DATA_DIR = "dataDir";
     public static final String DATASET_DIR = "datasetDir";
@@ -33,6 +37,8 @@ public record ExtensionConfig(
     public static final String MAX_PAYLOAD_BYTES = "maxPayloadBytes";
     public static final String EVAL_BATCH_SIZE = "evalBatchSize";
     public static final String THREADS = "threads";
+    public static final String COAP_PORT = "coapPort";
+    public static final String COAP_BIND = "coapBind";
 
     public static final String DEFAULT_DATA_DIR = "data";
     public static final Path DEFAULT_DATASET_DIR = Path.of("/usr/share/datasets/fashion-mnist");
@@ -41,6 +47,10 @@ public record ExtensionConfig(
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
     public static final int DEFAULT_EVAL_BATCH_SIZE = 500;
     public static final int DEFAULT_THREADS = 2;
+    /** CoAP's registered port (RFC 7252). */
+    public static final int DEFAULT_COAP_PORT = 5683;
+    /** Loopback: the management API has no authentication yet, so exposing it is an explicit choice. */
+    public static final String DEFAULT_COAP_BIND = "127.0.0.1";
 
     /** Below this, scheduling jitter on a 2-core gateway would look like a failure. */
     static final long MIN_HEARTBEAT_TIMEOUT_MILLIS = 100;
@@ -67,32 +77,47 @@ public record ExtensionConfig(
         checkRange(MAX_PAYLOAD_BYTES, maxPayloadBytes, 1, MAX_MAX_PAYLOAD_BYTES);
         checkRange(EVAL_BATCH_SIZE, evalBatchSize, 1, 1_000_000);
         checkRange(THREADS, threads, 1, MAX_THREADS);
+        checkRange(COAP_PORT, coapPort, 0, 65_535);
+        Objects.requireNonNull(coapBind, COAP_BIND);
+        // Only the form is checked here: resolving a host name belongs to the server's start, which
+        // reports an address it cannot bind as a startup error.
+        if (coapBind.isBlank() || !coapBind.strip().equals(coapBind)) {
+            throw new IllegalArgumentException(COAP_BIND + " must be an address or host name without spaces, got '"
+                    + coapBind + "'");
+        }
     }
 
     /** All defaults, with {@code dataDir} = {@code baseDir/data} (the extension home in a drop-in). */
     public static ExtensionConfig defaults(Path baseDir) {
         return new ExtensionConfig(baseDir.toAbsolutePath().resolve(DEFAULT_DATA_DIR), DEFAULT_DATASET_DIR,
-                DEFAULT_HEARTBEAT_TIMEOUT_MILLIS, DEFAULT_BACKWARD_TIMEOUT_MILLIS, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_THREADS);
+                DEFAULT_HEARTBEAT_TIMEOUT_MILLIS, DEFAULT_BACKWARD_TIMEOUT_MILLIS, DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_EVAL_BATCH_SIZE, DEFAULT_THREADS,
+                DEFAULT_COAP_PORT, DEFAULT_COAP_BIND);
     }
 
     public ExtensionConfig withDataDir(Path dir) {
         return new ExtensionConfig(dir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads);
+                threads, coapPort, coapBind);
     }
 
     public ExtensionConfig withDatasetDir(Path dir) {
         return new ExtensionConfig(dataDir, dir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads);
+                threads, coapPort, coapBind);
     }
 
     public ExtensionConfig withHeartbeatTimeoutMillis(long millis) {
         return new ExtensionConfig(dataDir, datasetDir, millis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads);
+                threads, coapPort, coapBind);
     }
 
     public ExtensionConfig withBackwardTimeoutMillis(long millis) {
         return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, millis, maxPayloadBytes, evalBatchSize,
-                threads);
+                threads, coapPort, coapBind);
+    }
+
+    /** The CoAP management API on {@code port} (0 = off) at {@code bind}. */
+    public ExtensionConfig withCoap(int port, String bind) {
+        return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
+                evalBatchSize, threads, port, bind);
     }
 
     static void checkRange(String key, long value, long min, long max) {

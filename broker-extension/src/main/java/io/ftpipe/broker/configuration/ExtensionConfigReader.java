@@ -32,7 +32,9 @@ public final class ExtensionConfigReader {
             ExtensionConfig.BACKWARD_TIMEOUT_MILLIS,
             ExtensionConfig.MAX_PAYLOAD_BYTES,
             ExtensionConfig.EVAL_BATCH_SIZE,
-            ExtensionConfig.THREADS);
+            ExtensionConfig.THREADS,
+            ExtensionConfig.COAP_PORT,
+            ExtensionConfig.COAP_BIND);
 
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -90,7 +92,9 @@ public final class ExtensionConfigReader {
                     integer(source, object, ExtensionConfig.BACKWARD_TIMEOUT_MILLIS, defaults.backwardTimeoutMillis()),
                     (int) integer(source, object, ExtensionConfig.MAX_PAYLOAD_BYTES, defaults.maxPayloadBytes()),
                     (int) integer(source, object, ExtensionConfig.EVAL_BATCH_SIZE, defaults.evalBatchSize()),
-                    (int) integer(source, object, ExtensionConfig.THREADS, defaults.threads()));
+                    (int) integer(source, object, ExtensionConfig.THREADS, defaults.threads()),
+                    (int) integer(source, object, ExtensionConfig.COAP_PORT, defaults.coapPort()),
+                    text(source, object, ExtensionConfig.COAP_BIND, defaults.coapBind()));
         } catch (IllegalArgumentException e) {
             // The record's range checks name the key; add the file.
             throw new InvalidConfigurationException(source + ": " + e.getMessage(), e);
@@ -112,6 +116,18 @@ public final class ExtensionConfigReader {
         } catch (InvalidPathException e) {
             throw new InvalidConfigurationException(source + ": " + key + " is not a valid path: " + e.getMessage(), e);
         }
+    }
+
+    private static String text(String source, ObjectNode object, String key, String fallback)
+            throws InvalidConfigurationException {
+        JsonNode node = object.get(key);
+        if (node == null) {
+            return fallback;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidConfigurationException(source + ": " + key + " must be a string, got " + node);
+        }
+        return node.asText();
     }
 
     private static long integer(String source, ObjectNode object, String key, long fallback)

@@ -45,10 +45,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         } else if (settings.extensionConfigFile != null) {
             this.extension = new FtpipeExtensionMain(settings.extensionConfigFile, settings.factory);
         } else {
-            // Not <workDir>/data by default: that is HiveMQ's own persistence.
+            // Not <workDir>/data by default: that is HiveMQ's own persistence. CoAP off by default:
+            // tests, demos and benchmarks run side by side and would all want UDP 5683.
             Path work = settings.workDir.toAbsolutePath();
             ExtensionConfig config = settings.extensionConfig != null ? settings.extensionConfig
-                    : ExtensionConfig.defaults(work).withDataDir(work.resolve("central"));
+                    : ExtensionConfig.defaults(work).withDataDir(work.resolve("central")).withCoap(settings.coapPort,
+                    ExtensionConfig.DEFAULT_COAP_BIND);
             this.extension = new FtpipeExtensionMain(config, settings.factory);
         }
     }
@@ -186,6 +188,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         private ExtensionConfig extensionConfig;
         private Path extensionConfigFile;
         private CentralNodeFactory factory = CentralNodeFactory.LOGGING;
+        private int coapPort;
         private boolean hivemqLogging = true;
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration stopTimeout = Duration.ofSeconds(60);
@@ -218,7 +221,10 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
-        /** The central node's configuration (default: all defaults, dataDir {@code <workDir>/central}). */
+        /**
+         * The central node's configuration (default: all defaults, but dataDir
+         * {@code <workDir>/central} and the CoAP management API off).
+         */
         public Builder extensionConfig(ExtensionConfig config) {
             this.extensionConfig = config;
             this.extensionConfigFile = null;
@@ -235,6 +241,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         /** The real central node (default: {@link CentralNodeFactory#LOGGING}). */
         public Builder centralNodeFactory(CentralNodeFactory factory) {
             this.factory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * The CoAP management API's UDP port on loopback ({@link FreePort#findUdp()} for tests), for
+         * the default configuration; default 0: off. A configuration given explicitly sets its own.
+         */
+        public Builder coapPort(int port) {
+            this.coapPort = port;
             return this;
         }
 
@@ -261,6 +276,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
 
         public EmbeddedBroker build() {
+            if (coapPort != 0 && (extensionConfig != null || extensionConfigFile != null)) {
+                throw new IllegalStateException("coapPort applies to the default configuration only; set coapPort "
+                        + "in the configuration given");
+            }
             return new EmbeddedBroker(this);
         }
     }

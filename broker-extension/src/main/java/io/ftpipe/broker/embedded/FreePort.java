@@ -14,6 +14,15 @@ public final class FreePort {
     private FreePort() {
     }
 
+    /** A loopback UDP port that was free a moment ago (for the CoAP management API). */
+    public static int findUdp() {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free UDP port on loopback", e);
+        }
+    }
+
     public static int find() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);

@@ -46,6 +46,15 @@ class ExtensionConfigReaderTest {
         assertEquals(30000, config.backwardTimeoutMillis());
         assertEquals(64 * 1024 * 1024, config.maxPayloadBytes());
         assertEquals(500, config.evalBatchSize());
+        assertEquals(5683, config.coapPort());
+        assertEquals("127.0.0.1", config.coapBind());
+    }
+
+    @Test
+    void coapCanBeMovedOrTurnedOff() throws Exception {
+        ExtensionConfig config = reader.read(write("{\"coapPort\": 0, \"coapBind\": \"0.0.0.0\"}"));
+        assertEquals(0, config.coapPort());
+        assertEquals("0.0.0.0", config.coapBind());
     }
 
     @Test
@@ -102,6 +111,12 @@ class ExtensionConfigReaderTest {
             "{\"dataDir\": \"\"}                             | dataDir must be a non-empty path string",
             "{\"dataDir\": 5}                                | dataDir must be a non-empty path string",
             "{\"datasetDir\": [\"a\"]}                       | datasetDir must be a non-empty path string",
+            "{\"coapPort\": 65536}                          | coapPort must be between 0 and 65535",
+            "{\"coapPort\": -1}                             | coapPort must be between 0 and 65535",
+            "{\"coapPort\": \"5683\"}                       | coapPort must be an integer",
+            "{\"coapBind\": 127}                            | coapBind must be a string",
+            "{\"coapBind\": \"\"}                           | coapBind must be an address or host name",
+            "{\"coapBind\": \" 10.0.0.1\"}                  | coapBind must be an address or host name",
             "[1, 2]                                          | must hold a JSON object",
             "{\"threads\": 2, \"threads\": 3}                | not valid JSON",
             "{\"threads\": 2,                                | not valid JSON",

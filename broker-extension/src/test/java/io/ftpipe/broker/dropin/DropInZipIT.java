@@ -9,6 +9,13 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import io.ftpipe.broker.embedded.BrokerConfigXml;
 import io.ftpipe.broker.embedded.FreePort;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -98,7 +105,9 @@ class DropInZipIT {
                 "ai/onnx/proto/OnnxMl.class",
                 "com/google/protobuf/Message.class",
                 "org/msgpack/core/MessagePack.class",
-                "com/fasterxml/jackson/databind/ObjectMapper.class")) {
+                "com/fasterxml/jackson/databind/ObjectMapper.class",
+                "org/eclipse/californium/core/CoapServer.class",
+                "org/eclipse/californium/elements/config/Configuration.class")) {
             assertTrue(entries.contains(required), "missing " + required);
         }
         for (String forbidden : List.of("com/hivemq/", "org/slf4j/", "io/ftpipe/broker/embedded/")) {
@@ -108,12 +117,19 @@ class DropInZipIT {
 
     /**
      * Unzips into a HiveMQ extensions folder and starts the broker. A probe extension that starts
-     * after ours (lower start priority) sees whether HiveMQ enabled it.
+     * after ours (lower start priority) sees whether HiveMQ enabled it. The shipped config is used
+     * with one change, a free CoAP port (5683 may be taken on a shared machine); a CoAP request
+     * then proves the management API runs inside HiveMQ's extension classloader.
      */
     @Test
     void hivemqLoadsTheDropIn() throws Exception {
         Path extensions = Files.createDirectories(work.resolve("extensions"));
         unzip(zip, extensions);
+        Path extensionConfig = extensions.resolve(ID).resolve("ftpipe-extension.json");
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(extensionConfig.toFile());
+        int coapPort = FreePort.findUdp();
+        Files.writeString(extensionConfig, json.put("coapPort", coapPort).toPrettyString());
         Path conf = work.resolve("conf");
         Path data = Files.createDirectories(work.resolve("data"));
         BrokerConfigXml.write(conf.resolve("config.xml"), FreePort.find(), "127.0.0.1");
@@ -144,6 +160,19 @@ class DropInZipIT {
             assertTrue(enabled.get().contains(ID), "HiveMQ did not enable the drop-in: " + enabled.get());
             // Its dataDir ("data" in the shipped file) resolved against the extension's home.
             assertTrue(Files.isDirectory(extensions.resolve(ID).resolve("data")));
+            CoapClient coap = new CoapClient("coap://127.0.0.1:" + coapPort + "/devices");
+            CoapConfig.register();
+            UdpConfig.register();
+            coap.setEndpoint(CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile()).build());
+            coap.setTimeout(10_000L);
+            try {
+                CoapResponse devices = coap.get();
+                assertNotNull(devices, "no CoAP answer from the drop-in");
+                assertEquals(ResponseCode.CONTENT, devices.getCode());
+                assertEquals("[]", devices.getResponseText());
+            } finally {
+                coap.getEndpoint().destroy();
+            }
         } finally {
             hivemq.stop().get(60, TimeUnit.SECONDS);
             hivemq.close();

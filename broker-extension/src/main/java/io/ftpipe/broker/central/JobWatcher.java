@@ -1,0 +1,25 @@
+package io.ftpipe.broker.central;
+
+import java.util.Map;
+
+/**
+ * Told about every job the central node runs, whoever submitted it: the management API's view of
+ * jobs. Called on the job's own threads, so an implementation must be quick and must not throw
+ * (the node logs and swallows anything that escapes, rather than let an observer break a job).
+ */
+public interface JobWatcher {
+    /** Watches nothing. */
+    JobWatcher NONE = new JobWatcher() {
+    };
+
+    /**
+     * The job published a new status: the map that also goes, as JSON, to the retained MQTT topic
+     * {@code ftpipe/v1/jobs/{job}/status}. The map is unmodifiable.
+     */
+    default void statusChanged(String job, Map<String, Object> status) {
+    }
+
+    /** The job ended, with its report or (report null) the error that ended it. */
+    default void ended(String job, JobReport report, Throwable error) {
+    }
+}

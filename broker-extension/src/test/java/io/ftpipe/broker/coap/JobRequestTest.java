@@ -1,0 +1,78 @@
+package io.ftpipe.broker.coap;
+
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.zoo.optim.OptimizerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobRequestTest {
+
+    private static JobSpec parse(String json) throws BadRequest {
+        return JobRequest.parse(json.getBytes(StandardCharsets.UTF_8), () -> "job-7");
+    }
+
+    @Test
+    void emptyObjectIsTheClisDefaultJob() throws Exception {
+        assertEquals(new JobSpec("job-7", "cnn", 3, "1f1b", 64, 1, 1, OptimizerConfig.adam(0.001, 0), 1, 0, 0,
+                JobSpec.ADAPTIVE, JobSpec.Replication.DEFAULT), parse("{}"));
+    }
+
+    @Test
+    void everyKeyIsRead() throws Exception {
+        JobSpec spec = parse("""
+                {"id": "tiny", "model": "mlp", "devices": 2, "epochs": 3, "schedule": "gpipe", "batch_size": 32,
+                 "micro_batches": 2, "lr": 0.01, "seed": 9, "synthetic": 256, "limit": 128,
+                 "planner": "speed-blind", "chain_period": 10, "global_period": 0}""");
+        assertEquals(new JobSpec("tiny", "mlp", 2, "gpipe", 32, 2, 3, OptimizerConfig.adam(0.01, 0), 9, 256, 128,
+                JobSpec.SPEED_BLIND, new JobSpec.Replication(10, 0)), spec);
+    }
+
+    @Test
+    void gpipeSplitsBatchesIntoFourByDefaultAsTheCliDoes() throws Exception {
+        assertEquals(4, parse("{\"schedule\": \"gpipe\"}").microBatches());
+        assertEquals(1, parse("{\"schedule\": \"1f1b\", \"micro_batches\": 1}").microBatches());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{                                  | malformed_json | not valid JSON",
+            "[1]                                | malformed_json | must be a JSON object",
+            "\"cnn\"                            | malformed_json | must be a JSON object",
+            "{\"devices\": 2, \"devices\": 3}   | malformed_json | Duplicate field 'devices'",
+            "{\"epochz\": 1}                    | unknown_key    | unknown key 'epochz' (known keys: id, model",
+            "{\"model\": \"resnet\"}            | bad_value      | model must be one of mlp, cnn, mobilenetv2, got 'resnet'",
+            "{\"model\": 5}                     | bad_value      | model must be a string, got 5",
+            "{\"schedule\": \"pipedream\"}      | bad_value      | schedule must be one of 1f1b, gpipe",
+            "{\"planner\": \"greedy\"}          | bad_value      | planner must be one of adaptive, speed-blind",
+            "{\"devices\": 0}                   | bad_value      | devices must be between 1 and",
+            "{\"devices\": \"3\"}               | bad_value      | devices must be an integer, got \"3\"",
+            "{\"devices\": 2.5}                 | bad_value      | devices must be an integer, got 2.5",
+            "{\"epochs\": 99999999999}          | bad_value      | epochs must be between 1 and 2147483647",
+            "{\"synthetic\": -1}                | bad_value      | synthetic must be between 0 and",
+            "{\"lr\": 0}                        | bad_value      | lr must be a number > 0",
+            "{\"lr\": \"fast\"}                 | bad_value      | lr must be a number > 0",
+            "{\"seed\": 1.5}                    | bad_value      | seed must be an integer",
+            "{\"id\": \"a/b\"}                  | bad_value      | id: id 'a/b' must be 1-64 characters",
+            "{\"micro_batches\": 4}             | bad_value      | micro_batches applies to the gpipe schedule only",
+            "{\"schedule\": \"gpipe\", \"batch_size\": 10, \"micro_batches\": 4} | bad_value | the batch size a multiple of the micro-batches",
+            "{\"chain_period\": -5}             | bad_value      | chain_period must be between 0 and",
+    })
+    void badBodiesSayWhatIsWrong(String json, String reason, String expected) {
+        BadRequest e = assertThrows(BadRequest.class, () -> parse(json));
+        assertEquals(reason, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), "'" + e.getMessage() + "' should contain '" + expected + "'");
+    }
+
+    @Test
+    void anEmptyBodyIsRefusedWithAHint() {
+        BadRequest e = assertThrows(BadRequest.class, () -> JobRequest.parse(new byte[0], () -> "j"));
+        assertTrue(e.getMessage().contains("send {} for all defaults"), e.getMessage());
+    }
+}

@@ -1,0 +1,35 @@
+package io.ftpipe.cli.demo;
+
+import io.ftpipe.broker.coap.JobRequest;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A job submitted through the CoAP management API with no settings is the job {@code ftpipe demo}
+ * runs with no options: the API's defaults live in broker-extension (which cannot see the CLI),
+ * so this keeps the two from drifting apart.
+ */
+class JobRequestDefaultsTest {
+
+    private static JobOptions options(String... args) {
+        return CommandLine.populateCommand(new JobOptions(), args);
+    }
+
+    private static io.ftpipe.broker.central.JobSpec api(String json) throws Exception {
+        return JobRequest.parse(json.getBytes(StandardCharsets.UTF_8), () -> "j");
+    }
+
+    @Test
+    void noSettingsIsTheClisDefaultJob() throws Exception {
+        assertEquals(options().spec("j"), api("{}"));
+    }
+
+    @Test
+    void gpipeSplitsBatchesAsTheCliDoes() throws Exception {
+        assertEquals(options("--schedule", "gpipe").spec("j"), api("{\"schedule\": \"gpipe\"}"));
+    }
+}
