@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.configuration.ExtensionConfig;
+import io.ftpipe.cli.bench.BrokerRestartRun;
 import io.ftpipe.cli.bench.FaultRun;
 import io.ftpipe.cli.bench.FaultScenario;
 import io.ftpipe.cli.bench.Timings;
@@ -36,7 +37,8 @@ import java.util.stream.Stream;
         description = {"Devices killed (SIGKILL) mid-job: time to detect the failure and to resume training, work "
                 + "lost, accuracy against a failure-free run, and the throughput replication costs.",
                 "Scenarios: single (stage 1's device), adjacent (stages 1 and 2 at once), all-but-one (every "
-                        + "device but stage 1's)."})
+                        + "device but stage 1's), broker-restart (the central node's broker, in a JVM of its own, "
+                        + "killed and started again)."})
 public final class BenchFaultsCommand implements Callable<Integer> {
     /** Throughput is averaged over windows this long (seconds) for the chart. */
     private static final double WINDOW = 4;
@@ -46,7 +48,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--scenario", defaultValue = "single",
-            description = "single, adjacent or all-but-one (default: ${DEFAULT-VALUE})")
+            description = "single, adjacent, all-but-one or broker-restart (default: ${DEFAULT-VALUE})")
     String scenario;
     @Option(names = "--trials", defaultValue = "3", description = "jobs with a kill (default: ${DEFAULT-VALUE})")
     int trials;
@@ -102,8 +104,10 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         for (int t = 0; t < trials; t++) {
             long trialSeed = seed + t;
             err.println("trial " + (t + 1) + "/" + trials + ", kill seed " + trialSeed + " ...");
-            FaultRun.Result r = FaultRun.withKill(new FaultRun.Setup(model, devices, batchSize, samples, seed,
-                    REPLICATION), sc, trialSeed, work.resolve("trial-" + t), err::println);
+            var setup = new FaultRun.Setup(model, devices, batchSize, samples, seed, REPLICATION);
+            FaultRun.Result r = sc == FaultScenario.BROKER_RESTART
+                    ? BrokerRestartRun.withKill(setup, trialSeed, work.resolve("trial-" + t), err::println)
+                    : FaultRun.withKill(setup, sc, trialSeed, work.resolve("trial-" + t), err::println);
             first = first == null ? r : first;
             Trial row = trial(t, trialSeed, r, reference);
             rows.add(row);

@@ -4,6 +4,7 @@ import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.embedded.EmbeddedBroker;
+import io.ftpipe.cli.bench.BrokerProcess;
 import io.ftpipe.cli.demo.JobDriver;
 import io.ftpipe.cli.demo.JobOptions;
 import picocli.CommandLine.Command;
@@ -49,7 +50,7 @@ public final class BrokerCommand implements Callable<Integer> {
                 .extensionConfigFile(config.toAbsolutePath())
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
             var err = spec.commandLine().getErr();
-            err.println("central node listening at " + broker.serverUri() + "; Ctrl-C stops");
+            err.println(BrokerProcess.LISTENING + " at " + broker.serverUri() + "; Ctrl-C stops");
             Map<String, CompletableFuture<JobReport>> resumed = central.get().resumeUnfinished(JobListener.NONE);
             resumed.keySet().forEach(id -> err.println("resuming job " + id + " where it stood when the broker "
                     + "stopped; its report will be " + central.get().reportPath(id)));

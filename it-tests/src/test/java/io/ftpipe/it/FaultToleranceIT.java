@@ -6,10 +6,9 @@ import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.embedded.FreePort;
-import io.ftpipe.protocol.Topics;
+import io.ftpipe.cli.bench.BrokerProcess;
+import io.ftpipe.cli.bench.StatusWatcher;
 import io.ftpipe.zoo.optim.OptimizerConfig;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -199,23 +198,12 @@ class FaultToleranceIT {
     /** Starts the devices on the broker JVM, kills that JVM at micro-batch {@code killAt}, starts it again. */
     private static BrokerProcess awaitAndKill(BrokerProcess broker, String uri, long killAt, Path home,
                                               List<String> args) throws Exception {
-        await().atMost(Duration.ofSeconds(60)).until(() -> broker.output().contains("central node listening"));
+        broker.awaitListening(60_000);
         cluster.launchDevices(uri, "restart-", 4);
         AtomicLong done = new AtomicLong();
-        AtomicLong statuses = new AtomicLong();
-        MqttClient watcher = new MqttClient(uri, "status-watcher", null);
-        watcher.setCallback(new StatusCallback(payload -> {
-            statuses.incrementAndGet();
-            done.set(new ObjectMapper().readTree(payload).path("micro_batches_done").asLong());
-        }));
-        watcher.connect();
-        watcher.subscribe(new MqttSubscription[]{new MqttSubscription(Topics.JOBS + "+/" + Topics.STATUS, 1)});
-        try {
+        try (StatusWatcher ignored = StatusWatcher.follow(uri, "status-watcher", s -> done.set(s.done()))) {
             await().atMost(Duration.ofMinutes(5)).untilAsserted(() -> assertTrue(done.get() >= killAt,
-                    statuses.get() + " statuses, micro-batches done: " + done.get() + "\n" + broker.output()));
-        } finally {
-            watcher.disconnectForcibly(0, 0, false);
-            watcher.close(true);
+                    "micro-batches done: " + done.get() + "\n" + broker.output()));
         }
         broker.kill();
         return BrokerProcess.start(home, "broker-2.log", args);

@@ -17,10 +17,12 @@ import java.util.Map;
  * @param recoveries               every recovery from failed devices or a stuck pipeline
  * @param replayedMicroBatches     micro-batches fed again by recoveries (each still counted once)
  * @param replicatedBytes          bytes of replicas the devices sent during the job
+ * @param startedMillis            when the job was submitted (wall clock): the zero of every
+ *                                 {@code ...Seconds} in the report, for lining it up with outside events
  */
-public record JobReport(String job, String model, String schedule, List<String> devices, List<Stage> stages,
-                        List<Term> terms, List<Epoch> epochs, double testAccuracy, double samplesPerSecond,
-                        double seconds, long duplicateMicroBatches, Map<String, Capacity> capacities,
+public record JobReport(String job, String model, String schedule, long startedMillis, List<String> devices,
+                        List<Stage> stages, List<Term> terms, List<Epoch> epochs, double testAccuracy,
+                        double samplesPerSecond, double seconds, long duplicateMicroBatches, Map<String, Capacity> capacities,
                         double recostedSamplesPerSecond, List<Recovery> recoveries, long replayedMicroBatches,
                         long replicatedBytes, List<String> events, Map<String, Long> rejected, String modelPath) {
 

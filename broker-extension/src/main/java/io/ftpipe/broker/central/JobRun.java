@@ -380,7 +380,7 @@ final class JobRun {
         long samples = (long) train.size() * spec.epochs();
         synchronized (lock) {
             long replicatedBytes = replicated.values().stream().mapToLong(r -> r[1] - r[0]).sum();
-            return new JobReport(spec.id(), spec.model(), spec.schedule(), devices, layout.stages(), List.copyOf(terms),
+            return new JobReport(spec.id(), spec.model(), spec.schedule(), startedMillis, devices, layout.stages(), List.copyOf(terms),
                     List.copyOf(epochs), epochs.get(epochs.size() - 1).testAccuracy(), samples / trainSeconds,
                     seconds(), progress.duplicates(), capacities.snapshot(), recosted(),
                     List.copyOf(recoveries), recoveries.stream().mapToLong(JobReport.Recovery::replayed).sum(),

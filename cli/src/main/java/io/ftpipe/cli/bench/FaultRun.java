@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  */
 public final class FaultRun {
     /** Heartbeats this frequent keep the failure detector's view of the devices current. */
-    private static final String HEARTBEAT_MILLIS = "300";
+    static final String HEARTBEAT_MILLIS = "300";
+    static final double LEARNING_RATE = 1e-3;
 
     /** What to run. */
     public record Setup(String model, int devices, int batchSize, int samples, long seed,
@@ -84,6 +85,7 @@ public final class FaultRun {
             double[] startup = {Double.NaN};
             int[] stages = {0};
             double[] kill = {Double.NaN};
+            long[] killMillis = {0};
             long start = System.nanoTime();
             JobListener listener = new JobListener() {
                 @Override
@@ -106,6 +108,7 @@ public final class FaultRun {
                     timeline.add(now, done);
                     if (scenario != null && done >= killAt && killed.isEmpty()) {
                         kill[0] = (System.nanoTime() - start) / 1e9;
+                        killMillis[0] = System.currentTimeMillis();
                         killed.addAll(victims);
                         try {
                             cluster.kill(victims);
@@ -117,7 +120,7 @@ public final class FaultRun {
                 }
             };
             JobSpec spec = new JobSpec("faults", setup.model(), setup.devices(), "1f1b", setup.batchSize(), 1, 1,
-                    OptimizerConfig.adam(1e-3, 0), setup.seed(), 0, setup.samples(), JobSpec.SPEED_BLIND,
+                    OptimizerConfig.adam(LEARNING_RATE, 0), setup.seed(), 0, setup.samples(), JobSpec.SPEED_BLIND,
                     setup.replication());
             JobReport report = null;
             String error = null;
@@ -133,7 +136,10 @@ public final class FaultRun {
             } catch (TimeoutException e) {
                 error = "the job did not finish within 60 minutes";
             }
-            return new Result(report, error, timeline, startup[0], stages[0], killAt, List.copyOf(killed), kill[0]);
+            // On the report's clock, so the kill lines up with its recoveries exactly.
+            double killSeconds = report != null && killMillis[0] > 0
+                    ? (killMillis[0] - report.startedMillis()) / 1e3 : kill[0];
+            return new Result(report, error, timeline, startup[0], stages[0], killAt, List.copyOf(killed), killSeconds);
         }
     }
 }

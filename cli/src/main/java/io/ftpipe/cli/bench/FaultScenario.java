@@ -17,7 +17,9 @@ public enum FaultScenario {
     /** Stage 1 keeps its chain replica on stage 2; killing both at once leaves only the central copy. */
     ADJACENT("adjacent", 3),
     /** Stage 1 survives, so one device that held neither end of the pipeline has to take on the whole model. */
-    ALL_BUT_ONE("all-but-one", 2);
+    ALL_BUT_ONE("all-but-one", 2),
+    /** No device: the central node's own process (the broker with the extension) is killed and started again. */
+    BROKER_RESTART("broker-restart", 1);
 
     public static final List<String> NAMES = Arrays.stream(values()).map(FaultScenario::label).toList();
 
@@ -30,10 +32,6 @@ public enum FaultScenario {
     }
 
     public static FaultScenario named(String name) {
-        if (name.equals("broker-restart")) {
-            throw new IllegalArgumentException("broker-restart is not implemented yet: the central node does not "
-                    + "resume jobs after a restart");
-        }
         return Arrays.stream(values()).filter(s -> s.label.equals(name)).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("unknown scenario '" + name + "'; known: " + NAMES));
     }
@@ -57,6 +55,7 @@ public enum FaultScenario {
             case SINGLE -> List.of(1);
             case ADJACENT -> List.of(1, 2);
             case ALL_BUT_ONE -> IntStream.range(0, stages).filter(s -> s != 1).boxed().toList();
+            case BROKER_RESTART -> List.of();
         };
     }
 

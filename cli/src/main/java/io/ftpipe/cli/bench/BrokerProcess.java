@@ -1,4 +1,4 @@
-package io.ftpipe.it;
+package io.ftpipe.cli.bench;
 
 import io.ftpipe.cli.FtpipeMain;
 
@@ -10,13 +10,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code ftpipe broker} (HiveMQ with the extension) in a JVM of its own, so that a test can kill
- * it as an operator's machine would lose it. The classpath goes through an argfile: ONNX Runtime
+ * {@code ftpipe broker} (HiveMQ with the extension) in a JVM of its own, so that a benchmark or a
+ * test can kill it as an operator's machine would lose it. The classpath goes through an argfile: ONNX Runtime
  * crashes on long command lines (DESIGN §6).
  */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
+    /** What {@code ftpipe broker} prints once it accepts connections. */
+    public static final String LISTENING = "central node listening";
     private final Process process;
-    final Path log;
+    private final Path log;
 
     private BrokerProcess(Process process, Path log) {
         this.process = process;
@@ -24,7 +26,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** Starts {@code ftpipe broker args...}; its output goes to {@code work/<logName>}. */
-    static BrokerProcess start(Path work, String logName, List<String> args) throws IOException {
+    public static BrokerProcess start(Path work, String logName, List<String> args) throws IOException {
         Files.createDirectories(work);
         Path argfile = work.resolve("broker-classpath.args");
         Files.writeString(argfile, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
@@ -37,14 +39,25 @@ final class BrokerProcess implements AutoCloseable {
         return new BrokerProcess(pb.start(), log);
     }
 
-    String output() throws IOException {
+    public String output() throws IOException {
         return Files.readString(log);
     }
 
     /** SIGKILL: no shutdown hook, no last words. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits until the broker listens; its log says so. */
+    public void awaitListening(long timeoutMillis) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!output().contains(LISTENING)) {
+            if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the broker did not start; its log " + log + ":\n" + output());
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Override

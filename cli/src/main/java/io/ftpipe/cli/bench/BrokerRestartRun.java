@@ -1,0 +1,122 @@
+package io.ftpipe.cli.bench;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.embedded.FreePort;
+import io.ftpipe.device.DeviceProcess;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * One run of {@code bench faults --scenario broker-restart}: {@code ftpipe broker --train} in a
+ * JVM of its own with device JVMs joined to it, SIGKILLed once the job has finished a seeded number
+ * of micro-batches and started again at once with the same command line, as a service manager
+ * would. The job's progress comes from its retained status topic, its report from the data folder.
+ */
+public final class BrokerRestartRun {
+    private static final long JOB_TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(30);
+
+    private BrokerRestartRun() {
+    }
+
+    public static FaultRun.Result withKill(FaultRun.Setup setup, long killSeed, Path work, Consumer<String> progress)
+            throws Exception {
+        long killAt = FaultRun.killAt(killSeed, setup.microBatches());
+        Path data = work.resolve("data");
+        Path config = work.resolve("ftpipe-extension.json");
+        Files.createDirectories(work);
+        Files.writeString(config, "{\"dataDir\": \"" + data.toAbsolutePath() + "\"}");
+        int port = FreePort.find();
+        String uri = "tcp://127.0.0.1:" + port;
+        List<String> args = arguments(setup, port, work, config);
+        Timeline timeline = new Timeline(setup.batchSize());
+        List<Process> devices = new ArrayList<>();
+        BrokerProcess broker = BrokerProcess.start(work, "broker-1.log", args);
+        try {
+            broker.awaitListening(120_000);
+            for (int i = 0; i < setup.devices(); i++) {
+                devices.add(DeviceProcess.start("d" + i, Map.of("--broker-url", uri, "--heartbeat-millis",
+                        FaultRun.HEARTBEAT_MILLIS), work.resolve("devices")));
+            }
+            AtomicLong done = new AtomicLong();
+            try (StatusWatcher ignored = StatusWatcher.follow(uri, "bench-watcher-1", s -> {
+                timeline.add(s.seconds(), s.done());
+                done.set(s.done());
+            })) {
+                awaitUntil(() -> done.get() >= killAt, JOB_TIMEOUT_MILLIS, "micro-batch " + killAt);
+            }
+            long killMillis = System.currentTimeMillis();
+            broker.kill();
+            progress.accept("killed the broker at micro-batch " + done.get() + "; starting it again");
+            broker = BrokerProcess.start(work, "broker-2.log", args);
+            broker.awaitListening(120_000);
+            double listening = (System.currentTimeMillis() - killMillis) / 1e3;
+            progress.accept(String.format("the broker listens again %.1f s after the kill", listening));
+            try (StatusWatcher ignored = StatusWatcher.follow(uri, "bench-watcher-2",
+                    s -> timeline.add(s.seconds(), s.done()))) {
+                awaitUntil(() -> report(data).isPresent(), JOB_TIMEOUT_MILLIS, "the resumed job's report");
+            }
+            JobReport r = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(report(data).orElseThrow().toFile(), JobReport.class);
+            JobReport.Term first = r.terms().get(0);
+            return new FaultRun.Result(r, null, timeline, first.atSeconds(), first.stages().size(), killAt,
+                    List.of("central node"), (killMillis - r.startedMillis()) / 1e3);
+        } catch (Exception e) {
+            progress.accept("the run failed: " + e + "\n" + broker.output());
+            return new FaultRun.Result(null, String.valueOf(e.getMessage()), timeline, Double.NaN, 0, killAt,
+                    List.of("central node"), Double.NaN);
+        } finally {
+            broker.close();
+            devices.forEach(Process::destroyForcibly);
+            for (Process p : devices) {
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The speed-blind 1F1B job of {@link FaultRun}, as {@code ftpipe broker} options. */
+    private static List<String> arguments(FaultRun.Setup s, int port, Path work, Path config) {
+        return List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--work",
+                work.resolve("broker").toString(), "--config", config.toString(), "--train", "--report",
+                work.resolve("run.json").toString(), "--model", s.model(), "--devices", String.valueOf(s.devices()),
+                "--schedule", "1f1b", "--batch-size", String.valueOf(s.batchSize()), "--epochs", "1", "--lr",
+                String.valueOf(FaultRun.LEARNING_RATE), "--seed", String.valueOf(s.seed()), "--limit",
+                String.valueOf(s.samples()), "--planner", JobSpec.SPEED_BLIND, "--chain-period",
+                String.valueOf(s.replication().chainPeriod()), "--global-period",
+                String.valueOf(s.replication().globalPeriod()));
+    }
+
+    private static Optional<Path> report(Path data) throws java.io.IOException {
+        if (!Files.isDirectory(data.resolve("jobs"))) {
+            return Optional.empty();
+        }
+        try (Stream<Path> jobs = Files.list(data.resolve("jobs"))) {
+            return jobs.map(j -> j.resolve("report.json")).filter(Files::exists).findFirst();
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitUntil(Condition c, long timeoutMillis, String what) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!c.holds()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new java.util.concurrent.TimeoutException("waited " + timeoutMillis + " ms for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.ftpipe.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ftpipe.protocol.Topics;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+import java.util.function.Consumer;
+
+/**
+ * Follows the retained status every job publishes, as any MQTT dashboard would: for watching a
+ * central node that runs in another process.
+ */
+public final class StatusWatcher implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One status: {@code seconds} since the job was submitted, micro-batches finished by then. */
+    public record Status(String job, double seconds, long done, String lastEvent) {
+    }
+
+    private final MqttClient client;
+
+    private StatusWatcher(MqttClient client) {
+        this.client = client;
+    }
+
+    public static StatusWatcher follow(String brokerUri, String clientId, Consumer<Status> onStatus)
+            throws MqttException {
+        MqttClient client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
+        client.setCallback(new Callback(onStatus));
+        client.connect();
+        // Paho 1.2.5's subscribe with a per-subscription listener calls itself until the stack overflows.
+        client.subscribe(new MqttSubscription[]{new MqttSubscription(Topics.JOBS + "+/" + Topics.STATUS, 1)});
+        return new StatusWatcher(client);
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnectForcibly(0, 0, false);
+        }
+        client.close(true);
+    }
+
+    private record Callback(Consumer<Status> onStatus) implements MqttCallback {
+        @Override
+        public void messageArrived(String topic, MqttMessage message) throws Exception {
+            JsonNode s = JSON.readTree(message.getPayload());
+            onStatus.accept(new Status(s.path("job").asText(), s.path("seconds").asDouble(),
+                    s.path("micro_batches_done").asLong(), s.path("last_event").asText()));
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+}
