@@ -5,6 +5,7 @@ import io.ftpipe.broker.CentralPublisher;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.plan.DeviceCapacity;
 import io.ftpipe.broker.plan.Link;
+import io.ftpipe.broker.plan.Newcomers;
 import io.ftpipe.broker.plan.Plan;
 import io.ftpipe.broker.plan.Planner;
 import io.ftpipe.broker.plan.Replan;
@@ -75,7 +76,8 @@ final class JobRun {
     static final long HEALTH_CHECK_MILLIS = 250;
     /**
      * How long a resumed job waits for its devices to come back after the central node restarted:
-     * Paho's reconnect back-off reaches 8 s. One not back by then is failed (and can join later).
+     * devices retry every 2 s at most, so this leaves room for a slow start. One not back by then is
+     * failed (and can join later).
      */
     static final long RETURN_GRACE_MILLIS = 15_000;
     /** At most this often the job's position goes to disk: what a restarted central node replays. */
@@ -657,15 +659,26 @@ final class JobRun {
                     return;
                 }
             }
-            // A device never measured has nothing to plan with; it keeps waiting outside the plan.
             devices.stream().filter(alive::contains).map(this::measuredCapacity).flatMap(Optional::stream)
                     .forEach(measured::add);
             Link link = link();
             current = Planner.predict(costs, measured, link, assignment(layout));
-            better = Replan.better(costs, measured, link, current, migrationMillis, remaining, REPLAN_THRESHOLD);
+            // A job that lost devices takes in ones that joined since (never measured: a typical speed).
+            List<String> newcomers = usableDevices().stream().filter(d -> !devices.contains(d)).toList();
+            List<DeviceCapacity> candidates = Newcomers.withPrior(measured, newcomers,
+                    spec.devices() - (int) devices.stream().filter(alive::contains).count(), this::memory);
+            better = Replan.better(costs, candidates, link, current, migrationMillis, remaining, REPLAN_THRESHOLD);
         }
         if (better.isEmpty()) {
             return;
+        }
+        List<String> joined = better.get().stages().stream().map(io.ftpipe.broker.plan.Stage::device)
+                .filter(d -> !devices.contains(d)).toList();
+        if (!joined.isEmpty()) {
+            event("devices " + joined + " join the job at this re-plan");
+            List<String> grown = new ArrayList<>(devices);
+            grown.addAll(joined);
+            devices = List.copyOf(grown);
         }
         long migrationStart = System.nanoTime();
         drain("the pipeline to drain before re-planning");
