@@ -38,7 +38,8 @@ final class FailureDetector {
             } else if (!d.get().connected()) {
                 out.add(new Failure(id, "connection lost"));
             } else if (d.get().joinedMillis() > termStartMillis) {
-                out.add(new Failure(id, "said hello again since its stage was assigned (restarted, or lost its connection)"));
+                out.add(new Failure(id, "said hello again since its stage was assigned (restarted, or lost its "
+                        + "connection)"));
             } else if (nowMillis - d.get().lastSeenMillis() > heartbeatTimeoutMillis) {
                 out.add(new Failure(id, "no heartbeat for " + (nowMillis - d.get().lastSeenMillis()) + " ms"));
             }

@@ -22,9 +22,10 @@ import java.util.Map;
  */
 public record JobReport(String job, String model, String schedule, long startedMillis, List<String> devices,
                         List<Stage> stages, List<Term> terms, List<Epoch> epochs, double testAccuracy,
-                        double samplesPerSecond, double seconds, long duplicateMicroBatches, Map<String, Capacity> capacities,
-                        double recostedSamplesPerSecond, List<Recovery> recoveries, long replayedMicroBatches,
-                        long replicatedBytes, List<String> events, Map<String, Long> rejected, String modelPath) {
+                        double samplesPerSecond, double seconds, long duplicateMicroBatches,
+                        Map<String, Capacity> capacities, double recostedSamplesPerSecond, List<Recovery> recoveries,
+                        long replayedMicroBatches, long replicatedBytes, List<String> events,
+                        Map<String, Long> rejected, String modelPath) {
 
     /**
      * Which device ran which units, and the time per micro-batch the planner predicted for its

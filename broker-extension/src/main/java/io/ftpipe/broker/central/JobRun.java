@@ -18,7 +18,6 @@ import io.ftpipe.protocol.MessageCodec;
 import io.ftpipe.protocol.Rejections;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.protocol.Topics;
-import io.ftpipe.zoo.data.BatchOrder;
 import io.ftpipe.zoo.data.Dataset;
 import io.ftpipe.zoo.data.FashionMnist;
 import io.ftpipe.zoo.data.SyntheticDataset;
@@ -382,8 +381,9 @@ final class JobRun {
         long samples = (long) train.size() * spec.epochs();
         synchronized (lock) {
             long replicatedBytes = replicated.values().stream().mapToLong(r -> r[1] - r[0]).sum();
-            return new JobReport(spec.id(), spec.model(), spec.schedule(), startedMillis, devices, layout.stages(), List.copyOf(terms),
-                    List.copyOf(epochs), epochs.get(epochs.size() - 1).testAccuracy(), samples / trainSeconds,
+            return new JobReport(spec.id(), spec.model(), spec.schedule(), startedMillis, devices, layout.stages(),
+                    List.copyOf(terms), List.copyOf(epochs), epochs.get(epochs.size() - 1).testAccuracy(),
+                    samples / trainSeconds,
                     seconds(), progress.duplicates(), capacities.snapshot(), recosted(),
                     List.copyOf(recoveries), recoveries.stream().mapToLong(JobReport.Recovery::replayed).sum(),
                     replicatedBytes, List.copyOf(events), rejections.snapshot(), out.toString());
