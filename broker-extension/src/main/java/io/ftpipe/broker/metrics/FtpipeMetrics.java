@@ -22,7 +22,7 @@ import java.util.function.IntSupplier;
  * The central node's metrics, named {@code ftpipe.*}, in a Dropwizard registry: inside HiveMQ its
  * own ({@code Services.metricRegistry()}), so that whatever exports HiveMQ's metrics (its
  * Prometheus extension, JMX) exports these too. This class owns the handles; the central node
- * calls it where things happen. The names are listed in docs/protocol.md.
+ * calls it where things happen. The names are listed in docs/management.md.
  */
 public final class FtpipeMetrics implements AutoCloseable {
     public static final String PREFIX = "ftpipe.";
