@@ -12,9 +12,11 @@ import io.ftpipe.broker.coap.CoapManagementServer;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.configuration.ExtensionConfigReader;
 import io.ftpipe.broker.configuration.InvalidConfigurationException;
+import io.ftpipe.broker.metrics.FtpipeMetrics;
 import io.ftpipe.broker.mqtt.DeviceMessageInterceptor;
 import io.ftpipe.broker.mqtt.DevicePresenceListener;
 import io.ftpipe.broker.mqtt.ServicesCentralPublisher;
+import io.ftpipe.protocol.RejectReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +64,8 @@ public final class FtpipeExtensionMain implements ExtensionMain {
      */
     public FtpipeExtensionMain() {
         this(extension -> new ExtensionConfigReader().readFromHome(extension.getExtensionHomeFolder().toPath()),
-                io.ftpipe.broker.central.TrainingCentralNode::resumingUnfinished);
+                (config, publisher) -> TrainingCentralNode.resumingUnfinished(config, publisher,
+                        Services.metricRegistry()));
     }
 
     /** Embedded, with a configuration already in hand. */
@@ -113,7 +116,8 @@ public final class FtpipeExtensionMain implements ExtensionMain {
         // Registered last, after everything that can be refused: a prevented start leaves nothing
         // behind. One interceptor and one listener serve all clients (no per-client state).
         try {
-            DeviceMessageInterceptor interceptor = new DeviceMessageInterceptor(central, config.maxPayloadBytes());
+            DeviceMessageInterceptor interceptor = new DeviceMessageInterceptor(central, config.maxPayloadBytes(),
+                    Services.metricRegistry().counter(FtpipeMetrics.rejectedName(RejectReason.OVERSIZED)));
             Services.initializerRegistry().setClientInitializer(
                     (initializerInput, clientContext) -> clientContext.addPublishInboundInterceptor(interceptor));
             DevicePresenceListener presence = new DevicePresenceListener(central);

@@ -3,6 +3,8 @@ package io.ftpipe.it;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.metrics.FtpipeMetrics;
+import io.ftpipe.broker.mqtt.BrokerMetrics;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,5 +82,8 @@ class RepartitionIT {
         assertTrue(r.testAccuracy() >= 0.75, "test accuracy " + r.testAccuracy());
         List<Long> starts = r.terms().stream().map(JobReport.Term::start).toList();
         assertEquals(starts.stream().sorted().distinct().toList(), starts, "terms start at increasing micro-batches");
+        // In HiveMQ's metric registry: every term after the first that no recovery started was a re-plan.
+        assertEquals(r.terms().size() - 1 - r.recoveries().size(),
+                BrokerMetrics.ftpipe().get(FtpipeMetrics.REPARTITIONS).longValue());
     }
 }

@@ -16,12 +16,22 @@ package io.ftpipe.protocol;
  * ftpipe/v1/jobs/{job}/stages/{s}/replica   stage s-1's chain replica (weights, optimizer) QoS 1
  * ftpipe/v1/jobs/{job}/progress             stages -> central: completions, loss           QoS 1
  * ftpipe/v1/jobs/{job}/status               central -> anyone: job status (retained JSON)  QoS 1
+ * ftpipe/v1/jobs/{job}/plan                 central -> anyone: the term's plan (retained JSON) QoS 1
+ * ftpipe/v1/status/devices                  central -> anyone: every device (retained JSON)  QoS 1
+ * ftpipe/v1/events/devices                  central -> anyone: birth, death, restart (JSON)  QoS 1
  * </pre>
+ *
+ * <p>The last four are for dashboards and fleet tools, in JSON rather than MessagePack so that any
+ * MQTT client can show them; no device needs them.
  */
 public final class Topics {
     public static final String ROOT = "ftpipe/v1";
     public static final String DEVICES = ROOT + "/devices/";
     public static final String JOBS = ROOT + "/jobs/";
+    /** Every device the central node knows, retained JSON. */
+    public static final String DEVICES_STATUS = ROOT + "/status/devices";
+    /** Devices joining, coming back, restarting and going, JSON (not retained: events, not state). */
+    public static final String DEVICE_EVENTS = ROOT + "/events/devices";
 
     public static final String HELLO = "hello";
     public static final String HEARTBEAT = "heartbeat";
@@ -33,6 +43,7 @@ public final class Topics {
     public static final String REPLICA = "replica";
     public static final String PROGRESS = "progress";
     public static final String STATUS = "status";
+    public static final String PLAN = "plan";
 
     private Topics() {
     }

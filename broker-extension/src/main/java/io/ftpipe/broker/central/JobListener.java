@@ -22,6 +22,17 @@ public interface JobListener {
     default void epochDone(JobReport.Epoch epoch) {
     }
 
+    /** A re-plan from measured capacities took effect (after its {@link #termStarted}). */
+    default void replanned(JobReport.Term term) {
+    }
+
+    /**
+     * The job recovered from failed devices or a stalled pipeline, in a new term (after its
+     * {@link #termStarted}). Called while the job holds its lock: be quick, do not call back into it.
+     */
+    default void recovered(JobReport.Recovery recovery) {
+    }
+
     /** Tells {@code first}, then {@code second}. */
     static JobListener both(JobListener first, JobListener second) {
         return new JobListener() {
@@ -53,6 +64,18 @@ public interface JobListener {
             public void epochDone(JobReport.Epoch epoch) {
                 first.epochDone(epoch);
                 second.epochDone(epoch);
+            }
+
+            @Override
+            public void replanned(JobReport.Term term) {
+                first.replanned(term);
+                second.replanned(term);
+            }
+
+            @Override
+            public void recovered(JobReport.Recovery recovery) {
+                first.recovered(recovery);
+                second.recovered(recovery);
             }
         };
     }

@@ -582,6 +582,7 @@ final class JobRun {
                     recoveries.add(new JobReport.Recovery(term, detectedAt, Double.NaN,
                             failures.stream().map(Object::toString).toList(), broken.getMessage(), resumeAt, replayed,
                             Restore.iterationsLost(sources, resumeAt), from));
+                    listener.recovered(recoveries.get(recoveries.size() - 1));
                 }
                 feeder.replayFrom(resumeAt);
                 return;
@@ -685,6 +686,7 @@ final class JobRun {
         startTerm(better.get(), collectAll(), iteration, migrationStart, seen, String.format(
                 "measured capacities: predicted %.0f -> %.0f samples/s", samplesPerSecond(current),
                 samplesPerSecond(better.get())));
+        listener.replanned(layout);
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.ftpipe.broker.central;
 
+import com.codahale.metrics.MetricRegistry;
 import io.ftpipe.broker.CentralNode;
 import io.ftpipe.broker.CentralPublisher;
 import io.ftpipe.broker.configuration.ExtensionConfig;
+import io.ftpipe.broker.metrics.FtpipeMetrics;
+import io.ftpipe.broker.status.StatusTopics;
 import io.ftpipe.protocol.Chunks;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
@@ -22,10 +25,13 @@ import java.util.logging.Logger;
 /**
  * The central node: keeps the device registry, runs jobs, and turns device messages into
  * registry updates and job events. Messages are decoded on one thread of its own, so HiveMQ's
- * threads return at once and chunk reassembly needs no locking.
+ * threads return at once and chunk reassembly needs no locking. What it sees also goes to the
+ * status topics ({@link StatusTopics}) and the {@code ftpipe.*} metrics ({@link FtpipeMetrics}).
  */
 public final class TrainingCentralNode implements CentralNode {
     private static final Logger LOG = Logger.getLogger(TrainingCentralNode.class.getName());
+    /** The MQTT 5 reason code of a connection replaced by a new one with the same client id. */
+    private static final String SESSION_TAKEN_OVER = "SESSION_TAKEN_OVER";
 
     private final ExtensionConfig config;
     private final CentralPublisher publisher;
@@ -36,27 +42,47 @@ public final class TrainingCentralNode implements CentralNode {
     private final ExecutorService runner = Executors.newCachedThreadPool(r -> daemon(r, "ftpipe-job"));
     private final Chunks.Assembler assembler;
     private final JobRun.Duration timeouts;
+    private final FtpipeMetrics metrics;
+    private final StatusTopics status;
     private volatile boolean closing;
     private volatile JobWatcher watcher = JobWatcher.NONE;
 
+    /** A node whose metrics go to a registry of its own, which nothing exports (tests, tools). */
     public TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher) {
-        this(config, publisher, new JobRun.Duration(60_000, 120_000));
+        this(config, publisher, new MetricRegistry());
+    }
+
+    /** @param metrics where the {@code ftpipe.*} metrics go: HiveMQ's registry inside a broker */
+    public TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher, MetricRegistry metrics) {
+        this(config, publisher, metrics, new JobRun.Duration(60_000, 120_000));
     }
 
     TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher, JobRun.Duration timeouts) {
+        this(config, publisher, new MetricRegistry(), timeouts);
+    }
+
+    private TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher, MetricRegistry metrics,
+                                JobRun.Duration timeouts) {
         this.config = config;
         this.publisher = publisher;
         this.timeouts = timeouts;
         this.assembler = new Chunks.Assembler(Chunks.MAX_MESSAGE_BYTES);
+        this.metrics = new FtpipeMetrics(metrics);
+        this.metrics.countDevices(() -> registry.alive(config.heartbeatTimeoutMillis()).size(),
+                () -> registry.all().size());
+        this.status = StatusTopics.start(publisher, registry, config.heartbeatTimeoutMillis(),
+                System::currentTimeMillis, this.metrics::deviceEvent);
     }
 
     /**
      * The factory an embedded broker takes, also handing each node it creates to {@code created},
-     * so the embedding code can submit jobs to it.
+     * so the embedding code can submit jobs to it. The node's metrics go to HiveMQ's registry (the
+     * factory runs as the extension starts, inside the broker).
      */
     public static io.ftpipe.broker.CentralNodeFactory factory(java.util.function.Consumer<TrainingCentralNode> created) {
         return (config, publisher) -> {
-            TrainingCentralNode node = new TrainingCentralNode(config, publisher);
+            TrainingCentralNode node = new TrainingCentralNode(config, publisher,
+                    io.ftpipe.broker.mqtt.BrokerMetrics.registry());
             created.accept(node);
             return node;
         };
@@ -66,8 +92,9 @@ public final class TrainingCentralNode implements CentralNode {
      * The drop-in's central node: it goes on with the jobs that were running when its broker last
      * stopped or died (their reports land in the data folder).
      */
-    public static CentralNode resumingUnfinished(ExtensionConfig config, CentralPublisher publisher) {
-        TrainingCentralNode node = new TrainingCentralNode(config, publisher);
+    public static CentralNode resumingUnfinished(ExtensionConfig config, CentralPublisher publisher,
+                                                 MetricRegistry metrics) {
+        TrainingCentralNode node = new TrainingCentralNode(config, publisher, metrics);
         try {
             node.resumeUnfinished(JobListener.NONE);
         } catch (IOException e) {
@@ -124,7 +151,8 @@ public final class TrainingCentralNode implements CentralNode {
 
     /** Starts a job; the future completes with its report, or with the reason it failed. */
     public CompletableFuture<JobReport> submit(JobSpec spec, JobListener listener) {
-        return start(new JobRun(spec, registry, publisher, config, listener, timeouts, rejections, null));
+        return start(new JobRun(spec, registry, publisher, config, observed(spec, 0, listener), timeouts, rejections,
+                null));
     }
 
     /**
@@ -137,10 +165,20 @@ public final class TrainingCentralNode implements CentralNode {
         Map<String, CompletableFuture<JobReport>> resumed = new java.util.LinkedHashMap<>();
         for (JobCheckpoint c : JobDirectory.unfinished(config.dataDir())) {
             LOG.info("resuming job " + c.spec().id() + " from its checkpoint");
-            resumed.put(c.spec().id(), start(new JobRun(c.spec(), registry, publisher, config, listener, timeouts,
-                    rejections, c)));
+            resumed.put(c.spec().id(), start(new JobRun(c.spec(), registry, publisher, config,
+                    observed(c.spec(), c.position().resumeAt(), listener), timeouts, rejections, c)));
         }
         return resumed;
+    }
+
+    /**
+     * The submitter's listener, told after the metrics and the plan topic are: they see every job.
+     *
+     * @param doneBefore micro-batches finished before this central node took the job over
+     */
+    private JobListener observed(JobSpec spec, long doneBefore, JobListener listener) {
+        return JobListener.both(JobListener.both(metrics.job(spec.microBatchSize(), doneBefore),
+                status.plansOf(spec.id())), listener);
     }
 
     /** Where a job's report is written when it completes. */
@@ -228,6 +266,7 @@ public final class TrainingCentralNode implements CentralNode {
             dispatch(clientId, topic, m);
         } catch (ProtocolException e) {
             rejections.reject(topic, e);
+            metrics.rejected(e.reason());
         } catch (RuntimeException e) {
             LOG.warning("failed to handle a message on " + topic + ": " + e);
         }
@@ -241,6 +280,7 @@ public final class TrainingCentralNode implements CentralNode {
                         + h.device() + " on " + topic);
             }
             registry.joined(h);
+            status.hello(device);
             wakeJobs();
         } else if (m instanceof Message.Heartbeat h) {
             if (!h.device().equals(device) || !registry.heartbeat(h)) {
@@ -251,8 +291,12 @@ public final class TrainingCentralNode implements CentralNode {
             if (run != null) {
                 run.onHeartbeat(h);
             }
+            metrics.heartbeat(h);
             if (Message.Heartbeat.OFFLINE.equals(h.state())) {
+                status.gone(device, "last will");
                 wakeJobs();
+            } else {
+                status.heard(device);
             }
         } else {
             String job = jobOf(m);
@@ -282,17 +326,30 @@ public final class TrainingCentralNode implements CentralNode {
     @Override
     public void onConnect(String clientId) {
         registry.connected(clientId);
+        if (registry.known(clientId)) {
+            status.changed();
+        }
     }
 
     @Override
     public void onDisconnect(String clientId, boolean clientInitiated, String reasonCode) {
         registry.disconnected(clientId);
+        if (registry.known(clientId) && SESSION_TAKEN_OVER.equals(reasonCode)) {
+            // The same device connected again: its hello on the new connection says what happened.
+            status.changed();
+        } else if (registry.known(clientId)) {
+            status.gone(clientId, "disconnected by the " + (clientInitiated ? "device" : "broker")
+                    + (reasonCode.isEmpty() ? "" : " (" + reasonCode + ")"));
+        }
         wakeJobs();
     }
 
     @Override
     public void onConnectionLost(String clientId) {
         registry.disconnected(clientId);
+        if (registry.known(clientId)) {
+            status.gone(clientId, "connection lost");
+        }
         wakeJobs();
     }
 
@@ -306,6 +363,8 @@ public final class TrainingCentralNode implements CentralNode {
         closing = true;
         inbox.shutdownNow();
         runner.shutdownNow();
+        status.close();
+        metrics.close();
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -1,16 +1,29 @@
 package io.ftpipe.broker.mqtt;
 
+import com.codahale.metrics.MetricRegistry;
 import com.hivemq.extension.sdk.api.services.Services;
+import io.ftpipe.broker.metrics.FtpipeMetrics;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Message and byte counts from HiveMQ's own metric registry (the one its Prometheus extension
- * exports). Only valid inside a running broker with the extension loaded.
+ * HiveMQ's own metric registry (the one its Prometheus extension exports): message and byte
+ * counts, and the central node's {@code ftpipe.*} metrics. Only valid inside a running broker with
+ * the extension loaded.
  */
 public final class BrokerMetrics {
     private BrokerMetrics() {
+    }
+
+    /** HiveMQ's registry, where the central node's metrics go so they are exported with the broker's. */
+    public static MetricRegistry registry() {
+        return Services.metricRegistry();
+    }
+
+    /** The central node's {@code ftpipe.*} metrics (see {@link FtpipeMetrics#snapshot}). */
+    public static Map<String, Number> ftpipe() {
+        return FtpipeMetrics.snapshot(registry());
     }
 
     /**

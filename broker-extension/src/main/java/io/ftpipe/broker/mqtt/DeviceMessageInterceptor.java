@@ -1,5 +1,6 @@
 package io.ftpipe.broker.mqtt;
 
+import com.codahale.metrics.Counter;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
@@ -25,10 +26,20 @@ public final class DeviceMessageInterceptor implements PublishInboundInterceptor
     private final int maxPayloadBytes;
     private final AtomicLong oversized = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final Counter oversizedMetric;
 
     public DeviceMessageInterceptor(CentralInbox inbox, int maxPayloadBytes) {
+        this(inbox, maxPayloadBytes, new Counter());
+    }
+
+    /**
+     * @param oversizedMetric also counts the messages not handed over for their size: the
+     *                        central node's {@code ftpipe.rejected.oversized}, as they are rejections too
+     */
+    public DeviceMessageInterceptor(CentralInbox inbox, int maxPayloadBytes, Counter oversizedMetric) {
         this.inbox = inbox;
         this.maxPayloadBytes = maxPayloadBytes;
+        this.oversizedMetric = oversizedMetric;
     }
 
     @Override
@@ -45,6 +56,7 @@ public final class DeviceMessageInterceptor implements PublishInboundInterceptor
             // The copy would be the central node's memory problem; the broker's own limit
             // (max-packet-size) still governs delivery to other subscribers.
             oversized.incrementAndGet();
+            oversizedMetric.inc();
             LOG.warn("not handing {} bytes from '{}' on '{}' to the central node (maxPayloadBytes {})",
                     size, clientId, topic, maxPayloadBytes);
             return;

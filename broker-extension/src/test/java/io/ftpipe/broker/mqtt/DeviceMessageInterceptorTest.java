@@ -56,10 +56,12 @@ class DeviceMessageInterceptorTest {
 
     @Test
     void oversizedPayloadsAreCountedNotHandedOver() {
-        DeviceMessageInterceptor interceptor = new DeviceMessageInterceptor(node, 4);
+        com.codahale.metrics.Counter metric = new com.codahale.metrics.Counter();
+        DeviceMessageInterceptor interceptor = new DeviceMessageInterceptor(node, 4, metric);
         interceptor.onInboundPublish(input("d1", "ftpipe/v1/devices/d1/reply", ByteBuffer.allocate(5)), output);
         interceptor.onInboundPublish(input("d1", "ftpipe/v1/devices/d1/reply", ByteBuffer.allocate(4)), output);
         assertEquals(1, interceptor.oversized());
+        assertEquals(1, metric.getCount(), "ftpipe.rejected.oversized counts them too");
         assertEquals(1, node.messages.size());
         assertEquals(List.of(), outputCalls);
     }

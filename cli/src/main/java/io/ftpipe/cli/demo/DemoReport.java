@@ -12,7 +12,12 @@ public final class DemoReport {
     private DemoReport() {
     }
 
-    public static Map<String, Object> of(JobReport r, Map<String, Long> broker, Path modelPath, int deviceThreads) {
+    /**
+     * @param broker HiveMQ's message and byte counts ({@code BrokerMetrics.snapshot()})
+     * @param ftpipe the central node's {@code ftpipe.*} metrics ({@code BrokerMetrics.ftpipe()})
+     */
+    public static Map<String, Object> of(JobReport r, Map<String, Long> broker, Map<String, Number> ftpipe,
+                                         Path modelPath, int deviceThreads) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", "pipeline");
         m.put("job", r.job());
@@ -32,6 +37,7 @@ public final class DemoReport {
         m.put("broker_messages", broker.getOrDefault("messages", -1L));
         m.put("broker_bytes", broker.getOrDefault("bytes", -1L));
         m.put("broker_metrics", broker);
+        m.put("ftpipe_metrics", ftpipe);
         m.put("per_epoch", r.epochs());
         m.put("rejected", r.rejected());
         m.put("events", r.events());

@@ -36,7 +36,8 @@ public final class JobDriver {
         Path modelPath = job.report.toAbsolutePath().resolveSibling("model.onnx");
         Files.createDirectories(modelPath.getParent());
         Files.copy(Path.of(result.modelPath()), modelPath, StandardCopyOption.REPLACE_EXISTING);
-        JsonReports.write(job.report, DemoReport.of(result, BrokerMetrics.snapshot(), modelPath, deviceThreads));
+        JsonReports.write(job.report, DemoReport.of(result, BrokerMetrics.snapshot(), BrokerMetrics.ftpipe(),
+                modelPath, deviceThreads));
         out.printf("test accuracy %.2f%%, %.0f samples/s; wrote %s, %s and %s%n", 100 * result.testAccuracy(),
                 result.samplesPerSecond(), job.report, png.getFileName(), modelPath);
         return result;
