@@ -164,7 +164,8 @@ class FaultToleranceIT {
         Path data = home.resolve("data");
         Path config = home.resolve("ftpipe-extension.json");
         Files.createDirectories(home);
-        Files.writeString(config, "{\"dataDir\": \"" + data + "\", \"heartbeatTimeoutMillis\": 3000}");
+        Files.writeString(config, "{\"dataDir\": \"" + data + "\", \"heartbeatTimeoutMillis\": 3000, "
+                + "\"coapPort\": 0}");
         int port = FreePort.find();
         List<String> args = List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--work",
                 home.resolve("broker").toString(), "--config", config.toString(), "--train", "--report",

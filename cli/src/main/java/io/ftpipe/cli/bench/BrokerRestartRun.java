@@ -36,7 +36,8 @@ public final class BrokerRestartRun {
         Path data = work.resolve("data");
         Path config = work.resolve("ftpipe-extension.json");
         Files.createDirectories(work);
-        Files.writeString(config, "{\"dataDir\": \"" + data.toAbsolutePath() + "\"}");
+        // No CoAP API: it would take the same UDP port in every run (and in anything else running).
+        Files.writeString(config, "{\"dataDir\": \"" + data.toAbsolutePath() + "\", \"coapPort\": 0}");
         int port = FreePort.find();
         String uri = "tcp://127.0.0.1:" + port;
         List<String> args = arguments(setup, port, work, config);
