@@ -32,6 +32,7 @@ public final class TrainingCentralNode implements CentralNode {
     private final DeviceRegistry registry = new DeviceRegistry(System::currentTimeMillis);
     private final Rejections rejections = new Rejections();
     private final Map<String, JobRun> jobs = new ConcurrentHashMap<>();
+    private final StageAssignments assignments = new StageAssignments();
     private final ExecutorService inbox = Executors.newSingleThreadExecutor(r -> daemon(r, "ftpipe-central-inbox"));
     private final ExecutorService runner = Executors.newCachedThreadPool(r -> daemon(r, "ftpipe-job"));
     private final Chunks.Assembler assembler;
@@ -84,6 +85,12 @@ public final class TrainingCentralNode implements CentralNode {
         return rejections;
     }
 
+    /** Which stages each device runs now (what the MQTT access rules allow it to use). */
+    @Override
+    public AssignedStages assignments() {
+        return assignments;
+    }
+
     /**
      * Tells {@code watcher} about every job from now on: its status changes and its end. One watcher
      * (the management API); {@link JobWatcher#NONE} turns it off.
@@ -124,7 +131,8 @@ public final class TrainingCentralNode implements CentralNode {
 
     /** Starts a job; the future completes with its report, or with the reason it failed. */
     public CompletableFuture<JobReport> submit(JobSpec spec, JobListener listener) {
-        return start(new JobRun(spec, registry, publisher, config, listener, timeouts, rejections, null));
+        return start(new JobRun(spec, registry, publisher, config, listener, timeouts, rejections, null,
+                assignments));
     }
 
     /**
@@ -138,7 +146,7 @@ public final class TrainingCentralNode implements CentralNode {
         for (JobCheckpoint c : JobDirectory.unfinished(config.dataDir())) {
             LOG.info("resuming job " + c.spec().id() + " from its checkpoint");
             resumed.put(c.spec().id(), start(new JobRun(c.spec(), registry, publisher, config, listener, timeouts,
-                    rejections, c)));
+                    rejections, c, assignments)));
         }
         return resumed;
     }
@@ -169,6 +177,7 @@ public final class TrainingCentralNode implements CentralNode {
                 throw new java.util.concurrent.CompletionException(e);
             } finally {
                 jobs.remove(run.id());
+                assignments.forget(run.id());
             }
         }, runner);
         result.whenComplete((report, error) -> tell(() -> watcher.ended(run.id(), report, unwrap(error))));
