@@ -10,7 +10,6 @@ import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
 import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
-import io.ftpipe.broker.central.AssignedStage;
 import io.ftpipe.broker.central.AssignedStages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * stages that device runs now, and allows or refuses. Every call decides (never "next extension
  * or default"), so HiveMQ's default permissions play no part.
  *
- * <p>A refused QoS 1 publish is answered with PUBACK reason code 0x87 (Not authorized) and not
- * delivered; a refused subscription with SUBACK 0x87. The client stays connected: a device may
- * still publish a message of its previous term while a new term's layout is already in force,
- * and that is no reason to cut it off.
+ * <p>What HiveMQ CE 2025.5 then does (MqttSecurityBrokerTest asserts it): a refused PUBLISH is not
+ * delivered, an MQTT 5 client gets PUBACK (QoS 1) with reason code 0x87 (Not authorized) and then a
+ * DISCONNECT with 0x87; an MQTT 3 client is disconnected. The broker disconnects whatever the
+ * authorizer asks for, so a legitimate device must never be refused: stages it just lost stay
+ * publishable for a grace period ({@link AssignedStages#ofRecently}). A refused subscription is a
+ * SUBACK with 0x87, and the client stays connected.
  */
 final class MqttAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer {
     private static final Logger LOG = LoggerFactory.getLogger(MqttAuthorizer.class);
@@ -45,8 +46,9 @@ final class MqttAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer 
     public void authorizePublish(PublishAuthorizerInput input, PublishAuthorizerOutput output) {
         PublishPacket publish = input.getPublishPacket();
         Optional<Principal> who = principal(input.getConnectionInformation());
+        // Stages lost within the grace period still count: see AssignedStages#ofRecently.
         if (who.isPresent() && AccessRules.mayPublish(who.get(), publish.getTopic(), publish.getRetain(),
-                stagesOf(who.get()))) {
+                who.get().kind() == Principal.Kind.DEVICE ? assignments.ofRecently(who.get().name()) : List.of())) {
             output.authorizeSuccessfully();
             return;
         }
@@ -60,7 +62,8 @@ final class MqttAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer 
     public void authorizeSubscribe(SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
         String filter = input.getSubscription().getTopicFilter();
         Optional<Principal> who = principal(input.getConnectionInformation());
-        if (who.isPresent() && AccessRules.maySubscribe(who.get(), filter, stagesOf(who.get()))) {
+        if (who.isPresent() && AccessRules.maySubscribe(who.get(), filter,
+                who.get().kind() == Principal.Kind.DEVICE ? assignments.of(who.get().name()) : List.of())) {
             output.authorizeSuccessfully();
             return;
         }
@@ -68,10 +71,6 @@ final class MqttAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer 
         LOG.warn("refused subscription #{} by {} (client '{}') to {}", n, who.map(Principal::toString).orElse("?"),
                 input.getClientInformation().getClientId(), filter);
         output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, "not authorized to subscribe to " + filter);
-    }
-
-    private List<AssignedStage> stagesOf(Principal who) {
-        return who.kind() == Principal.Kind.DEVICE ? assignments.of(who.name()) : List.of();
     }
 
     /** Absent only if the connection was not authenticated by us, which security-on never allows. */
