@@ -264,8 +264,8 @@ public final class EmbeddedBroker implements AutoCloseable {
 
         /**
          * A TLS listener besides the plain TCP one, on the same bind address (default: none). The
-         * plain listener stays: HiveMQ CE cannot refuse plain clients on a listener basis, and
-         * tests and demos use it.
+         * plain listener stays, because every embedded broker has one; a production
+         * {@code config.xml} may have the TLS listener alone (config/README.md).
          */
         public Builder tlsListener(TlsListener tls) {
             this.tls = tls;

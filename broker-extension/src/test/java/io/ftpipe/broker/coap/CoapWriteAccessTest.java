@@ -127,4 +127,28 @@ class CoapWriteAccessTest {
         }
         assertEquals(WriteAccess.Verdict.UNAUTHENTICATED, guarded.check(Code.POST, List.of("auth=:a:b")));
     }
+
+    /** libcoap's client puts the credentials in a Uri-Query option, as docs/management.md shows. */
+    @Test
+    void libcoapsClientWritesWithTheQueryAndIsRefusedWithout() throws Exception {
+        String coapClient = java.util.stream.Stream.of("coap-client", "coap-client-notls")
+                .flatMap(name -> java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                        .map(d -> Path.of(d, name)))
+                .filter(java.nio.file.Files::isExecutable).map(Path::toString).findFirst()
+                .orElseThrow(() -> new AssertionError("coap-client is not installed: apt-get install libcoap3-bin"));
+        String base = "coap://127.0.0.1:" + server.address().getPort() + "/jobs";
+        String body = JOB.replace("guarded", "by-coap-client");
+
+        String refused = run(coapClient, "-m", "post", "-e", body, base);
+        assertTrue(refused.contains("4.01"), refused);
+        String accepted = run(coapClient, "-m", "post", "-e", body, base + "?auth=ops:ops-pw");
+        assertTrue(accepted.contains("\"job\":\"by-coap-client\""), accepted);
+        assertEquals(ResponseCode.DELETED, client("jobs/by-coap-client?auth=ops:ops-pw").delete().getCode());
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "coap-client did not finish");
+        return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
