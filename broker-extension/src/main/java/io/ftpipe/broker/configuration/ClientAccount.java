@@ -10,8 +10,9 @@ public record ClientAccount(String username, Role role, PasswordHash passwordHas
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(passwordHash, "passwordHash");
-        if (username.isBlank() || username.length() > 256) {
-            throw new IllegalArgumentException("username must be 1-256 characters, got '" + username + "'");
+        // No ':' because the CoAP API takes credentials as "username:password".
+        if (username.isBlank() || username.length() > 256 || username.contains(":")) {
+            throw new IllegalArgumentException("must be 1-256 characters without ':', got '" + username + "'");
         }
     }
 

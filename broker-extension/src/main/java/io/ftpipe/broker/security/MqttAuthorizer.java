@@ -77,12 +77,4 @@ final class MqttAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer 
     private static Optional<Principal> principal(ConnectionInformation connection) {
         return connection.getConnectionAttributeStore().getAsString(Principal.ATTRIBUTE).flatMap(Principal::decode);
     }
-
-    long refusedPublishes() {
-        return refusedPublishes.get();
-    }
-
-    long refusedSubscriptions() {
-        return refusedSubscriptions.get();
-    }
 }

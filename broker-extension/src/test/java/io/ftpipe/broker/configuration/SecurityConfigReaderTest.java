@@ -83,6 +83,9 @@ class SecurityConfigReaderTest {
                 .contains("security.clients[0].role must be one of monitor, admin, got 'root'"));
         assertTrue(error("{\"enabled\": true, \"clients\": [{\"username\": \"ops\", \"passwordHash\": \"" + HASH + "\"}]}")
                 .contains("security.clients[0].role is missing"));
+        assertTrue(error("{\"enabled\": true, \"clients\": [{\"username\": \"o:ps\", \"role\": \"admin\", "
+                + "\"passwordHash\": \"" + HASH + "\"}]}")
+                .contains("security.clients[0].username must be 1-256 characters without ':', got 'o:ps'"));
     }
 
     @Test
