@@ -16,6 +16,7 @@ import io.ftpipe.broker.metrics.FtpipeMetrics;
 import io.ftpipe.broker.mqtt.DeviceMessageInterceptor;
 import io.ftpipe.broker.mqtt.DevicePresenceListener;
 import io.ftpipe.broker.mqtt.ServicesCentralPublisher;
+import io.ftpipe.broker.security.MqttSecurity;
 import io.ftpipe.protocol.RejectReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The HiveMQ entry point of the central node. It only wires: configuration → central node → CoAP
- * management API → interceptor and lifecycle listener. Everything it starts is closed in
+ * management API → authenticator and authorizer (when security is on) → interceptor and lifecycle
+ * listener. Everything it starts is closed in
  * {@link #extensionStop}.
  *
  * <p>Two ways in:
@@ -116,6 +118,7 @@ public final class FtpipeExtensionMain implements ExtensionMain {
         // Registered last, after everything that can be refused: a prevented start leaves nothing
         // behind. One interceptor and one listener serve all clients (no per-client state).
         try {
+            MqttSecurity.register(Services.securityRegistry(), config.security(), central.assignments());
             DeviceMessageInterceptor interceptor = new DeviceMessageInterceptor(central, config.maxPayloadBytes(),
                     Services.metricRegistry().counter(FtpipeMetrics.rejectedName(RejectReason.OVERSIZED)));
             Services.initializerRegistry().setClientInitializer(
@@ -132,8 +135,10 @@ public final class FtpipeExtensionMain implements ExtensionMain {
         node.set(central);
         management.set(coap);
 
-        LOG.info("{} {} started: dataDir={}, datasetDir={}, heartbeatTimeoutMillis={}", extension.getName(),
-                extension.getVersion(), config.dataDir(), config.datasetDir(), config.heartbeatTimeoutMillis());
+        LOG.info("{} {} started: dataDir={}, datasetDir={}, heartbeatTimeoutMillis={}, security={}", extension.getName(),
+                extension.getVersion(), config.dataDir(), config.datasetDir(), config.heartbeatTimeoutMillis(),
+                config.security().enabled() ? "on (" + config.security().devices().size() + " devices, "
+                        + config.security().clients().size() + " clients)" : "off");
     }
 
     @Override

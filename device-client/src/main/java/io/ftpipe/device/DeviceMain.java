@@ -62,7 +62,7 @@ public final class DeviceMain {
                 Runs a device client: joins the central node through the MQTT broker at brokerUrl and
                 trains the pipeline stages it is assigned, until it is stopped.
                 Later layers win: defaults, then the JSON file (--config), then the environment, then flags.
-                An empty environment value clears an optional setting (username, password).
+                An empty environment value clears an optional setting (username, password, truststore).
 
                 """ + SettingsUsage.table();
     }

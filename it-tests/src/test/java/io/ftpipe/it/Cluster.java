@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
 
@@ -32,9 +34,14 @@ final class Cluster implements AutoCloseable {
 
     /** @param coapPort the CoAP management API's UDP port on loopback; 0 for none */
     Cluster(Path work, int coapPort) throws Exception {
+        this(work, b -> b.coapPort(coapPort));
+    }
+
+    /** A broker the caller configures further (its extension configuration, a TLS listener). */
+    Cluster(Path work, UnaryOperator<EmbeddedBroker.Builder> configure) throws Exception {
         this.work = work;
-        this.broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find()).coapPort(coapPort)
-                .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start();
+        this.broker = configure.apply(EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
+                .centralNodeFactory(TrainingCentralNode.factory(central::set))).build().start();
     }
 
     TrainingCentralNode central() {
@@ -44,6 +51,20 @@ final class Cluster implements AutoCloseable {
     /** Starts device JVMs and waits until the central node sees them alive. */
     List<String> startDevices(String prefix, int n, String... flags) throws Exception {
         List<String> ids = launchDevices(broker.serverUri(), prefix, n, flags);
+        await().atMost(Duration.ofSeconds(60)).until(() -> central().registry().alive(5000).containsAll(ids));
+        return ids;
+    }
+
+    /**
+     * Starts device JVMs with flags of their own ({@code flagsOf(id)}, e.g. credentials and the
+     * broker URL) and waits until the central node sees them alive.
+     */
+    List<String> startDevices(List<String> ids, Function<String, Map<String, String>> flagsOf) throws Exception {
+        for (String id : ids) {
+            Map<String, String> f = new LinkedHashMap<>(Map.of("--heartbeat-millis", "300"));
+            f.putAll(flagsOf.apply(id));
+            devices.put(id, DeviceProcess.start(id, f, work.resolve("devices")));
+        }
         await().atMost(Duration.ofSeconds(60)).until(() -> central().registry().alive(5000).containsAll(ids));
         return ids;
     }

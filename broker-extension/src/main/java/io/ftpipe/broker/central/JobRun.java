@@ -102,6 +102,8 @@ final class JobRun {
     private final JobDirectory files;
     /** Where a restarted central node found this job, or null for a job submitted afresh. */
     private final JobCheckpoint resume;
+    /** Where the MQTT access rules learn which stage topics each device may use. */
+    private final StageAssignments assignments;
 
     // Guarded by lock: what the devices told us, and the layout their messages are checked against.
     private final Map<Integer, String> acks = new HashMap<>();
@@ -172,8 +174,10 @@ final class JobRun {
 
     /** @param resume where a restarted central node found the job, or null to start it afresh */
     JobRun(JobSpec spec, DeviceRegistry registry, CentralPublisher publisher, ExtensionConfig config,
-           JobListener listener, Duration timeouts, Rejections rejections, JobCheckpoint resume) {
+           JobListener listener, Duration timeouts, Rejections rejections, JobCheckpoint resume,
+           StageAssignments assignments) {
         this.spec = spec;
+        this.assignments = assignments;
         this.registry = registry;
         this.publisher = publisher;
         this.config = config;
@@ -193,6 +197,9 @@ final class JobRun {
         this.devices = resume.devices();
         this.term = resume.term();
         this.layout = resume.layout();
+        if (layout != null) {
+            assignments.place(spec.id(), layout);
+        }
         this.progress = ProgressLedger.resumed(resume.position());
         this.iteration = resume.fed();
         this.stepStart = resume.position().resumeAt();
@@ -720,6 +727,7 @@ final class JobRun {
                     Map.copyOf(measured), reason);
             watched = layout.devices();
             capacities.forgetSamples();
+            assignments.place(spec.id(), layout);
         }
         for (String d : leaving) {
             command(d, new Message.Stop(spec.id(), newTerm, "left out of the plan of term " + newTerm), start);

@@ -38,6 +38,7 @@ public final class TrainingCentralNode implements CentralNode {
     private final DeviceRegistry registry = new DeviceRegistry(System::currentTimeMillis);
     private final Rejections rejections = new Rejections();
     private final Map<String, JobRun> jobs = new ConcurrentHashMap<>();
+    private final StageAssignments assignments = new StageAssignments();
     private final ExecutorService inbox = Executors.newSingleThreadExecutor(r -> daemon(r, "ftpipe-central-inbox"));
     private final ExecutorService runner = Executors.newCachedThreadPool(r -> daemon(r, "ftpipe-job"));
     private final Chunks.Assembler assembler;
@@ -111,6 +112,12 @@ public final class TrainingCentralNode implements CentralNode {
         return rejections;
     }
 
+    /** Which stages each device runs now (what the MQTT access rules allow it to use). */
+    @Override
+    public AssignedStages assignments() {
+        return assignments;
+    }
+
     /**
      * Tells {@code watcher} about every job from now on: its status changes and its end. One watcher
      * (the management API); {@link JobWatcher#NONE} turns it off.
@@ -152,7 +159,7 @@ public final class TrainingCentralNode implements CentralNode {
     /** Starts a job; the future completes with its report, or with the reason it failed. */
     public CompletableFuture<JobReport> submit(JobSpec spec, JobListener listener) {
         return start(new JobRun(spec, registry, publisher, config, observed(spec, 0, listener), timeouts, rejections,
-                null));
+                null, assignments));
     }
 
     /**
@@ -166,7 +173,7 @@ public final class TrainingCentralNode implements CentralNode {
         for (JobCheckpoint c : JobDirectory.unfinished(config.dataDir())) {
             LOG.info("resuming job " + c.spec().id() + " from its checkpoint");
             resumed.put(c.spec().id(), start(new JobRun(c.spec(), registry, publisher, config,
-                    observed(c.spec(), c.position().resumeAt(), listener), timeouts, rejections, c)));
+                    observed(c.spec(), c.position().resumeAt(), listener), timeouts, rejections, c, assignments)));
         }
         return resumed;
     }
@@ -207,6 +214,7 @@ public final class TrainingCentralNode implements CentralNode {
                 throw new java.util.concurrent.CompletionException(e);
             } finally {
                 jobs.remove(run.id());
+                assignments.forget(run.id());
             }
         }, runner);
         result.whenComplete((report, error) -> tell(() -> watcher.ended(run.id(), report, unwrap(error))));

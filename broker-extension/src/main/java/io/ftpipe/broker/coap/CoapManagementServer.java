@@ -3,6 +3,7 @@ package io.ftpipe.broker.coap;
 import io.ftpipe.broker.central.JobWatcher;
 import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.configuration.ExtensionConfig;
+import io.ftpipe.broker.security.Accounts;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
@@ -22,8 +23,9 @@ import java.util.Map;
  * observe, stop) and plans, as JSON, on one UDP endpoint. It only wires resources to the central
  * node; each resource is its own class.
  *
- * <p>No authentication or DTLS yet (a separate item): anyone who can reach the port can submit and
- * stop jobs, which is why it listens on loopback unless {@code coapBind} says otherwise.
+ * <p>With {@code security} on, changes (POST, DELETE) need an admin's credentials in the URI query
+ * ({@link WriteAccess}); reads stay open. There is no DTLS, so credentials cross the network in
+ * clear: the API listens on loopback unless {@code coapBind} says otherwise.
  */
 public final class CoapManagementServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CoapManagementServer.class);
@@ -67,6 +69,10 @@ public final class CoapManagementServer implements AutoCloseable {
         jobs.listen(jobsResource);
         server.add(new DevicesResource(central.registry(), config.heartbeatTimeoutMillis(), jobs,
                 System::currentTimeMillis, rejections), jobsResource, new PlanResource(jobs));
+        if (config.security().enabled()) {
+            WriteAccess access = new WriteAccess(new Accounts(config.security()));
+            server.setMessageDeliverer(new GuardedDeliverer(server.getRoot(), coap, access, rejections));
+        }
         try {
             server.start();
         } catch (IllegalStateException e) {

@@ -19,6 +19,8 @@ final class RequestRejections {
     static final String UNKNOWN_JOB = "unknown_job";
     static final String CONFLICT = "conflict";
     static final String UNSUPPORTED_FORMAT = "unsupported_format";
+    static final String UNAUTHORIZED = "unauthorized";
+    static final String FORBIDDEN = "forbidden";
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestRejections.class);
 

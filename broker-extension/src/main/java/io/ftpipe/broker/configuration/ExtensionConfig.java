@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param threads                worker threads of the central node
  * @param coapPort               UDP port of the CoAP management API; 0 turns it off
  * @param coapBind               the address the CoAP management API listens on
+ * @param security               who may connect and what each may do; {@link SecurityConfig#OFF}
+ *                               unless the file has a {@code security} section that turns it on
  */
 public record ExtensionConfig(
         Path dataDir,
@@ -28,7 +30,8 @@ public record ExtensionConfig(
         int evalBatchSize,
         int threads,
         int coapPort,
-        String coapBind) {
+        String coapBind,
+        SecurityConfig security) {
 
     public static final String DATA_DIR = "dataDir";
     public static final String DATASET_DIR = "datasetDir";
@@ -39,6 +42,7 @@ public record ExtensionConfig(
     public static final String THREADS = "threads";
     public static final String COAP_PORT = "coapPort";
     public static final String COAP_BIND = "coapBind";
+    public static final String SECURITY = SecurityConfig.SECURITY;
 
     public static final String DEFAULT_DATA_DIR = "data";
     public static final Path DEFAULT_DATASET_DIR = Path.of("/usr/share/datasets/fashion-mnist");
@@ -49,7 +53,10 @@ public record ExtensionConfig(
     public static final int DEFAULT_THREADS = 2;
     /** CoAP's registered port (RFC 7252). */
     public static final int DEFAULT_COAP_PORT = 5683;
-    /** Loopback: the management API has no authentication yet, so exposing it is an explicit choice. */
+    /**
+     * Loopback: without {@code security} the management API has no authentication, and with it the
+     * credentials travel in clear (no DTLS yet), so exposing it is an explicit choice.
+     */
     public static final String DEFAULT_COAP_BIND = "127.0.0.1";
 
     /** Below this, scheduling jitter on a 2-core gateway would look like a failure. */
@@ -85,6 +92,14 @@ public record ExtensionConfig(
             throw new IllegalArgumentException(COAP_BIND + " must be an address or host name without spaces, got '"
                     + coapBind + "'");
         }
+        Objects.requireNonNull(security, SECURITY);
+    }
+
+    /** Without a {@code security} section: security off. */
+    public ExtensionConfig(Path dataDir, Path datasetDir, long heartbeatTimeoutMillis, long backwardTimeoutMillis,
+                           int maxPayloadBytes, int evalBatchSize, int threads, int coapPort, String coapBind) {
+        this(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize, threads,
+                coapPort, coapBind, SecurityConfig.OFF);
     }
 
     /** All defaults, with {@code dataDir} = {@code baseDir/data} (the extension home in a drop-in). */
@@ -96,28 +111,34 @@ public record ExtensionConfig(
 
     public ExtensionConfig withDataDir(Path dir) {
         return new ExtensionConfig(dir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind);
+                threads, coapPort, coapBind, security);
     }
 
     public ExtensionConfig withDatasetDir(Path dir) {
         return new ExtensionConfig(dataDir, dir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind);
+                threads, coapPort, coapBind, security);
     }
 
     public ExtensionConfig withHeartbeatTimeoutMillis(long millis) {
         return new ExtensionConfig(dataDir, datasetDir, millis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind);
+                threads, coapPort, coapBind, security);
     }
 
     public ExtensionConfig withBackwardTimeoutMillis(long millis) {
         return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, millis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind);
+                threads, coapPort, coapBind, security);
     }
 
     /** The CoAP management API on {@code port} (0 = off) at {@code bind}. */
     public ExtensionConfig withCoap(int port, String bind) {
         return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
-                evalBatchSize, threads, port, bind);
+                evalBatchSize, threads, port, bind, security);
+    }
+
+    /** Who may connect and what each may do (off: everyone, everything). */
+    public ExtensionConfig withSecurity(SecurityConfig security) {
+        return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
+                evalBatchSize, threads, coapPort, coapBind, security);
     }
 
     static void checkRange(String key, long value, long min, long max) {

@@ -34,7 +34,8 @@ public final class ExtensionConfigReader {
             ExtensionConfig.EVAL_BATCH_SIZE,
             ExtensionConfig.THREADS,
             ExtensionConfig.COAP_PORT,
-            ExtensionConfig.COAP_BIND);
+            ExtensionConfig.COAP_BIND,
+            ExtensionConfig.SECURITY);
 
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -94,7 +95,8 @@ public final class ExtensionConfigReader {
                     (int) integer(source, object, ExtensionConfig.EVAL_BATCH_SIZE, defaults.evalBatchSize()),
                     (int) integer(source, object, ExtensionConfig.THREADS, defaults.threads()),
                     (int) integer(source, object, ExtensionConfig.COAP_PORT, defaults.coapPort()),
-                    text(source, object, ExtensionConfig.COAP_BIND, defaults.coapBind()));
+                    text(source, object, ExtensionConfig.COAP_BIND, defaults.coapBind()),
+                    SecurityConfigReader.read(source, object.get(ExtensionConfig.SECURITY)));
         } catch (IllegalArgumentException e) {
             // The record's range checks name the key; add the file.
             throw new InvalidConfigurationException(source + ": " + e.getMessage(), e);

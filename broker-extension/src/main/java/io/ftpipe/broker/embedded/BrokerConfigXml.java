@@ -22,8 +22,8 @@ import java.nio.file.Path;
 /**
  * Writes HiveMQ's {@code config.xml} for an embedded broker: the shipped, tensor-tuned
  * configuration ({@code config/hivemq/config.xml}, copied into this jar at build time) with the
- * TCP listener's port and bind address replaced. Editing the DOM rather than the text keeps the
- * shipped file the single source of every other setting.
+ * TCP listener's port and bind address replaced, and optionally a TLS listener added. Editing the
+ * DOM rather than the text keeps the shipped file the single source of every other setting.
  */
 public final class BrokerConfigXml {
 
@@ -35,22 +35,34 @@ public final class BrokerConfigXml {
 
     /** The shipped configuration with {@code port} and {@code bindAddress}, written to {@code target}. */
     public static void write(Path target, int port, String bindAddress) throws IOException {
+        write(target, port, bindAddress, null);
+    }
+
+    /** The same, plus {@code tls} (null for none) on the same bind address. */
+    public static void write(Path target, int port, String bindAddress, TlsListener tls) throws IOException {
         try (InputStream in = BrokerConfigXml.class.getResourceAsStream(SHIPPED)) {
             if (in == null) {
                 throw new IOException(SHIPPED + " is missing from the classpath; build with Maven");
             }
-            write(in, target, port, bindAddress);
+            write(in, target, port, bindAddress, tls);
         }
     }
 
     /** {@code template} (a HiveMQ config.xml with one tcp-listener) with the listener replaced. */
     public static void write(Path template, Path target, int port, String bindAddress) throws IOException {
+        write(template, target, port, bindAddress, null);
+    }
+
+    /** The same, plus {@code tls} (null for none). */
+    public static void write(Path template, Path target, int port, String bindAddress, TlsListener tls)
+            throws IOException {
         try (InputStream in = Files.newInputStream(template)) {
-            write(in, target, port, bindAddress);
+            write(in, target, port, bindAddress, tls);
         }
     }
 
-    private static void write(InputStream template, Path target, int port, String bindAddress) throws IOException {
+    private static void write(InputStream template, Path target, int port, String bindAddress, TlsListener tls)
+            throws IOException {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1-65535, got " + port);
         }
@@ -63,6 +75,13 @@ public final class BrokerConfigXml {
         Element listener = (Element) listeners.item(0);
         setChild(doc, listener, "port", Integer.toString(port));
         setChild(doc, listener, "bind-address", bindAddress);
+        if (tls != null) {
+            if (doc.getElementsByTagName("tls-tcp-listener").getLength() > 0) {
+                throw new IOException("the HiveMQ config template has a <tls-tcp-listener> already; give either it "
+                        + "or a TlsListener, not both");
+            }
+            listener.getParentNode().appendChild(tlsListener(doc, tls, bindAddress));
+        }
         Files.createDirectories(target.toAbsolutePath().getParent());
         try (OutputStream out = Files.newOutputStream(target)) {
             var transformer = TransformerFactory.newInstance().newTransformer();
@@ -71,6 +90,32 @@ public final class BrokerConfigXml {
         } catch (TransformerException e) {
             throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The element config/README.md documents, with HiveMQ's element names (its config.xsd). */
+    private static Element tlsListener(Document doc, TlsListener tls, String bindAddress) {
+        Element listener = doc.createElement("tls-tcp-listener");
+        append(doc, listener, "port", Integer.toString(tls.port()));
+        append(doc, listener, "bind-address", bindAddress);
+        Element settings = append(doc, listener, "tls", null);
+        Element keystore = append(doc, settings, "keystore", null);
+        append(doc, keystore, "path", tls.keystore().toAbsolutePath().toString());
+        append(doc, keystore, "password", tls.keystorePassword());
+        append(doc, keystore, "private-key-password", tls.privateKeyPassword());
+        // Only TLS 1.3 and 1.2: older versions are broken, and every Java 17 client speaks both.
+        Element protocols = append(doc, settings, "protocols", null);
+        append(doc, protocols, "protocol", "TLSv1.3");
+        append(doc, protocols, "protocol", "TLSv1.2");
+        return listener;
+    }
+
+    private static Element append(Document doc, Element parent, String name, String text) {
+        Element child = doc.createElement(name);
+        if (text != null) {
+            child.setTextContent(text);
+        }
+        parent.appendChild(child);
+        return child;
     }
 
     private static Document parse(InputStream in) throws IOException {

@@ -78,9 +78,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                 settings.extensionsFolder != null ? settings.extensionsFolder : work.resolve("extensions"));
         if (settings.configTemplate != null) {
             BrokerConfigXml.write(settings.configTemplate, conf.resolve("config.xml"), settings.port,
-                    settings.bindAddress);
+                    settings.bindAddress, settings.tls);
         } else {
-            BrokerConfigXml.write(conf.resolve("config.xml"), settings.port, settings.bindAddress);
+            BrokerConfigXml.write(conf.resolve("config.xml"), settings.port, settings.bindAddress, settings.tls);
         }
 
         EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder()
@@ -132,8 +132,16 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** {@code tcp://host:port} for MQTT clients (loopback when bound to all interfaces). */
     public String serverUri() {
-        String host = settings.bindAddress.equals("0.0.0.0") ? "127.0.0.1" : settings.bindAddress;
-        return "tcp://" + host + ":" + settings.port;
+        return "tcp://" + clientHost() + ":" + settings.port;
+    }
+
+    /** {@code ssl://host:port} of the TLS listener, if the broker has one. */
+    public Optional<String> tlsServerUri() {
+        return Optional.ofNullable(settings.tls).map(t -> "ssl://" + clientHost() + ":" + t.port());
+    }
+
+    private String clientHost() {
+        return settings.bindAddress.equals("0.0.0.0") ? "127.0.0.1" : settings.bindAddress;
     }
 
     public Path dataFolder() {
@@ -189,6 +197,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         private Path extensionConfigFile;
         private CentralNodeFactory factory = CentralNodeFactory.LOGGING;
         private int coapPort;
+        private TlsListener tls;
         private boolean hivemqLogging = true;
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration stopTimeout = Duration.ofSeconds(60);
@@ -250,6 +259,16 @@ public final class EmbeddedBroker implements AutoCloseable {
          */
         public Builder coapPort(int port) {
             this.coapPort = port;
+            return this;
+        }
+
+        /**
+         * A TLS listener besides the plain TCP one, on the same bind address (default: none). The
+         * plain listener stays, because every embedded broker has one; a production
+         * {@code config.xml} may have the TLS listener alone (config/README.md).
+         */
+        public Builder tlsListener(TlsListener tls) {
+            this.tls = tls;
             return this;
         }
 

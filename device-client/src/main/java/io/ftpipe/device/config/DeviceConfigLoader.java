@@ -86,11 +86,14 @@ public final class DeviceConfigLoader {
     }
 
     private static DeviceConfig build(Map<Setting, Value> values) {
+        String brokerUrl = brokerUrl(values.get(Setting.BROKER_URL));
         return new DeviceConfig(
                 id(values.get(Setting.ID)),
-                brokerUrl(values.get(Setting.BROKER_URL)),
+                brokerUrl,
                 optional(values.get(Setting.USERNAME)),
                 optional(values.get(Setting.PASSWORD)),
+                truststore(values.get(Setting.TRUSTSTORE), brokerUrl),
+                optional(values.get(Setting.TRUSTSTORE_PASSWORD)),
                 (int) integer(Setting.THREADS, values.get(Setting.THREADS), 1, 256),
                 slowdown(values.get(Setting.SLOWDOWN)),
                 integer(Setting.HEARTBEAT_MILLIS, values.get(Setting.HEARTBEAT_MILLIS), 10, 600_000),
@@ -146,10 +149,11 @@ public final class DeviceConfigLoader {
     }
 
     private static String brokerUrl(Value value) {
-        String requirement = "must look like tcp://host:1883";
+        String requirement = "must look like tcp://host:1883 (or ssl://host:8883 for TLS)";
         try {
             URI uri = new URI(value.text());
-            boolean plain = "tcp".equals(uri.getScheme()) && uri.getHost() != null && uri.getUserInfo() == null
+            boolean plain = ("tcp".equals(uri.getScheme()) || "ssl".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getUserInfo() == null
                     && (uri.getPath() == null || uri.getPath().isEmpty())
                     && uri.getQuery() == null && uri.getFragment() == null
                     && (uri.getPort() == -1 || uri.getPort() <= 65535);
@@ -160,6 +164,27 @@ public final class DeviceConfigLoader {
         } catch (URISyntaxException e) {
             throw invalid(Setting.BROKER_URL, value, requirement);
         }
+    }
+
+    /** A readable file, and only with an ssl:// broker URL (with tcp:// it would silently do nothing). */
+    private static Path truststore(Value value, String brokerUrl) {
+        if (value == null || value.text().isEmpty()) {
+            return null;
+        }
+        Path file;
+        try {
+            file = Path.of(value.text());
+        } catch (InvalidPathException e) {
+            throw invalid(Setting.TRUSTSTORE, value, "must be a file path (" + e.getReason() + ")");
+        }
+        if (!brokerUrl.startsWith("ssl://")) {
+            throw invalid(Setting.TRUSTSTORE, value, "only applies to an ssl:// brokerUrl, and brokerUrl is "
+                    + brokerUrl);
+        }
+        if (!Files.isReadable(file)) {
+            throw invalid(Setting.TRUSTSTORE, value, "must be a readable keystore file (JKS or PKCS#12)");
+        }
+        return file;
     }
 
     /** An empty string means "not set", so an environment variable can clear a file value. */

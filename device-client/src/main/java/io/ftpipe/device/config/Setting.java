@@ -12,6 +12,8 @@ enum Setting {
     BROKER_URL("brokerUrl", "FTPIPE_BROKER_URL", "tcp://localhost:1883"),
     USERNAME("username", "FTPIPE_USERNAME", null),
     PASSWORD("password", "FTPIPE_PASSWORD", null),
+    TRUSTSTORE("truststore", "FTPIPE_TRUSTSTORE", null),
+    TRUSTSTORE_PASSWORD("truststorePassword", "FTPIPE_TRUSTSTORE_PASSWORD", null),
     THREADS("threads", "FTPIPE_THREADS", "1"),
     SLOWDOWN("slowdown", "FTPIPE_SLOWDOWN", "1"),
     HEARTBEAT_MILLIS("heartbeatMillis", "FTPIPE_HEARTBEAT_MS", "1000"),

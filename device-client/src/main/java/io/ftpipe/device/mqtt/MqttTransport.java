@@ -100,6 +100,10 @@ public final class MqttTransport implements AutoCloseable {
             transport.close();
             Thread.currentThread().interrupt();
             throw new TransportException("interrupted while connecting to " + options.brokerUrl(), e);
+        } catch (TransportException e) {
+            // A truststore that cannot be read.
+            transport.close();
+            throw e;
         }
         LOG.info(() -> "'" + options.clientId() + "' connected to " + options.brokerUrl()
                 + " (server Receive Maximum " + transport.client.serverReceiveMaximum() + ")");
@@ -276,7 +280,13 @@ public final class MqttTransport implements AutoCloseable {
         o.setMaxReconnectDelay(MAX_RECONNECT_DELAY_MILLIS);
         o.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
         o.setConnectionTimeout((int) Math.max(1, options.connectTimeout().toSeconds()));
-        o.setSocketFactory(new NoDelaySocketFactory());
+        if (TransportOptions.isTls(options.brokerUrl())) {
+            o.setSocketFactory(TlsTrust.socketFactory(options.truststore(), options.truststorePassword()));
+            // Paho's default, stated: the certificate must name the host in the broker URL.
+            o.setHttpsHostnameVerificationEnabled(true);
+        } else {
+            o.setSocketFactory(new NoDelaySocketFactory());
+        }
         if (options.username() != null) {
             o.setUserName(options.username());
         }

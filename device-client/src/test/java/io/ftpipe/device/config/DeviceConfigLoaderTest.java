@@ -75,7 +75,7 @@ class DeviceConfigLoaderTest {
 
         DeviceConfig c = loader(Map.of()).load(f, Map.of());
 
-        assertEquals(new DeviceConfig("d1", "tcp://10.0.0.5:1884", "dev", "s3cret", 2, 2.5, 250,
+        assertEquals(new DeviceConfig("d1", "tcp://10.0.0.5:1884", "dev", "s3cret", null, null, 2, 2.5, 250,
                 Path.of("/tmp/ftpipe"), 1_048_576, 3, 7), c);
     }
 
@@ -218,5 +218,35 @@ class DeviceConfigLoaderTest {
 
         Path notObject = file("[1, 2]");
         assertTrue(message(() -> loader(Map.of()).load(notObject, Map.of())).contains("must hold a JSON object"));
+    }
+
+    @Test
+    void sslBrokerUrlWithATruststoreReachesTheTransport() throws Exception {
+        Path store = Files.writeString(dir.resolve("trust.p12"), "not checked here: the transport reads it");
+        DeviceConfig c = loader(Map.of("FTPIPE_TRUSTSTORE_PASSWORD", "tpw")).load(null, Map.of("id", "d1",
+                "broker-url", "ssl://broker.lan:8883", "truststore", store.toString(), "username", "d1",
+                "password", "pw"));
+
+        TransportOptions o = c.transportOptions(null);
+
+        assertEquals("ssl://broker.lan:8883", o.brokerUrl());
+        assertEquals(store, o.truststore());
+        assertEquals("tpw", o.truststorePassword());
+        assertEquals("d1", o.username());
+        assertFalse(c.toString().contains("tpw"), c.toString());
+        assertFalse(o.toString().contains("tpw"), o.toString());
+    }
+
+    @Test
+    void truststoreWithAPlainBrokerUrlOrMissingFileIsRefused() throws Exception {
+        Path store = Files.writeString(dir.resolve("trust.p12"), "x");
+        String m = message(() -> loader(Map.of("FTPIPE_TRUSTSTORE", store.toString())).load(null, Map.of()));
+        assertTrue(m.startsWith("truststore = \"" + store + "\" from environment variable FTPIPE_TRUSTSTORE is invalid:"
+                + " only applies to an ssl:// brokerUrl"), m);
+
+        Path missing = dir.resolve("missing.p12");
+        m = message(() -> loader(Map.of()).load(null, Map.of("--broker-url", "ssl://b:8883", "--truststore",
+                missing.toString())));
+        assertTrue(m.contains("must be a readable keystore file (JKS or PKCS#12). Fix: change --truststore."), m);
     }
 }
