@@ -25,10 +25,10 @@ public final class JobDriver {
                                 PrintWriter err, JobListener also) throws Exception {
         JOB_LOG.setLevel(java.util.logging.Level.WARNING);
         JobReport result;
-        var progress = new DemoProgress(out, err);
+        var spec = job.spec("job-" + System.currentTimeMillis() % 100000);
+        var progress = new DemoProgress(out, err, spec.microBatchSize());
         try (progress) {
-            result = central.submit(job.spec("job-" + System.currentTimeMillis() % 100000),
-                    JobListener.both(progress, also)).get();
+            result = central.submit(spec, JobListener.both(progress, also)).get();
         }
         Path png = job.report.toAbsolutePath().resolveSibling(pngName(job.report));
         progress.chart().write(png, result.model() + " over MQTT, " + result.schedule() + ", "

@@ -7,6 +7,8 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +58,13 @@ public final class ThroughputChart {
     }
 
     public void write(Path png) throws IOException {
-        marks.forEach(Runnable::run);
         Files.createDirectories(png.toAbsolutePath().getParent());
-        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        ImageIO.write(image(), "png", png.toFile());
+    }
+
+    /** The chart as a picture, moments drawn; call once. */
+    public BufferedImage image() {
+        marks.forEach(Runnable::run);
+        return BitmapEncoder.getBufferedImage(chart);
     }
 }
