@@ -24,7 +24,7 @@ import java.util.Map;
  * node; each resource is its own class.
  *
  * <p>With {@code security} on, changes (POST, DELETE) need an admin's credentials in the URI query
- * ({@link WriteAccess}); reads stay open. There is no DTLS, so credentials cross the network in
+ * ({@link ManagementAccess}); reads stay open. There is no DTLS, so credentials cross the network in
  * clear: the API listens on loopback unless {@code coapBind} says otherwise.
  */
 public final class CoapManagementServer implements AutoCloseable {
@@ -70,7 +70,7 @@ public final class CoapManagementServer implements AutoCloseable {
         server.add(new DevicesResource(central.registry(), config.heartbeatTimeoutMillis(), jobs,
                 System::currentTimeMillis, rejections), jobsResource, new PlanResource(jobs));
         if (config.security().enabled()) {
-            WriteAccess access = new WriteAccess(new Accounts(config.security()));
+            ManagementAccess access = new ManagementAccess(new Accounts(config.security()));
             server.setMessageDeliverer(new GuardedDeliverer(server.getRoot(), coap, access, rejections));
         }
         try {

@@ -9,16 +9,16 @@ import org.eclipse.californium.core.server.resources.Resource;
 import org.eclipse.californium.elements.config.Configuration;
 
 /**
- * Californium's request deliverer with {@link WriteAccess} in front: one check for every
+ * Californium's request deliverer with {@link ManagementAccess} in front: one check for every
  * resource, present and future, before any of them sees a request. Refusals are answered and
  * counted like every other refusal of the API ({@link RequestRejections}); the credentials are
  * never logged (the log shows the path, not the query).
  */
 final class GuardedDeliverer extends ServerMessageDeliverer {
-    private final WriteAccess access;
+    private final ManagementAccess access;
     private final RequestRejections rejections;
 
-    GuardedDeliverer(Resource root, Configuration config, WriteAccess access, RequestRejections rejections) {
+    GuardedDeliverer(Resource root, Configuration config, ManagementAccess access, RequestRejections rejections) {
         super(root, config);
         this.access = access;
         this.rejections = rejections;
@@ -28,16 +28,19 @@ final class GuardedDeliverer extends ServerMessageDeliverer {
     @Override
     protected boolean preDeliverRequest(Exchange exchange) {
         Request request = exchange.getRequest();
-        WriteAccess.Verdict verdict = access.check(request.getCode(), request.getOptions().getUriQuery());
+        ManagementAccess.Verdict verdict = access.check(request.getCode(), request.getOptions().getUriQuery());
         switch (verdict) {
             case ALLOWED -> {
                 return false;
             }
             case UNAUTHENTICATED -> rejections.reject(new CoapExchange(exchange), ResponseCode.UNAUTHORIZED,
-                    RequestRejections.UNAUTHORIZED, "changes need an admin's credentials: add ?"
-                            + WriteAccess.QUERY + "=<username>:<password> to the URI");
+                    RequestRejections.UNAUTHORIZED, "the management API needs credentials (a monitor's or an admin's "
+                            + "to read, an admin's to change things): add ?" + ManagementAccess.QUERY
+                            + "=<username>:<password> to the URI");
             case FORBIDDEN -> rejections.reject(new CoapExchange(exchange), ResponseCode.FORBIDDEN,
-                    RequestRejections.FORBIDDEN, "only clients with the role admin may change things");
+                    RequestRejections.FORBIDDEN, ManagementAccess.isRead(request.getCode())
+                            ? "only clients with the role monitor or admin may read"
+                            : "only clients with the role admin may change things");
         }
         return true;
     }

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the URI query. A real central node and Californium's client, as in CoapManagementServerTest.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CoapWriteAccessTest {
+class CoapManagementAccessTest {
     private static final String JOB = "{\"id\": \"guarded\", \"model\": \"mlp\", \"devices\": 5, \"synthetic\": 64}";
 
     @TempDir
@@ -89,17 +89,20 @@ class CoapWriteAccessTest {
                 MediaTypeRegistry.APPLICATION_JSON).getCode());
         assertEquals(ResponseCode.UNAUTHORIZED, client("jobs/guarded").delete().getCode());
         assertTrue(server.rejections().get(RequestRejections.UNAUTHORIZED) >= 5, server.rejections().toString());
-        assertEquals(ResponseCode.NOT_FOUND, client("jobs/guarded").get().getCode(), "no job was submitted");
+        assertEquals(ResponseCode.NOT_FOUND, client("jobs/guarded?auth=ops:ops-pw").get().getCode(),
+                "no job was submitted");
     }
 
     @Test
-    void aMonitorOrADeviceMayReadButNotWrite() throws Exception {
+    void aMonitorMayReadButNotWriteADeviceNeither() throws Exception {
         assertEquals(ResponseCode.FORBIDDEN, client("jobs?auth=grafana:mon-pw").post(JOB,
                 MediaTypeRegistry.APPLICATION_JSON).getCode());
         assertEquals(ResponseCode.FORBIDDEN, client("jobs?auth=gw-1:dev-pw").post(JOB,
                 MediaTypeRegistry.APPLICATION_JSON).getCode());
-        assertEquals(ResponseCode.CONTENT, client("devices").get().getCode(), "reads need no credentials");
-        assertTrue(server.rejections().get(RequestRejections.FORBIDDEN) >= 2, server.rejections().toString());
+        assertEquals(ResponseCode.CONTENT, client("devices?auth=grafana:mon-pw").get().getCode());
+        assertEquals(ResponseCode.UNAUTHORIZED, client("devices").get().getCode(), "reads need credentials too");
+        assertEquals(ResponseCode.FORBIDDEN, client("devices?auth=gw-1:dev-pw").get().getCode(), "not a device's");
+        assertTrue(server.rejections().get(RequestRejections.FORBIDDEN) >= 3, server.rejections().toString());
     }
 
     @Test
@@ -114,18 +117,18 @@ class CoapWriteAccessTest {
 
     @Test
     void theDecisionByMethod() {
-        WriteAccess open = WriteAccess.open();
-        assertEquals(WriteAccess.Verdict.ALLOWED, open.check(Code.POST, List.of()), "security off");
-        WriteAccess guarded = new WriteAccess(new io.ftpipe.broker.security.Accounts(new SecurityConfig(true,
+        ManagementAccess open = ManagementAccess.open();
+        assertEquals(ManagementAccess.Verdict.ALLOWED, open.check(Code.POST, List.of()), "security off");
+        ManagementAccess guarded = new ManagementAccess(new io.ftpipe.broker.security.Accounts(new SecurityConfig(true,
                 List.of(), List.of(new ClientAccount("ops", Role.ADMIN, hash("a:b"))))));
-        assertEquals(WriteAccess.Verdict.ALLOWED, guarded.check(Code.GET, List.of()));
-        assertEquals(WriteAccess.Verdict.ALLOWED, guarded.check(Code.FETCH, List.of()));
-        assertEquals(WriteAccess.Verdict.ALLOWED, guarded.check(Code.PUT, List.of("x=1", "auth=ops:a:b")),
+        assertEquals(ManagementAccess.Verdict.UNAUTHENTICATED, guarded.check(Code.GET, List.of()));
+        assertEquals(ManagementAccess.Verdict.ALLOWED, guarded.check(Code.FETCH, List.of("auth=ops:a:b")));
+        assertEquals(ManagementAccess.Verdict.ALLOWED, guarded.check(Code.PUT, List.of("x=1", "auth=ops:a:b")),
                 "the password may hold ':'");
         for (Code write : List.of(Code.POST, Code.PUT, Code.DELETE, Code.PATCH, Code.IPATCH)) {
-            assertEquals(WriteAccess.Verdict.UNAUTHENTICATED, guarded.check(write, List.of()), write.name());
+            assertEquals(ManagementAccess.Verdict.UNAUTHENTICATED, guarded.check(write, List.of()), write.name());
         }
-        assertEquals(WriteAccess.Verdict.UNAUTHENTICATED, guarded.check(Code.POST, List.of("auth=:a:b")));
+        assertEquals(ManagementAccess.Verdict.UNAUTHENTICATED, guarded.check(Code.POST, List.of("auth=:a:b")));
     }
 
     /** libcoap's client puts the credentials in a Uri-Query option, as docs/management.md shows. */

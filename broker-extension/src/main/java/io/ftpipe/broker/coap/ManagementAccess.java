@@ -9,40 +9,41 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Who may change things through the management API when security is on: requests that are not
- * reads (POST, PUT, DELETE, PATCH) must carry an admin's credentials as the URI query
- * {@code auth=<username>:<password>}; reads stay open, like the job status that is retained on
- * MQTT for anyone allowed to subscribe.
+ * Who may use the management API when security is on: every request carries a client's
+ * credentials as the URI query {@code auth=<username>:<password>}; a {@code monitor} or an
+ * {@code admin} may read (GET, FETCH, observe), only an {@code admin} may change things (POST, PUT,
+ * DELETE, PATCH). Devices have no business here. The same rule as on MQTT, where a monitor reads
+ * the status topics and nobody but the central node publishes.
  *
  * <p>A URI query rather than DTLS because it needs no new dependency and works with any CoAP
  * client ({@code coap-client-notls ... 'coap://host/jobs?auth=ops:secret'}); the price is that
  * the password crosses the network in clear, which is why {@code coapBind} stays on loopback
  * unless the operator decides otherwise (docs/management.md).
  */
-final class WriteAccess {
+final class ManagementAccess {
     static final String QUERY = "auth";
 
     enum Verdict {
         ALLOWED,
         /** No credentials, or wrong ones: 4.01. */
         UNAUTHENTICATED,
-        /** Valid credentials of a client that may not write (a monitor, a device): 4.03. */
+        /** Valid credentials of a client that may not do this (a device; a monitor changing things): 4.03. */
         FORBIDDEN
     }
 
     /** Null when security is off: every request is allowed. */
     private final Accounts accounts;
 
-    WriteAccess(Accounts accounts) {
+    ManagementAccess(Accounts accounts) {
         this.accounts = accounts;
     }
 
-    static WriteAccess open() {
-        return new WriteAccess(null);
+    static ManagementAccess open() {
+        return new ManagementAccess(null);
     }
 
     Verdict check(Code method, List<String> uriQuery) {
-        if (accounts == null || method == Code.GET || method == Code.FETCH) {
+        if (accounts == null) {
             return Verdict.ALLOWED;
         }
         Optional<String> auth = uriQuery.stream().filter(q -> q.startsWith(QUERY + "=")).map(q -> q.substring(
@@ -57,6 +58,12 @@ final class WriteAccess {
         if (who.isEmpty()) {
             return Verdict.UNAUTHENTICATED;
         }
-        return who.get().kind() == Principal.Kind.ADMIN ? Verdict.ALLOWED : Verdict.FORBIDDEN;
+        Principal.Kind kind = who.get().kind();
+        boolean allowed = kind == Principal.Kind.ADMIN || (isRead(method) && kind == Principal.Kind.MONITOR);
+        return allowed ? Verdict.ALLOWED : Verdict.FORBIDDEN;
+    }
+
+    static boolean isRead(Code method) {
+        return method == Code.GET || method == Code.FETCH;
     }
 }
