@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ftpipe.broker.central.DeviceRegistry;
+import io.ftpipe.broker.status.StatusJson;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
-import io.ftpipe.protocol.Message;
 
 import java.util.Map;
 import java.util.Optional;
@@ -64,36 +64,12 @@ final class ManagementJson {
      *                    {@code uploadBytesPerMilli}), if anything yet
      */
     static ObjectNode device(DeviceRegistry.Device d, boolean alive, long nowMillis, Optional<JsonNode> capacity) {
-        Message.Heartbeat h = d.lastHeartbeat();
-        Message.Hello hello = d.hello();
-        boolean onJob = alive && h != null && h.job() != null && !h.job().isEmpty();
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("id", d.id());
-        o.put("state", !alive ? "offline" : h == null ? "idle" : h.state());
-        o.put("alive", alive);
-        o.put("connected", d.connected());
-        o.put("job", onJob ? h.job() : null);
-        if (onJob) {
-            o.put("stage", h.stage());
-            o.put("term", h.term());
-        } else {
-            o.putNull("stage");
-            o.putNull("term");
-        }
-        if (h != null && h.computeMillis() > 0) {
-            o.put("compute_ms", h.computeMillis());
-        } else {
-            o.putNull("compute_ms");
-        }
+        // The same view as the retained devices status on MQTT, plus what only a live answer can say.
+        ObjectNode o = StatusJson.device(d, alive);
         o.set("slowdown", finite(capacity.map(c -> c.get("slowdown"))));
         o.set("upload_bytes_per_ms", finite(capacity.map(c -> c.get("uploadBytesPerMilli"))));
         o.put("last_seen_ms_ago", Math.max(0, nowMillis - d.lastSeenMillis()));
         o.put("joined_ms_ago", Math.max(0, nowMillis - d.joinedMillis()));
-        o.put("cores", hello.cores());
-        o.put("threads", hello.threads());
-        o.put("memory_bytes", hello.memoryBytes());
-        o.put("max_payload_bytes", hello.maxPayloadBytes());
-        o.put("version", hello.version());
         return o;
     }
 

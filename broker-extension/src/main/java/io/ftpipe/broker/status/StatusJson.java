@@ -19,7 +19,7 @@ import java.util.List;
  * that times are absolute ({@code *_at}, milliseconds since the epoch): a retained message is
  * read long after it was published, so "ms ago" would be wrong by then.
  */
-final class StatusJson {
+public final class StatusJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private StatusJson() {
@@ -40,7 +40,7 @@ final class StatusJson {
      * heartbeat timeout); {@code state} is {@code offline} unless alive, else what its last heartbeat
      * said ({@code idle} before the first).
      */
-    static ObjectNode device(DeviceRegistry.Device d, boolean alive) {
+    public static ObjectNode device(DeviceRegistry.Device d, boolean alive) {
         Message.Heartbeat h = d.lastHeartbeat();
         Message.Hello hello = d.hello();
         boolean onJob = alive && h != null && h.job() != null && !h.job().isEmpty();
