@@ -1,12 +1,12 @@
 package io.ftpipe.it;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.cli.bench.BrokerProcess;
+import io.ftpipe.cli.bench.BrokerRestartRun;
+import io.ftpipe.cli.bench.FaultRun;
 import io.ftpipe.cli.bench.StatusWatcher;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -167,21 +167,16 @@ class FaultToleranceIT {
         Files.writeString(config, "{\"dataDir\": \"" + data + "\", \"heartbeatTimeoutMillis\": 3000, "
                 + "\"coapPort\": 0}");
         int port = FreePort.find();
-        List<String> args = List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--work",
-                home.resolve("broker").toString(), "--config", config.toString(), "--train", "--report",
-                home.resolve("run.json").toString(), "--model", "cnn", "--devices", "4", "--schedule", "1f1b",
-                "--batch-size", String.valueOf(BATCH), "--epochs", "1", "--lr", "0.001", "--seed",
-                String.valueOf(SEED), "--limit", String.valueOf(SAMPLES), "--planner", JobSpec.SPEED_BLIND,
-                "--chain-period", String.valueOf(REPLICATION.chainPeriod()), "--global-period",
-                String.valueOf(REPLICATION.globalPeriod()));
+        // The job of job("...", 4), as ftpipe broker options.
+        List<String> args = BrokerRestartRun.brokerArguments(new FaultRun.Setup("cnn", 4, BATCH, SAMPLES, SEED,
+                REPLICATION), port, home, config);
         long killAt = 100 + new Random(14).nextInt(300);
         String uri = "tcp://127.0.0.1:" + port;
         BrokerProcess first = BrokerProcess.start(home, "broker-1.log", args);
         try (BrokerProcess second = awaitAndKill(first, uri, killAt, home, args)) {
-            Path report = await().atMost(Duration.ofMinutes(10)).until(() -> reports(data), r -> r.size() == 1)
-                    .get(0);
-            JobReport r = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(report.toFile(), JobReport.class);
+            Path report = await().atMost(Duration.ofMinutes(10))
+                    .until(() -> BrokerRestartRun.reports(data), r -> r.size() == 1).get(0);
+            JobReport r = BrokerRestartRun.readReport(report);
             assertTrue(second.output().contains("resuming job " + r.job()), second.output());
             var restarts = r.recoveries().stream().filter(x -> x.reason().contains("central node restarted")).toList();
             assertEquals(1, restarts.size(), "one recovery from the restart: " + r.recoveries());
@@ -208,14 +203,5 @@ class FaultToleranceIT {
         }
         broker.kill();
         return BrokerProcess.start(home, "broker-2.log", args);
-    }
-
-    private static List<Path> reports(Path data) throws java.io.IOException {
-        if (!Files.isDirectory(data.resolve("jobs"))) {
-            return List.of();
-        }
-        try (var jobs = Files.list(data.resolve("jobs"))) {
-            return jobs.map(j -> j.resolve("report.json")).filter(Files::exists).toList();
-        }
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -40,7 +39,7 @@ public final class BrokerRestartRun {
         Files.writeString(config, "{\"dataDir\": \"" + data.toAbsolutePath() + "\", \"coapPort\": 0}");
         int port = FreePort.find();
         String uri = "tcp://127.0.0.1:" + port;
-        List<String> args = arguments(setup, port, work, config);
+        List<String> args = brokerArguments(setup, port, work, config);
         Timeline timeline = new Timeline(setup.batchSize());
         List<Process> devices = new ArrayList<>();
         BrokerProcess broker = BrokerProcess.start(work, "broker-1.log", args);
@@ -66,10 +65,9 @@ public final class BrokerRestartRun {
             progress.accept(String.format("the broker listens again %.1f s after the kill", listening));
             try (StatusWatcher ignored = StatusWatcher.follow(uri, "bench-watcher-2",
                     s -> timeline.add(s.seconds(), s.done()))) {
-                awaitUntil(() -> report(data).isPresent(), JOB_TIMEOUT_MILLIS, "the resumed job's report");
+                awaitUntil(() -> !reports(data).isEmpty(), JOB_TIMEOUT_MILLIS, "the resumed job's report");
             }
-            JobReport r = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(report(data).orElseThrow().toFile(), JobReport.class);
+            JobReport r = readReport(reports(data).get(0));
             JobReport.Term first = r.terms().get(0);
             return new FaultRun.Result(r, null, timeline, first.atSeconds(), first.stages().size(), killAt,
                     List.of("central node"), (killMillis - r.startedMillis()) / 1e3);
@@ -86,8 +84,11 @@ public final class BrokerRestartRun {
         }
     }
 
-    /** The speed-blind 1F1B job of {@link FaultRun}, as {@code ftpipe broker} options. */
-    private static List<String> arguments(FaultRun.Setup s, int port, Path work, Path config) {
+    /**
+     * {@code ftpipe broker --train} with the speed-blind 1F1B job of {@link FaultRun}: broker data
+     * in {@code work/broker}, the report of a job it submits in {@code work/run.json}.
+     */
+    public static List<String> brokerArguments(FaultRun.Setup s, int port, Path work, Path config) {
         return List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--work",
                 work.resolve("broker").toString(), "--config", config.toString(), "--train", "--report",
                 work.resolve("run.json").toString(), "--model", s.model(), "--devices", String.valueOf(s.devices()),
@@ -98,13 +99,19 @@ public final class BrokerRestartRun {
                 String.valueOf(s.replication().globalPeriod()));
     }
 
-    private static Optional<Path> report(Path data) throws java.io.IOException {
+    /** The reports of the jobs that finished on a central node with this data folder. */
+    public static List<Path> reports(Path data) throws java.io.IOException {
         if (!Files.isDirectory(data.resolve("jobs"))) {
-            return Optional.empty();
+            return List.of();
         }
         try (Stream<Path> jobs = Files.list(data.resolve("jobs"))) {
-            return jobs.map(j -> j.resolve("report.json")).filter(Files::exists).findFirst();
+            return jobs.map(j -> j.resolve("report.json")).filter(Files::exists).toList();
         }
+    }
+
+    public static JobReport readReport(Path report) throws java.io.IOException {
+        return new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(report.toFile(), JobReport.class);
     }
 
     private interface Condition {
