@@ -3,6 +3,7 @@ package io.ftpipe.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ftpipe.broker.dropin.Zips;
 import io.ftpipe.broker.embedded.BrokerConfigXml;
 import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.device.DeviceProcess;
@@ -17,7 +18,6 @@ import org.eclipse.californium.elements.config.UdpConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,7 +67,7 @@ class DropInTrainingIT {
                 + "broker-extension's zip there");
 
         Path extensions = Files.createDirectories(work.resolve("extensions"));
-        unzip(zip, extensions);
+        Zips.unzip(zip, extensions);
         Path dataDir = work.resolve("central-data").toAbsolutePath();
         int coapPort = FreePort.findUdp();
         Path extensionConfig = extensions.resolve(ID).resolve("ftpipe-extension.json");
@@ -223,23 +222,6 @@ class DropInTrainingIT {
         array.forEach(n -> out.add(n.asText()));
         Collections.sort(out);
         return out;
-    }
-
-    private static void unzip(Path zip, Path target) throws Exception {
-        try (ZipFile file = new ZipFile(zip.toFile())) {
-            for (ZipEntry e : Collections.list(file.entries())) {
-                Path out = target.resolve(e.getName()).normalize();
-                assertTrue(out.startsWith(target), e.getName());
-                if (e.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    try (InputStream in = file.getInputStream(e)) {
-                        Files.copy(in, out);
-                    }
-                }
-            }
-        }
     }
 
     /** Californium clients of the drop-in's management API, sharing one endpoint. */

@@ -11,6 +11,7 @@ import io.ftpipe.broker.configuration.SecurityConfig;
 import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.broker.embedded.TlsListener;
 import io.ftpipe.broker.security.PasswordHash;
+import io.ftpipe.broker.security.TestCertificates;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;

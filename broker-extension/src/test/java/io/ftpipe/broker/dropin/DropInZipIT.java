@@ -126,7 +126,7 @@ class DropInZipIT {
     @Test
     void hivemqLoadsTheDropIn() throws Exception {
         Path extensions = Files.createDirectories(work.resolve("extensions"));
-        unzip(zip, extensions);
+        Zips.unzip(zip, extensions);
         Path extensionConfig = extensions.resolve(ID).resolve("ftpipe-extension.json");
         var json = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(extensionConfig.toFile());
@@ -182,23 +182,6 @@ class DropInZipIT {
         } finally {
             hivemq.stop().get(60, TimeUnit.SECONDS);
             hivemq.close();
-        }
-    }
-
-    private static void unzip(Path zip, Path target) throws Exception {
-        try (ZipFile file = new ZipFile(zip.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(file.entries())) {
-                Path out = target.resolve(e.getName()).normalize();
-                assertTrue(out.startsWith(target));
-                if (e.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    try (InputStream in = file.getInputStream(e)) {
-                        Files.copy(in, out);
-                    }
-                }
-            }
         }
     }
 

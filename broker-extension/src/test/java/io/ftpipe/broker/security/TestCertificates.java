@@ -9,12 +9,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * A self-signed broker certificate made at test time with the JDK's keytool (no downloads, nothing
  * checked in): the broker's PKCS#12 keystore, the certificate as PEM (for mosquitto and other
- * C clients) and a PKCS#12 truststore holding it (for Java clients).
+ * C clients) and a PKCS#12 truststore holding it (for Java clients). The whole-system tests use it
+ * too.
  */
-record TestCertificates(Path keystore, Path certificate, Path truststore, String password) {
+public record TestCertificates(Path keystore, Path certificate, Path truststore, String password) {
 
     /** For {@code localhost} and {@code 127.0.0.1}, valid for two days. */
-    static TestCertificates create(Path dir) throws IOException, InterruptedException {
+    public static TestCertificates create(Path dir) throws IOException, InterruptedException {
         String password = "test-" + Long.toHexString(System.nanoTime());
         TestCertificates c = new TestCertificates(dir.resolve("broker.p12"), dir.resolve("broker.pem"),
                 dir.resolve("trust.p12"), password);
