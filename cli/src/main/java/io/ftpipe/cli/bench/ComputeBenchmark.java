@@ -32,6 +32,8 @@ public final class ComputeBenchmark {
         void once() throws OrtException;
     }
 
+    private static final int BLOCK = 10;
+
     private final OrtEnvironment env;
     private final int batchSize;
     private final int iterations;
@@ -50,7 +52,8 @@ public final class ComputeBenchmark {
 
     /** How many batches {@link #measure} runs, for a progress bar. */
     public long steps() {
-        return 3L * (warmup + iterations);
+        long turns = (iterations + BLOCK - 1) / BLOCK;
+        return 3L * (warmup + iterations + turns - 1);
     }
 
     /** @param step called after every batch, measured or warm-up */
@@ -60,67 +63,79 @@ public final class ComputeBenchmark {
         long[] labels = new long[batchSize];
         data.copyBatch(identity(batchSize), 0, batchSize, images, labels);
 
-        try (LocalPipeline pipeline = new LocalPipeline(env, model, new int[]{0, model.size()}, seed, threads)) {
+        long[] shape = Shapes.batched(model.inputShape());
+        shape[0] = batchSize;
+        try (LocalPipeline pipeline = new LocalPipeline(env, model, new int[]{0, model.size()}, seed, threads);
+             OrtSession exported = exportedSession(model, pipeline.stages().get(0).store().snapshot())) {
             ParamStore store = pipeline.stages().get(0).store();
             Optimizer adam = OptimizerConfig.adam(1e-3, 0).create();
 
-            Timings forward = time(() -> pipeline.evaluate(images, labels, batchSize, null), step);
             // The optimizer's share is timed inside each step too: it runs in Java, not in ONNX Runtime,
             // and a slow one would otherwise hide in the train step.
-            long[] optimizerNanos = new long[warmup + iterations];
+            // (Its median is over every call after the first warm-up: a turn's warm-up run is one more.)
+            long[] optimizerNanos = new long[Math.toIntExact(steps() / 3)];
             int[] calls = {0};
-            Timings trainStep = time(() -> {
-                pipeline.forwardBackward(images, labels, batchSize);
-                long start = System.nanoTime();
-                adam.step(store);
-                optimizerNanos[calls[0]++] = System.nanoTime() - start;
-            }, step);
-            Timings optimizer = Timings.of(Arrays.copyOfRange(optimizerNanos, warmup, optimizerNanos.length));
-            Timings exported = timeExported(model, store.snapshot(), images, step);
+            Timings[] timed = timeInTurns(step,
+                    () -> pipeline.evaluate(images, labels, batchSize, null),
+                    () -> {
+                        pipeline.forwardBackward(images, labels, batchSize);
+                        long start = System.nanoTime();
+                        adam.step(store);
+                        optimizerNanos[calls[0]++] = System.nanoTime() - start;
+                    },
+                    () -> {
+                        // The input is made from the heap array each time, as LocalPipeline does, so
+                        // both forwards pay the same copy.
+                        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(images), shape);
+                             OrtSession.Result ignored = exported.run(Map.of(InferenceExporter.INPUT, x))) {
+                            // Only the time matters.
+                        }
+                    });
+            Timings optimizer = Timings.of(Arrays.copyOfRange(optimizerNanos, warmup, calls[0]));
 
             long params = model.info().stream().mapToLong(UnitInfo::paramCount).sum();
-            return ComputeResult.of(model.name(), model.size(), params, batchSize, forward, trainStep,
-                    optimizer, exported);
+            return ComputeResult.of(model.name(), model.size(), params, batchSize, timed[0], timed[1],
+                    optimizer, timed[2]);
         }
     }
 
-    /**
-     * The inference model as {@code train-local} exports it, in a session set up like a stage's.
-     * The input tensor is made from the heap array inside the loop, as {@link LocalPipeline} does,
-     * so both forwards pay the same copy.
-     */
-    private Timings timeExported(Model model, Map<String, float[]> weights, float[] images, Runnable step)
-            throws OrtException {
-        long[] shape = Shapes.batched(model.inputShape());
-        shape[0] = batchSize;
+    /** The inference model as {@code train-local} exports it, in a session set up like a stage's. */
+    private OrtSession exportedSession(Model model, Map<String, float[]> weights) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
-            try (OrtSession session = env.createSession(InferenceExporter.toOnnx(model, weights), options)) {
-                return time(() -> {
-                    try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(images), shape);
-                         OrtSession.Result ignored = session.run(Map.of(InferenceExporter.INPUT, x))) {
-                        // Only the time matters.
-                    }
-                }, step);
-            }
+            return env.createSession(InferenceExporter.toOnnx(model, weights), options);
         }
     }
 
-    private Timings time(Run run, Runnable step) throws OrtException {
-        for (int i = 0; i < warmup; i++) {
-            run.once();
-            step.run();
+    /**
+     * Times the runs in turns of {@value #BLOCK} back-to-back runs each, so that a machine getting
+     * faster or slower (a shared or throttled host) shifts all alike and their ratios stay fair,
+     * while each run still meets the warm caches it would meet in a loop of its own. Each turn
+     * starts with an unmeasured run ({@code warmup} of them the first time).
+     */
+    private Timings[] timeInTurns(Runnable step, Run... runs) throws OrtException {
+        long[][] nanos = new long[runs.length][iterations];
+        for (int done = 0; done < iterations; done += BLOCK) {
+            for (int r = 0; r < runs.length; r++) {
+                for (int w = 0; w < (done == 0 ? warmup : 1); w++) {
+                    runs[r].once();
+                    step.run();
+                }
+                for (int i = done; i < Math.min(done + BLOCK, iterations); i++) {
+                    long start = System.nanoTime();
+                    runs[r].once();
+                    nanos[r][i] = System.nanoTime() - start;
+                    step.run();
+                }
+            }
         }
-        long[] nanos = new long[iterations];
-        for (int i = 0; i < iterations; i++) {
-            long start = System.nanoTime();
-            run.once();
-            nanos[i] = System.nanoTime() - start;
-            step.run();
+        Timings[] timings = new Timings[runs.length];
+        for (int r = 0; r < runs.length; r++) {
+            timings[r] = Timings.of(nanos[r]);
         }
-        return Timings.of(nanos);
+        return timings;
     }
 
     private static int[] identity(int n) {

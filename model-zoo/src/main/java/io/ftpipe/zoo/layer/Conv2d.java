@@ -101,35 +101,93 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
     }
 
     /**
-     * dW[o,i] = sum over the batch of correlate(x[n,i], dy[n,o]): a convolution whose batch is x's
-     * channels and whose channels are the batch, with dy (likewise swapped) as the kernel dilated
-     * by the stride. With groups, x's channels become one image of (channel, sample) planes and
-     * each input channel a group, so the group count stays static while the batch is not.
+     * dW as GEMMs over copies of x or of dy, whichever copies less: x k*k times ({@link #patchGrad})
+     * or dy k times ({@link #shiftGrad}). ONNX Runtime's own route, a convolution with a dy-sized
+     * kernel, runs im2col per image into a GEMM only k*k wide: several times slower than either.
      */
     private String weightGrad(GraphBuilder g, String x, String dy, long[] shape) {
+        if (groups > 1) {
+            return groupedWeightGrad(g, x, dy, shape);
+        }
+        long[] o = outputShape(shape);
+        long width = shape[2] + 2 * pad;
+        String xT = g.op("Pad", g.transpose(x, 1, 0, 2, 3), g.ints(0, 0, pad, pad, 0, 0, pad, pad));
+        String dyT = g.transpose(dy, 1, 0, 2, 3);
+        return (long) in * kernel * o[2] <= (long) (in + out) * width
+                ? patchGrad(g, xT, dyT, o) : shiftGrad(g, xT, dyT, o, width);
+    }
+
+    /**
+     * One GEMM: dy [out, N * outH * outW] times the patches of x, one strided Slice per kernel
+     * offset from x as [in, N, paddedH, paddedW], so they come out laid out as
+     * [in * k * k, N * outH * outW] without a transpose.
+     */
+    private String patchGrad(GraphBuilder g, String xT, String dyT, long[] o) {
+        List<String> offsets = new ArrayList<>();
+        for (long a = 0; a < kernel; a++) {
+            for (long b = 0; b < kernel; b++) {
+                offsets.add(g.unsqueeze(g.op("Slice", List.of(xT, g.ints(a, b),
+                        g.ints(a + stride * (o[1] - 1) + 1, b + stride * (o[2] - 1) + 1), g.ints(2, 3),
+                        g.ints(stride, stride))), 1));
+            }
+        }
+        String patches = g.reshape(g.op("Concat", offsets, Attr.i("axis", 1)), (long) in * kernel * kernel, -1);
+        return g.reshape(g.op("Gemm", g.reshape(dyT, out, -1), patches, Attr.i("transB", 1)), out, in, kernel, kernel);
+    }
+
+    /**
+     * dW[o, i, a, b] = sum over samples n, output rows h and padded columns c of
+     * dy_b[n, o, h, c] * x[n, i, stride * h + a, c], where dy_b holds dy's column w at column
+     * stride * w + b and zeros elsewhere. So each kernel row a is one GEMM of the k shifted dy_b,
+     * [out * k, N * outH * paddedW], with x's rows a, a + stride, ... as they lie in memory.
+     */
+    private String shiftGrad(GraphBuilder g, String xT, String dyT, long[] o, long width) {
+        long dilatedW = (o[2] - 1) * stride + 1;
+        if (stride > 1) {
+            String spread = g.op("Pad", g.unsqueeze(dyT, 4), g.ints(0, 0, 0, 0, 0, 0, 0, 0, 0, stride - 1));
+            dyT = g.op("Slice", List.of(g.reshape(spread, out, 0, o[1], -1), g.ints(0), g.ints(dilatedW), g.ints(3)));
+        }
+        String wide = g.op("Pad", dyT, g.ints(0, 0, 0, kernel - 1, 0, 0, 0, width - dilatedW));
+        List<String> shifts = new ArrayList<>();
+        for (long b = 0; b < kernel; b++) {
+            shifts.add(g.unsqueeze(g.op("Slice", List.of(wide, g.ints(kernel - 1 - b), g.ints(kernel - 1 - b + width),
+                    g.ints(3))), 1));
+        }
+        String shifted = g.reshape(g.op("Concat", shifts, Attr.i("axis", 1)), (long) out * kernel, -1);
+        List<String> rows = new ArrayList<>();
+        for (long a = 0; a < kernel; a++) {
+            String xa = g.op("Slice", List.of(xT, g.ints(a), g.ints(a + stride * (o[1] - 1) + 1), g.ints(2), g.ints(stride)));
+            rows.add(g.unsqueeze(g.op("Gemm", shifted, g.reshape(xa, in, -1), Attr.i("transB", 1)), 0));
+        }
+        // [a, (o, b), i] to [o, i, a, b].
+        String dW = g.reshape(g.op("Concat", rows, Attr.i("axis", 0)), kernel, out, kernel, in);
+        return g.transpose(dW, 1, 3, 0, 2);
+    }
+
+    /**
+     * Grouped (depthwise) dW[o,i] = sum over the batch of correlate(x[n,i], dy[n,o]): a
+     * convolution of one image of (channel, sample) planes, a group per input channel (so the
+     * group count stays static while the batch is not), with dy, channels and batch swapped, as
+     * the kernel dilated by the stride. Slice-gathered patches, as for dense convolutions, were
+     * slower here: k*k copies of wide activations cost more than im2col over so few outputs.
+     */
+    private String groupedWeightGrad(GraphBuilder g, String x, String dy, long[] shape) {
         long[] o = outputShape(shape);
         int ci = in / groups;
         int co = out / groups;
-        String input = g.transpose(x, 1, 0, 2, 3);
+        String input = g.reshape(g.transpose(x, 1, 0, 2, 3), 1, -1, shape[1], shape[2]);
         String kernels = g.transpose(dy, 1, 0, 2, 3);
-        if (groups > 1) {
-            input = g.reshape(input, 1, -1, shape[1], shape[2]);
-            if (ci > 1) {
-                // Every input channel of group gi pairs with each of the group's co outputs.
-                kernels = g.reshape(kernels, groups, 1, co, -1, o[1], o[2]);
-                kernels = g.op("Expand", kernels, g.ints(groups, ci, co, 1, 1, 1));
-                kernels = g.reshape(kernels, (long) in * co, -1, o[1], o[2]);
-            }
+        if (ci > 1) {
+            // Every input channel of group gi pairs with each of the group's co outputs.
+            kernels = g.reshape(kernels, groups, 1, co, -1, o[1], o[2]);
+            kernels = g.op("Expand", kernels, g.ints(groups, ci, co, 1, 1, 1));
+            kernels = g.reshape(kernels, (long) in * co, -1, o[1], o[2]);
         }
-        var geometry = new Convolution.Geometry(shape[1], shape[2], o[1], o[2], 1, pad, stride,
-                groups > 1 ? in : 1, groups > 1 ? (long) in * co : out);
+        var geometry = new Convolution.Geometry(shape[1], shape[2], o[1], o[2], 1, pad, stride, in, (long) in * co);
         String c = Convolution.conv(g, input, kernels, null, geometry);
         // With stride > 1 the rows the forward window never reached give extra taps: crop them.
         if (geometry.outH() != kernel || geometry.outW() != kernel) {
             c = g.op("Slice", List.of(c, g.ints(0, 0), g.ints(kernel, kernel), g.ints(2, 3)));
-        }
-        if (groups == 1) {
-            return g.transpose(c, 1, 0, 2, 3);
         }
         // c is [1, in * co, k, k], ordered (group, ci, co): reorder to (group, co, ci).
         String w = g.transpose(g.reshape(c, groups, ci, co, kernel, kernel), 0, 2, 1, 3, 4);

@@ -6,7 +6,13 @@ import io.ftpipe.zoo.onnx.GraphBuilder;
 
 import java.util.List;
 
-/** Max pooling; backward scatters the gradient to the argmax positions recorded in forward. */
+/**
+ * Max pooling. When the windows tile the input (kernel == stride, sides divisible), backward
+ * multiplies dy by a mask of each window's maxima, shared equally between ties (a valid
+ * subgradient; PyTorch gives it all to the first); otherwise it scatters dy to the argmax
+ * positions recorded in forward. ONNX Runtime runs MaxPool with indices and ScatterElements
+ * several times slower than the mask's few elementwise passes.
+ */
 public record MaxPool2d(int kernel, int stride) implements Layer {
 
     @Override
@@ -37,6 +43,14 @@ public record MaxPool2d(int kernel, int stride) implements Layer {
         if (!s.training()) {
             return g.op("MaxPool", x, attrs);
         }
+        if (tiles(in)) {
+            String y = g.op("MaxPool", x, attrs);
+            String hits = g.op("Cast", g.op("Equal", windows(g, x, in), g.unsqueeze(y, 1)),
+                    Attr.i("to", g.dtype().onnxCode()));
+            s.stash(hits);
+            s.stash(g.reduceSum(hits, true, 1));
+            return y;
+        }
         // Indices are flat positions over N*C*H*W of the input.
         String[] out = g.op("MaxPool", List.of(x), 2, attrs);
         s.stash(out[1], DType.INT64);
@@ -46,12 +60,27 @@ public record MaxPool2d(int kernel, int stride) implements Layer {
     @Override
     public String backward(BackwardScope s, String dy, long[] in) {
         GraphBuilder g = s.g();
-        String size = g.op("Mul", g.op("Shape", g.reshape(dy, -1)), g.ints(Shapes.numel(in) / Shapes.numel(outputShape(in))));
-        String zeros = g.op("ConstantOfShape", size, Attr.tensor("value", g.scalarTensor(0)));
+        if (tiles(in)) {
+            String share = g.mul(s.stashed(0), g.div(g.unsqueeze(dy, 1), s.stashed(1)));
+            return g.op("DepthToSpace", g.reshape(share, 0, -1, in[1] / kernel, in[2] / kernel),
+                    Attr.i("blocksize", kernel), Attr.s("mode", "DCR"));
+        }
+        String zeros = g.reshape(g.op("ConstantOfShape", g.batchShape(dy, Shapes.numel(in)),
+                Attr.tensor("value", g.scalarTensor(0))), -1);
         // Disjoint windows send each input position at most one gradient: no reduction needed.
         String reduction = kernel <= stride ? "none" : "add";
         String scattered = g.op("ScatterElements", List.of(zeros, g.reshape(s.stashed(0), -1), g.reshape(dy, -1)),
                 Attr.i("axis", 0), Attr.s("reduction", reduction));
         return g.reshape(scattered, Shapes.batched(in));
+    }
+
+    private boolean tiles(long[] in) {
+        return kernel == stride && in[1] % kernel == 0 && in[2] % kernel == 0;
+    }
+
+    /** [N, k*k, C, H/k, W/k]: the window offsets moved in front of the channels, so one value per window broadcasts. */
+    private String windows(GraphBuilder g, String x, long[] in) {
+        String moved = g.op("SpaceToDepth", x, Attr.i("blocksize", kernel));
+        return g.reshape(moved, 0, (long) kernel * kernel, in[0], in[1] / kernel, in[2] / kernel);
     }
 }

@@ -2,7 +2,6 @@ package io.ftpipe.zoo.optim;
 
 import io.ftpipe.zoo.runtime.ParamStore;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 
 /** Adam with bias correction and L2 weight decay, as PyTorch's. */
@@ -30,17 +29,18 @@ final class Adam extends StatefulOptimizer {
             long t = s.step() + 1;
             float[] m = s.slots().get(0);
             float[] v = s.slots().get(1);
-            double stepSize = config.lr() / (1 - Math.pow(config.beta1(), t));
-            float correction2 = (float) Math.sqrt(1 - Math.pow(config.beta2(), t));
-            FloatBuffer w = e.value();
-            FloatBuffer g = e.grad();
-            for (int i = 0; i < n; i++) {
-                float grad = g.get(i) + wd * w.get(i);
-                m[i] = b1 * m[i] + (1 - b1) * grad;
-                v[i] = b2 * v[i] + (1 - b2) * grad * grad;
-                float denom = (float) Math.sqrt(v[i]) / correction2 + eps;
-                w.put(i, (float) (w.get(i) - stepSize * m[i] / denom));
-            }
+            float stepSize = (float) (config.lr() / (1 - Math.pow(config.beta1(), t)));
+            float unbias2 = (float) (1 / Math.sqrt(1 - Math.pow(config.beta2(), t)));
+            update(e, (w, g, count) -> {
+                for (int i = 0; i < count; i++) {
+                    float grad = g[i] + wd * w[i];
+                    float mi = b1 * m[i] + (1 - b1) * grad;
+                    float vi = b2 * v[i] + (1 - b2) * grad * grad;
+                    m[i] = mi;
+                    v[i] = vi;
+                    w[i] -= stepSize * mi / ((float) Math.sqrt(vi) * unbias2 + eps);
+                }
+            });
             states.put(e.name(), new ParamState(t, s.slots()));
         }
     }

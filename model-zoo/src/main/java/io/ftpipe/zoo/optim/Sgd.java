@@ -2,7 +2,6 @@ package io.ftpipe.zoo.optim;
 
 import io.ftpipe.zoo.runtime.ParamStore;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 
 /** SGD with momentum and L2 weight decay, as PyTorch's: v = m*v + (g + wd*w); w -= lr*v. */
@@ -27,14 +26,15 @@ final class Sgd extends StatefulOptimizer {
                 s = new ParamState(0, List.of(new float[e.value().capacity()]));
             }
             float[] v = s.slots().get(0);
-            FloatBuffer w = e.value();
-            FloatBuffer g = e.grad();
-            for (int i = 0; i < v.length; i++) {
-                float grad = g.get(i) + wd * w.get(i);
-                // PyTorch starts the momentum buffer at the first gradient.
-                v[i] = first ? grad : mu * v[i] + grad;
-                w.put(i, w.get(i) - lr * v[i]);
-            }
+            boolean start = first;
+            update(e, (w, g, n) -> {
+                for (int i = 0; i < n; i++) {
+                    float grad = g[i] + wd * w[i];
+                    // PyTorch starts the momentum buffer at the first gradient.
+                    v[i] = start ? grad : mu * v[i] + grad;
+                    w[i] -= lr * v[i];
+                }
+            });
             states.put(e.name(), new ParamState(s.step() + 1, s.slots()));
         }
     }

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -57,10 +58,13 @@ class GradientCheckTest {
                 new Case("conv-stride2", img, Conv2d.of(3, 4, 3, 2, 1)),
                 new Case("conv-stride2-uneven", new long[]{2, 7, 7}, Conv2d.of(2, 3, 3, 2, 0)),
                 new Case("conv-5x5", img, Conv2d.of(3, 2, 5, 1, 2)),
+                new Case("conv-5x5-stride2", new long[]{4, 7, 7}, Conv2d.of(4, 2, 5, 2, 2)),
                 new Case("conv-groups", new long[]{4, 5, 5}, new Conv2d(4, 6, 3, 1, 1, 2, true)),
                 new Case("depthwise", img, Conv2d.depthwise(3, 3, 1, 1)),
                 new Case("depthwise-stride2", img, Conv2d.depthwise(3, 3, 2, 1)),
                 new Case("maxpool", new long[]{2, 6, 6}, new MaxPool2d(2, 2)),
+                new Case("maxpool-untiled", new long[]{2, 7, 7}, new MaxPool2d(2, 2)),
+                new Case("maxpool-overlapping", new long[]{2, 7, 7}, new MaxPool2d(3, 2)),
                 new Case("global-avg-pool", img, new GlobalAvgPool()),
                 new Case("flatten", img, new Flatten()),
                 new Case("batchnorm", img, BatchNorm2d.of(3)),
@@ -88,6 +92,29 @@ class GradientCheckTest {
     @ValueSource(strings = {"mlp", "cnn", "mobilenetv2"})
     void modelGradientsMatchFiniteDifferences(String name) throws Exception {
         check(ModelZoo.create(name), 3);
+    }
+
+    /**
+     * A window of equal values (a flat image background) has no unique maximum: its gradient is
+     * shared equally, and the shares add up to the derivative along moving all four together.
+     */
+    @Test
+    void maxPoolSharesATiedWindowsGradient() throws Exception {
+        Model model = new Model("tie", new long[]{1, 2, 2}, 3, List.of(new Unit("pool", new MaxPool2d(2, 2)),
+                new Unit("flatten", new Flatten()), new Unit("classifier", new Linear(1, 3))));
+        StageGraphs graphs = StageCompiler.compile(model, 0, model.size(), DType.FLOAT64, true);
+        Map<String, double[]> params = randomParams(graphs, new Random(3));
+        long[] labels = {1};
+        try (Float64Stage stage = new Float64Stage(graphs)) {
+            double[] dx = stage.gradients(params, new double[]{0.5, 0.5, 0.5, 0.5}, labels).input();
+            double h = 1e-6;
+            double along = (stage.loss(params, new double[]{0.5 + h, 0.5 + h, 0.5 + h, 0.5 + h}, labels)
+                    - stage.loss(params, new double[]{0.5 - h, 0.5 - h, 0.5 - h, 0.5 - h}, labels)) / (2 * h);
+            assertTrue(Math.abs(along) > 1e-3, "the loss depends on the pooled value");
+            for (double d : dx) {
+                assertEquals(along / 4, d, 1e-8);
+            }
+        }
     }
 
     @Test
