@@ -1,5 +1,6 @@
 package io.ftpipe.device;
 
+import io.ftpipe.device.stage.ComputeClock.Step;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -9,13 +10,29 @@ class StageClockTest {
     @Test
     void aSlowerDeviceWaitsOutTheDifferenceAndReportsOnlyWhatItMeasured() {
         StageClock clock = new StageClock(1);
-        clock.computed(2_000_000);
+        clock.computed(Step.FORWARD, 32, 2_000_000);
         assertEquals(2, clock.computeTotalMillis(), 1e-9);
         clock.setSlowdown(3);
         long before = System.nanoTime();
-        clock.computed(2_000_000);
+        clock.computed(Step.FORWARD, 32, 2_000_000);
         assertTrue(System.nanoTime() - before >= 4_000_000, "waited out twice the step");
         assertEquals(8, clock.computeTotalMillis(), 1e-9);
+    }
+
+    @Test
+    void timeLostToOtherProcessesIsNotMultiplied() {
+        StageClock clock = new StageClock(3);
+        clock.computed(Step.BACKWARD, 32, 2_000_000);
+        assertEquals(6, clock.computeTotalMillis(), 1e-9);
+        // The same step, slowed by a neighbour: still 3 times the machine's own 2 ms.
+        clock.computed(Step.BACKWARD, 32, 5_000_000);
+        assertEquals(12, clock.computeTotalMillis(), 1e-9);
+        // Slower than the emulated device: nothing to wait out.
+        clock.computed(Step.BACKWARD, 32, 7_000_000);
+        assertEquals(19, clock.computeTotalMillis(), 1e-9);
+        // Another step, or a smaller micro-batch, has a speed of its own.
+        clock.computed(Step.BACKWARD, 16, 5_000_000);
+        assertEquals(34, clock.computeTotalMillis(), 1e-9);
     }
 
     @Test
@@ -29,7 +46,7 @@ class StageClockTest {
     @Test
     void aNewStageStartsTheTotalsAgain() {
         StageClock clock = new StageClock(1);
-        clock.computed(1_000_000);
+        clock.computed(Step.OPTIMIZER, 0, 1_000_000);
         clock.sent(3_000_000, 1000);
         assertEquals(1000, clock.sentBytes());
         clock.restart();

@@ -1,12 +1,17 @@
 package io.ftpipe.device.stage;
 
 /**
- * Sees every compute step's duration. The device uses it to emulate a slower device (waiting out
- * {@code (slowdown - 1)} times each step) and to report its measured compute time.
+ * Sees every compute step's duration. The device uses it to emulate a slower device and to report
+ * its measured compute time.
  */
 public interface ComputeClock {
-    void computed(long nanos);
 
-    ComputeClock NONE = nanos -> {
+    /** What a compute step was. */
+    enum Step { FORWARD, BACKWARD, OPTIMIZER }
+
+    /** One {@code step} of a micro-batch of {@code rows} samples took {@code nanos}. */
+    void computed(Step step, int rows, long nanos);
+
+    ComputeClock NONE = (step, rows, nanos) -> {
     };
 }

@@ -193,7 +193,7 @@ public final class StageWorker implements AutoCloseable {
         try (OnnxTensor input = floats(x); OnnxTensor y = graphs.last() ? longs(labels.remove(i)) : null) {
             long started = System.nanoTime();
             Pass pass = runtime.forward(input, y, weights);
-            clock.computed(System.nanoTime() - started);
+            clock.computed(ComputeClock.Step.FORWARD, n, System.nanoTime() - started);
             inFlight.put(i, new InFlight(pass, weights, n));
             if (graphs.last()) {
                 out.toCentral(new Message.Progress(job(), term(), i, stage(), Message.Progress.LOSS,
@@ -211,13 +211,13 @@ public final class StageWorker implements AutoCloseable {
             long started = System.nanoTime();
             try (Pass b = runtime.backward(forwardPass, grad == null ? forwardPass.tensor(StageGraphs.LOGITS_GRAD) : grad,
                     f.weights())) {
-                clock.computed(System.nanoTime() - started);
+                clock.computed(ComputeClock.Step.BACKWARD, f.count(), System.nanoTime() - started);
                 if (graphs.inputGrad()) {
                     out.toPreviousStage(new Message.Backward(job(), term(), i, tensor(b.tensor(StageGraphs.GRAD_INPUT))));
                 }
                 started = System.nanoTime();
                 step(f.count());
-                clock.computed(System.nanoTime() - started);
+                clock.computed(ComputeClock.Step.OPTIMIZER, 0, System.nanoTime() - started);
             }
         } finally {
             if (f.weights() != null) {
