@@ -13,9 +13,9 @@ import java.util.TreeMap;
  * its slowdown. A micro-batch is counted as half a forward plus half a backward, because in any
  * interval a stage has run forwards that are not finished yet (up to the pipeline's depth), and
  * counting only finished ones would make the stages nearest the input look slow. Bytes sent per
- * millisecond spent sending give its upload rate. bytes sent per millisecond spent sending gives its upload rate. Both are smoothed
- * exponentially. The configured emulation factor is never read: only what the device measured.
- * Not thread-safe; the job calls it under its lock.
+ * millisecond spent sending give its upload rate. Both are smoothed exponentially. The configured
+ * emulation factor is never read: only what the device measured. Not thread-safe; the job calls it
+ * under its lock.
  */
 final class CapacityTracker {
     /**

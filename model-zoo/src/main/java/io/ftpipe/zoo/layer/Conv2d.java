@@ -87,12 +87,16 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
         return new Convolution.Geometry(shape[1], shape[2], kernel, kernel, stride, pad, 1, groups, out);
     }
 
-    /** A 1x1 convolution is a matrix product over channels: its backward is two GEMMs. */
+    /**
+     * A 1x1 convolution is a matrix product over channels: its backward is two GEMMs. The weight
+     * gradient is the per-sample dy x^T summed over the batch; ONNX Runtime fuses the transpose
+     * into its batched GEMM, so no activation is copied.
+     */
     private String pointwiseBackward(BackwardScope s, GraphBuilder g, String x, String dy, long[] shape) {
         long positions = shape[1] * shape[2];
-        String xT = g.reshape(g.transpose(g.reshape(x, -1, in, positions), 1, 0, 2), in, -1);
-        String dyT = g.reshape(g.transpose(g.reshape(dy, -1, out, positions), 1, 0, 2), out, -1);
-        s.grad("weight", g.reshape(g.op("Gemm", dyT, xT, Attr.i("transB", 1)), out, in, 1, 1));
+        String perSample = g.op("MatMul", g.reshape(dy, -1, out, positions),
+                g.transpose(g.reshape(x, -1, in, positions), 0, 2, 1));
+        s.grad("weight", g.reshape(g.reduceSum(perSample, false, 0), out, in, 1, 1));
         if (!s.needsInputGrad()) {
             return null;
         }
