@@ -97,6 +97,12 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** Is the JVM of device {@code id}, started by this cluster, still running? */
+    boolean running(String id) {
+        Process p = devices.get(id);
+        return p != null && p.isAlive();
+    }
+
     /** Kills every device this cluster started. */
     void killAll() throws InterruptedException {
         kill(devices.keySet().toArray(String[]::new));

@@ -23,7 +23,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -33,9 +37,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Devices killed (SIGKILL) while training: one, two adjacent ones at once (their chain replica dies
- * with them, so the central copy serves), and all but one. Each job must complete, train every
- * sample of the epoch exactly once once replays are accounted for, and end within a point of the
- * same job without failures. Last, the central node: the broker's JVM killed and started again.
+ * with them, so the central copy serves), all but one, and one of two that is then started again
+ * and must be taken back in at a re-plan. Each job must complete, train every sample of the epoch
+ * exactly once once replays are accounted for, and end within a point of the same job without
+ * failures. Last, the central node: the broker's JVM killed and started again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultToleranceIT {
@@ -44,11 +49,14 @@ class FaultToleranceIT {
     private static final long SEED = 7;
     /** FTPipeHD's 100 / 200 scaled to a job of 600 micro-batches. */
     private static final JobSpec.Replication REPLICATION = new JobSpec.Replication(25, 50);
+    /** The mobilenetv2 jobs' samples, a third of cnn's: it computes about seven times as much per sample. */
+    private static final int JOIN_SAMPLES = 6_400;
 
     @TempDir
     static Path work;
     static Cluster cluster;
     static double failureFree;
+    static double mobileNetFailureFree;
 
     @BeforeAll
     static void start() throws Exception {
@@ -72,18 +80,54 @@ class FaultToleranceIT {
     }
 
     /**
+     * An adaptive job on two devices, for joining at a re-plan. Not cnn: its conv2 is over half its
+     * compute, so a second device is predicted at most about 25 % faster (the re-plan threshold);
+     * mobilenetv2's units split about evenly, and a second device is predicted about 45 % faster.
+     * GPipe, because its updates do not depend on the layout: the layouts change at micro-batches
+     * that depend on timing, and under 1F1B that alone moved this short job's accuracy by up to
+     * 0.012 from run to run.
+     */
+    private static JobSpec mobileNet(String id) {
+        return new JobSpec(id, "mobilenetv2", 2, "gpipe", BATCH, 4, 1, OptimizerConfig.adam(1e-3, 0), SEED, 0,
+                JOIN_SAMPLES, JobSpec.ADAPTIVE, REPLICATION);
+    }
+
+    /** What a test does once the job has recovered from the kill. */
+    private interface AfterRecovery {
+        void accept(List<String> killed) throws Exception;
+    }
+
+    /**
      * Runs {@code spec}; when the job has finished a seeded number of micro-batches, kills the
      * devices {@code victims} picks from the first term's stages.
      */
     private static JobReport runAndKill(JobSpec spec, long seed, Function<List<JobReport.Stage>, List<String>> victims)
             throws Exception {
-        long killAt = 100 + new Random(seed).nextInt(300);
+        return runAndKill(spec, 100 + new Random(seed).nextInt(300), failureFree, victims, killed -> {
+        });
+    }
+
+    /**
+     * Runs {@code spec}; when the job has finished {@code killAt} micro-batches, kills the devices
+     * {@code victims} picks from the first term's stages, and once the job has recovered, hands their
+     * ids to {@code afterRecovery} on the test's thread while the job goes on. The job must end within
+     * a point of {@code reference}, the test accuracy of the same job without failures.
+     */
+    private static JobReport runAndKill(JobSpec spec, long killAt, double reference,
+                                        Function<List<JobReport.Stage>, List<String>> victims,
+                                        AfterRecovery afterRecovery) throws Exception {
         AtomicReference<List<JobReport.Stage>> first = new AtomicReference<>();
         List<String> killed = new ArrayList<>();
-        JobReport r = cluster.run(spec, new JobListener() {
+        AtomicBoolean recovered = new AtomicBoolean();
+        CompletableFuture<JobReport> job = cluster.central().submit(spec, new JobListener() {
             @Override
             public void termStarted(JobReport.Term term) {
                 first.compareAndSet(null, term.stages());
+            }
+
+            @Override
+            public void recovered(JobReport.Recovery recovery) {
+                recovered.set(true);
             }
 
             @Override
@@ -98,6 +142,11 @@ class FaultToleranceIT {
                 }
             }
         });
+        await().atMost(Duration.ofMinutes(10)).until(() -> recovered.get() || job.isDone());
+        if (recovered.get()) {
+            afterRecovery.accept(List.copyOf(killed));
+        }
+        JobReport r = job.get(15, TimeUnit.MINUTES);
         assertFalse(killed.isEmpty(), "the devices were killed");
         assertFalse(r.recoveries().isEmpty(), "recovered: " + r.events());
         String failed = String.join(" ", r.recoveries().stream().flatMap(x -> x.failed().stream()).toList());
@@ -105,12 +154,12 @@ class FaultToleranceIT {
             assertTrue(failed.contains(id), id + " detected as failed: " + r.recoveries());
         }
         JobReport.Term last = r.terms().get(r.terms().size() - 1);
-        assertTrue(last.stages().stream().noneMatch(s -> killed.contains(s.device())), "no dead device in " + last);
-        assertEquals(SAMPLES, r.epochs().get(0).samples(), "every sample trained once in the epoch");
+        assertTrue(last.stages().stream().allMatch(s -> cluster.running(s.device())), "no dead device in " + last);
+        assertEquals(spec.trainLimit(), r.epochs().get(0).samples(), "every sample trained once in the epoch");
         assertEquals(0, r.duplicateMicroBatches());
         assertTrue(r.replayedMicroBatches() > 0, "in-flight micro-batches were fed again");
         assertTrue(r.recoveries().stream().allMatch(x -> !Double.isNaN(x.resumedAtSeconds())), "training resumed");
-        assertEquals(failureFree, r.testAccuracy(), 0.01, "accuracy against the failure-free run");
+        assertEquals(reference, r.testAccuracy(), 0.01, "accuracy against the failure-free run");
         return r;
     }
 
@@ -151,6 +200,42 @@ class FaultToleranceIT {
         assertEquals(1, r.stages().size(), "one device trains the whole model: " + r.stages());
     }
 
+    /** The reference for {@link #aRestartedDeviceIsTakenBackInAtTheNextReplan}. */
+    @Test
+    @Order(5)
+    void mobileNetFailureFreeReference() throws Exception {
+        cluster.startDevices("mref-", 2);
+        JobReport r = cluster.run(mobileNet("mobilenet-reference"));
+        assertEquals(List.of(), r.recoveries());
+        mobileNetFailureFree = r.testAccuracy();
+    }
+
+    /**
+     * Issue 5: a device that joins a running job is taken in at a re-plan, not only at a recovery.
+     * An adaptive job on two devices loses one and recovers on the other alone, one short of what it
+     * asked for. The killed device is started again, under its id and without its stage: a later
+     * re-plan must take it back, as two devices are predicted well over the threshold faster than one.
+     */
+    @Test
+    @Order(6)
+    void aRestartedDeviceIsTakenBackInAtTheNextReplan() throws Exception {
+        cluster.startDevices("rejoin-", 2);
+        JobReport r = runAndKill(mobileNet("rejoin"), 100 + new Random(15).nextInt(100), mobileNetFailureFree,
+                stages -> List.of(stages.get(1).device()),
+                killed -> cluster.startDevices(killed, id -> Map.of("--broker-url", cluster.broker.serverUri())));
+        String back = r.terms().get(0).stages().get(1).device();
+        JobReport.Recovery recovery = r.recoveries().get(0);
+        JobReport.Term onOne = r.terms().stream().filter(t -> t.term() == recovery.term()).findFirst().orElseThrow();
+        assertEquals(List.of(r.terms().get(0).stages().get(0).device()), onOne.devices(),
+                "recovered on the survivor alone");
+        var recoveryTerms = r.recoveries().stream().map(JobReport.Recovery::term).toList();
+        assertTrue(r.terms().stream().anyMatch(t -> t.term() > recovery.term() && !recoveryTerms.contains(t.term())
+                && t.devices().contains(back)), back + " in a re-plan's term after the recovery: " + r.events());
+        String event = "devices [" + back + "] join the job at this re-plan";
+        assertTrue(r.events().stream().anyMatch(e -> e.endsWith(event)), "the re-plan took " + back + " in: "
+                + r.events());
+    }
+
     /**
      * The central node itself killed: {@code ftpipe broker --train} in a JVM of its own, SIGKILLed
      * mid-job and started again with the same command line, as a service manager would. The
@@ -158,7 +243,7 @@ class FaultToleranceIT {
      * report lands in the data folder.
      */
     @Test
-    @Order(5)
+    @Order(7)
     void theCentralNodeKilledAndStartedAgain() throws Exception {
         Path home = work.resolve("restart");
         Path data = home.resolve("data");
