@@ -106,8 +106,10 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
 
     /**
      * dW as GEMMs over copies of x or of dy, whichever copies less: x k*k times ({@link #patchGrad})
-     * or dy k times ({@link #shiftGrad}). ONNX Runtime's own route, a convolution with a dy-sized
-     * kernel, runs im2col per image into a GEMM only k*k wide: several times slower than either.
+     * or dy k times plus x's rows ({@link #shiftGrad}); per output row and kernel row, that is
+     * in * k * outW values against (in + out) * paddedW. ONNX Runtime's own route, a convolution
+     * with a dy-sized kernel, runs im2col per image into a GEMM only k*k wide: several times
+     * slower than either.
      */
     private String weightGrad(GraphBuilder g, String x, String dy, long[] shape) {
         if (groups > 1) {
