@@ -71,8 +71,8 @@ public final class ComputeBenchmark {
             Optimizer adam = OptimizerConfig.adam(1e-3, 0).create();
 
             // The optimizer's share is timed inside each step too: it runs in Java, not in ONNX Runtime,
-            // and a slow one would otherwise hide in the train step.
-            // (Its median is over every call after the first warm-up: a turn's warm-up run is one more.)
+            // and a slow one would otherwise hide in the train step. Its median is over every call
+            // after the first warm-ups, the later turns' single warm-up runs included.
             long[] optimizerNanos = new long[Math.toIntExact(steps() / 3)];
             int[] calls = {0};
             Timings[] timed = timeInTurns(step,

@@ -26,12 +26,11 @@ final class Sgd extends StatefulOptimizer {
                 s = new ParamState(0, List.of(new float[e.value().capacity()]));
             }
             float[] v = s.slots().get(0);
-            boolean start = first;
             update(e, (w, g, n) -> {
                 for (int i = 0; i < n; i++) {
                     float grad = g[i] + wd * w[i];
                     // PyTorch starts the momentum buffer at the first gradient.
-                    v[i] = start ? grad : mu * v[i] + grad;
+                    v[i] = first ? grad : mu * v[i] + grad;
                     w[i] -= lr * v[i];
                 }
             });
