@@ -26,7 +26,7 @@ import java.util.Map;
  */
 public final class ComputeBenchmark {
 
-    /** What is measured {@code warmup + iterations} times: one batch through something. */
+    /** What is measured: one batch through something. */
     @FunctionalInterface
     private interface Run {
         void once() throws OrtException;
