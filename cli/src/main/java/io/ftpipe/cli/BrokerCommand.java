@@ -3,6 +3,7 @@ package io.ftpipe.cli;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.configuration.ExtensionConfigReader;
 import io.ftpipe.broker.embedded.EmbeddedBroker;
 import io.ftpipe.cli.bench.BrokerProcess;
 import io.ftpipe.cli.demo.JobDriver;
@@ -45,6 +46,8 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Read here as well as in the extension: a bad file then fails in a line, not after HiveMQ's start and stop.
+        new ExtensionConfigReader().read(config);
         AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
         try (EmbeddedBroker broker = EmbeddedBroker.builder(work).port(port).bindAddress(bind)
                 .extensionConfigFile(config.toAbsolutePath())

@@ -1,6 +1,7 @@
 package io.ftpipe.cli;
 
 import ai.onnxruntime.OrtException;
+import io.ftpipe.broker.configuration.InvalidConfigurationException;
 import io.ftpipe.zoo.data.DataException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,10 +61,11 @@ public final class ErrorReporting implements CommandLine.IModelTransformer {
 
     /**
      * Errors whose message already says what is wrong and how to fix it (bad model name, too many
-     * stages, missing data, unwritable report path, ONNX Runtime refusing a graph).
+     * stages, missing data, a bad configuration file, unwritable report path, ONNX Runtime refusing a graph).
      */
     private static boolean isUserFacing(Exception e) {
-        return e instanceof IllegalArgumentException || e instanceof DataException || e instanceof IOException
+        return e instanceof IllegalArgumentException || e instanceof DataException
+                || e instanceof InvalidConfigurationException || e instanceof IOException
                 || e instanceof UncheckedIOException || e instanceof OrtException;
     }
 
