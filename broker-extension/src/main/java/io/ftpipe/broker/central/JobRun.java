@@ -13,6 +13,7 @@ import io.ftpipe.broker.plan.StageAssignment;
 import io.ftpipe.broker.plan.UnitCost;
 import io.ftpipe.protocol.Assignments;
 import io.ftpipe.protocol.Chunks;
+import io.ftpipe.protocol.InFlight;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
 import io.ftpipe.protocol.Rejections;
@@ -507,7 +508,7 @@ final class JobRun {
     }
 
     private int allowedInFlight() {
-        return spec.schedule().equals("gpipe") ? spec.microBatches() : layout.stages().size() + 2;
+        return spec.schedule().equals("gpipe") ? spec.microBatches() : InFlight.oneFOneB(0, layout.stages().size()) + 2;
     }
 
     /** Runs {@code step}, recovering and running it again as often as devices fail under it. */

@@ -1,11 +1,13 @@
 package io.ftpipe.device.stage;
 
+import io.ftpipe.protocol.InFlight;
+
 /**
  * The pure rules of the two schedules, kept apart from the code that runs them.
  *
- * <p>Asynchronous 1F1B (PipeDream, FTPipeHD): stage {@code s} of {@code S} admits a new forward
- * while fewer than {@code S - s} micro-batches are between its forward and its backward, and
- * applies an optimizer step after every backward (weights stashed per forward).
+ * <p>Asynchronous 1F1B (PipeDream, FTPipeHD): a stage admits a new forward while fewer than
+ * {@link InFlight#oneFOneB} micro-batches are between its forward and its backward, and applies an
+ * optimizer step after every backward (weights stashed per forward).
  *
  * <p>Synchronous GPipe: forwards and backwards run as they come; gradients of {@code M}
  * micro-batches accumulate and one optimizer step follows the M-th backward.
@@ -30,7 +32,7 @@ public record Schedule(String name, int stage, int stages, int microBatches) {
 
     /** May a forward start with {@code inFlight} micro-batches between forward and backward here? */
     public boolean admitsForward(int inFlight) {
-        return synchronous() ? inFlight < microBatches : inFlight < stages - stage;
+        return inFlight < (synchronous() ? microBatches : InFlight.oneFOneB(stage, stages));
     }
 
     /** Does the backward that just finished ({@code accumulated} so far this step) end with a step? */

@@ -2,6 +2,7 @@ package io.ftpipe.device.stage;
 
 import ai.onnxruntime.OrtEnvironment;
 import io.ftpipe.protocol.Assignments;
+import io.ftpipe.protocol.InFlight;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
@@ -79,9 +80,9 @@ class StageWorkerTest {
             int stages = 3;
             int batches = data.size() / 32;
             long fed = 0;
-            // The central node keeps at most `stages` micro-batches in flight.
+            // As the central node feeds: as many in flight as stage 0 admits.
             while (p.done() < batches) {
-                while (fed < batches && fed - p.done() < stages) {
+                while (fed < batches && fed - p.done() < InFlight.oneFOneB(0, stages)) {
                     p.feed(fed, data, order, (int) fed * 32, 32);
                     fed++;
                 }

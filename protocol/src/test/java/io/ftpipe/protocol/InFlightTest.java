@@ -1,0 +1,26 @@
+package io.ftpipe.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class InFlightTest {
+
+    @Test
+    void eachStageHoldsOnePerStageAndOnePerBoundaryDownstream() {
+        int[] limits = new int[4];
+        for (int s = 0; s < 4; s++) {
+            limits[s] = InFlight.oneFOneB(s, 4);
+        }
+        assertEquals("[7, 5, 3, 1]", Arrays.toString(limits));
+        assertEquals(1, InFlight.oneFOneB(0, 1), "a single stage runs each backward right after its forward");
+    }
+
+    @Test
+    void aStageOutsideThePipelineIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> InFlight.oneFOneB(3, 3));
+        assertThrows(IllegalArgumentException.class, () -> InFlight.oneFOneB(-1, 3));
+    }
+}
