@@ -18,7 +18,8 @@ public final class DeviceProcess {
 
     /**
      * @param flags  device flags, e.g. {@code --id d1 --broker-url tcp://127.0.0.1:1883}
-     * @param workDir where the argfile and the device's log go
+     * @param workDir where the argfile and the device's log go; a device started again under the
+     *                same id appends to its log, so what its earlier life said (before a kill) stays
      */
     public static Process start(String id, Map<String, String> flags, Path workDir) throws IOException {
         Files.createDirectories(workDir);
@@ -34,7 +35,7 @@ public final class DeviceProcess {
             command.add(v);
         });
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve(id + ".log").toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve(id + ".log").toFile()));
         pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
         return pb.start();
     }
