@@ -45,6 +45,8 @@ public final class DeviceAgent implements AutoCloseable {
     private final List<String> stageTopics = new ArrayList<>();
     private final HeldReplicas held = new HeldReplicas();
     private final AtomicLong replicatedBytes = new AtomicLong();
+    /** Time the stages spent replicating (capturing, encoding, publishing), as the stage worker times it. */
+    private final AtomicLong replicatedNanos = new AtomicLong();
     private MqttTransport transport;
     private volatile StageWorker worker;
     private long messageIds;
@@ -60,7 +62,7 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     public void start() {
-        byte[] will = MessageCodec.encode(new Message.Heartbeat(settings.id(), -1, Message.Heartbeat.OFFLINE, "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        byte[] will = MessageCodec.encode(new Message.Heartbeat(settings.id(), -1, Message.Heartbeat.OFFLINE, "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         transport = MqttTransport.connect(settings.transportOptions(
                 new LastWill(Topics.device(settings.id(), Topics.HEARTBEAT), will, 1, false)));
         transport.subscribe(Topics.device(settings.id(), Topics.COMMAND), 1, (topic, payload) -> receive(topic, payload));
@@ -92,7 +94,7 @@ public final class DeviceAgent implements AutoCloseable {
                     w == null ? 0 : w.term(), w == null ? -1 : w.stage(), clock.meanMillis(), rejections.total(),
                     clock.computeTotalMillis(), clock.sendTotalMillis(), clock.stageMillis(),
                     w == null ? 0 : w.forwards(), w == null ? 0 : w.completed(), clock.sentBytes(),
-                    replicatedBytes.get()), 0);
+                    replicatedBytes.get(), replicatedNanos.get() / 1e6), 0);
         } catch (RuntimeException e) {
             LOG.warning("heartbeat failed: " + e.getMessage());
         }
@@ -201,6 +203,11 @@ public final class DeviceAgent implements AutoCloseable {
             public void replicate(Message.Replica m, boolean chain) {
                 String topic = chain && s + 1 < a.stages() ? Topics.stage(job, s + 1, Topics.REPLICA) : reply();
                 replicatedBytes.addAndGet(send(topic, m, m.iteration()));
+            }
+
+            @Override
+            public void replicated(long nanos) {
+                replicatedNanos.addAndGet(nanos);
             }
         }, clock);
         held.forJob(job);

@@ -29,11 +29,14 @@ public sealed interface Message {
      * the stage's time into compute, sending, and (the rest) waiting, and count the forward passes
      * run, the micro-batches finished (backward done) and the bytes sent. Differences between two
      * heartbeats are the device's measured speed and upload rate, which the planner uses.
-     * {@code replicatedBytes} counts the replicas the device has sent since it started.
+     * {@code replicatedBytes} counts the replicas the device has sent since it started, and
+     * {@code replicatedMillis} the milliseconds the device spent encoding and publishing replicas
+     * (and capturing the states they carry) since it started: time its training thread did not train.
      */
     record Heartbeat(String device, long seq, String state, String job, long term, int stage, double computeMillis,
                      long rejected, double computeTotalMillis, double sendTotalMillis, double stageMillis,
-                     long forwards, long microBatches, long sentBytes, long replicatedBytes)
+                     long forwards, long microBatches, long sentBytes, long replicatedBytes,
+                     double replicatedMillis)
             implements Message {
         /** The state of the heartbeat a device leaves as its Last Will: the broker publishes it when the device dies. */
         public static final String OFFLINE = "offline";

@@ -26,7 +26,8 @@ class MessageCodecTest {
     void simpleMessagesRoundTrip() {
         List<Message> all = List.of(
                 new Message.Hello("d1", 4, 1L << 33, 2, "0.1.0", 1 << 20),
-                new Message.Heartbeat("d1", 7, "training", "job-1", 3, 1, 12.5, 2, 100, 20, 300, 19, 17, 1L << 33, 1L << 34),
+                new Message.Heartbeat("d1", 7, "training", "job-1", 3, 1, 12.5, 2, 100, 20, 300, 19, 17, 1L << 33, 1L << 34,
+                        1234.125),
                 new Message.Emulate("d1", 2.5),
                 new Message.Ack("job-1", 3, 2, "d1"),
                 new Message.Collect("job-1", 3, 99),

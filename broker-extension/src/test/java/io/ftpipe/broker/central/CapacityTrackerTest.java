@@ -12,7 +12,7 @@ class CapacityTrackerTest {
     private static Message.Heartbeat beat(String d, long forwards, long finished, double computeMillis,
                                           double sendMillis, long sentBytes) {
         return new Message.Heartbeat(d, 0, "training", "j", 1, 0, 0, 0, computeMillis, sendMillis, 0, forwards,
-                finished, sentBytes, 0);
+                finished, sentBytes, 0, 0);
     }
 
     @Test
@@ -50,7 +50,7 @@ class CapacityTrackerTest {
         tracker.heartbeat(beat("d", 5, 5, 40, 0, 0), 10);
         tracker.forgetSamples();
         assertEquals(0, tracker.samples("d"));
-        var term2 = new Message.Heartbeat("d", 0, "training", "j", 2, 1, 0, 0, 10, 0, 0, 1, 1, 0, 0);
+        var term2 = new Message.Heartbeat("d", 0, "training", "j", 2, 1, 0, 0, 10, 0, 0, 1, 1, 0, 0, 0);
         tracker.heartbeat(term2, 20); // totals restarted: a mark, not a negative interval
         assertEquals(1, tracker.slowdown("d").getAsDouble(), 1e-9, "the old estimate stands until measured");
         assertEquals(0, tracker.samples("d"));

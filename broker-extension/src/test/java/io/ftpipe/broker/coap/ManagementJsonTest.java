@@ -22,7 +22,7 @@ class ManagementJsonTest {
     private static final Message.Hello HELLO = new Message.Hello("d1", 4, 8L << 30, 2, "0.1.0", 1 << 20);
 
     private static Message.Heartbeat heartbeat(String state, String job) {
-        return new Message.Heartbeat("d1", 7, state, job, 3, 1, 12.5, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new Message.Heartbeat("d1", 7, state, job, 3, 1, 12.5, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Test

@@ -31,7 +31,7 @@ class FtpipeMetricsTest {
     private static Message.Heartbeat beat(String d, int stage, long forwards, long finished, double compute,
                                           double stageMillis, long replicated) {
         return new Message.Heartbeat(d, 0, "training", "j", 1, stage, 0, 0, compute, 0, stageMillis, forwards,
-                finished, 0, replicated);
+                finished, 0, replicated, 0);
     }
 
     private static JobReport.Term term(long n, String reason) {
@@ -92,10 +92,10 @@ class FtpipeMetricsTest {
         assertEquals(500, count(FtpipeMetrics.REPLICATION_BYTES));
         // The Last Will carries zeros: not a restart of the count.
         metrics.heartbeat(new Message.Heartbeat("gw-1", -1, Message.Heartbeat.OFFLINE, "", 0, -1, 0, 0, 0, 0, 0, 0, 0,
-                0, 0));
+                0, 0, 0));
         metrics.heartbeat(beat("gw-1", 2, 6, 6, 50, 120, 1600));
         assertEquals(600, count(FtpipeMetrics.REPLICATION_BYTES));
-        metrics.heartbeat(new Message.Heartbeat("gw-1", 9, "idle", "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 1600));
+        metrics.heartbeat(new Message.Heartbeat("gw-1", 9, "idle", "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 1600, 0));
         assertEquals(-1, gauge("ftpipe.device.gw-1.stage"));
     }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ReplicatedBytesTest {
     private static Message.Heartbeat beat(String d, long replicatedBytes) {
-        return new Message.Heartbeat(d, 0, "training", "j", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, replicatedBytes);
+        return new Message.Heartbeat(d, 0, "training", "j", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, replicatedBytes, 0);
     }
 
     @Test

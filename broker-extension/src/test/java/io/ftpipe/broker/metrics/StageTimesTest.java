@@ -13,7 +13,7 @@ class StageTimesTest {
     private static Message.Heartbeat beat(long term, long forwards, long finished, double compute, double send,
                                           double stage) {
         return new Message.Heartbeat("d", 0, "training", "j", term, 1, 0, 0, compute, send, stage, forwards, finished,
-                0, 0);
+                0, 0, 0);
     }
 
     @Test
@@ -33,7 +33,7 @@ class StageTimesTest {
         times.heartbeat(beat(1, 2, 1, 10, 0, 20));
         assertTrue(times.heartbeat(beat(2, 1, 0, 1, 0, 2)).isEmpty(), "the new stage's totals start again");
         assertTrue(times.heartbeat(beat(2, 1, 0, 1, 0, 900)).isEmpty(), "no micro-batch ran");
-        assertTrue(times.heartbeat(new Message.Heartbeat("d", 0, "idle", "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        assertTrue(times.heartbeat(new Message.Heartbeat("d", 0, "idle", "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
                 .isEmpty());
         assertTrue(times.heartbeat(beat(2, 3, 2, 5, 0, 950)).isEmpty(), "idle forgot the mark");
     }

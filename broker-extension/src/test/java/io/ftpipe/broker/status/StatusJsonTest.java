@@ -22,7 +22,7 @@ class StatusJsonTest {
     }
 
     private static Message.Heartbeat training(String id) {
-        return new Message.Heartbeat(id, 3, "training", "j1", 2, 1, 1.5, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new Message.Heartbeat(id, 3, "training", "j1", 2, 1, 1.5, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Test

@@ -103,7 +103,7 @@ class StatusTopicsTest {
         assertEquals("no heartbeat for 6000 ms", on(Topics.DEVICE_EVENTS).get(1).json().get("reason").asText());
         await().atMost(WAIT).until(() -> !lastView().get("devices").get(0).get("alive").asBoolean());
 
-        registry.heartbeat(new Message.Heartbeat("gw-3", 1, "idle", "", 0, -1, 2.0, 0, 0, 0, 0, 0, 0, 0, 0));
+        registry.heartbeat(new Message.Heartbeat("gw-3", 1, "idle", "", 0, -1, 2.0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         status.heard("gw-3");
         await().atMost(WAIT).until(() -> on(Topics.DEVICE_EVENTS).size() == 3);
         assertEquals("heard from again", on(Topics.DEVICE_EVENTS).get(2).json().get("reason").asText());

@@ -15,4 +15,10 @@ public interface Outbox {
      * the central node), otherwise to the central node.
      */
     void replicate(Message.Replica m, boolean chain);
+
+    /**
+     * One round of replication took the stage {@code nanos}: capturing its units' states and the
+     * {@link #replicate} calls that sent them.
+     */
+    void replicated(long nanos);
 }

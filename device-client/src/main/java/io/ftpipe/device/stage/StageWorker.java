@@ -244,6 +244,9 @@ public final class StageWorker implements AutoCloseable {
         if (!chain && !global) {
             return;
         }
+        // Timed here, not around each send: capturing the units' states is replication's cost too,
+        // and all of it is time this thread does not train.
+        long started = System.nanoTime();
         Message.Replica r = new Message.Replica(job(), term(), stage(), trainedThrough, unitStates());
         if (chain) {
             chainReplicated = completed;
@@ -256,6 +259,7 @@ public final class StageWorker implements AutoCloseable {
                 out.replicate(r, false);
             }
         }
+        out.replicated(System.nanoTime() - started);
     }
 
     /** An optimizer step now (1F1B), or accumulate until the step's last micro-batch (GPipe). */

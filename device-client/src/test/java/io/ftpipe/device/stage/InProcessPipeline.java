@@ -23,10 +23,16 @@ final class InProcessPipeline implements AutoCloseable {
     final List<StageWorker> workers = new ArrayList<>();
     final List<Message.Progress> progress = new ArrayList<>();
     final List<Sent> replicas = new ArrayList<>();
+    final List<Timed> replicationRounds = new ArrayList<>();
 
     /** A replica a stage sent: to its next stage ({@code chain}) or to the central node. */
     record Sent(Message.Replica replica, boolean chain) {
     }
+
+    /** A round of replication as the stage timed it, and the time its sends took as the outbox timed them. */
+    record Timed(int stage, long nanos, long sendNanos) {
+    }
+
     private final Deque<Runnable> mail = new ArrayDeque<>();
     private final Model model;
     private final Assignments.JobSettings settings;
@@ -39,6 +45,8 @@ final class InProcessPipeline implements AutoCloseable {
             Message.Assign wire = (Message.Assign) viaWire(a);
             int s = a.stage();
             workers.add(new StageWorker(OrtEnvironment.getEnvironment(), wire, 1, new Outbox() {
+                private long sendNanos;
+
                 @Override
                 public void toNextStage(Message.Forward m) {
                     post(() -> workers.get(s + 1).onForward((Message.Forward) viaWire(m)));
@@ -56,7 +64,15 @@ final class InProcessPipeline implements AutoCloseable {
 
                 @Override
                 public void replicate(Message.Replica m, boolean chain) {
+                    long started = System.nanoTime();
                     replicas.add(new Sent((Message.Replica) viaWire(m), chain));
+                    sendNanos += System.nanoTime() - started;
+                }
+
+                @Override
+                public void replicated(long nanos) {
+                    replicationRounds.add(new Timed(s, nanos, sendNanos));
+                    sendNanos = 0;
                 }
             }, ComputeClock.NONE));
         }

@@ -119,6 +119,12 @@ class StageWorkerTest {
                 // The last stage's chain replica goes to the central node, so it sends no second copy.
                 assertEquals(stage == 0 ? List.of(8L, 16L) : List.of(),
                         global.stream().map(r -> r.replica().iteration()).toList());
+                // One timed round per due period (global ones coincide with chain ones), covering its sends.
+                var rounds = p.replicationRounds.stream().filter(r -> r.stage() == stage).toList();
+                assertEquals(4, rounds.size());
+                for (var r : rounds) {
+                    assertTrue(r.sendNanos() > 0 && r.nanos() >= r.sendNanos(), r.toString());
+                }
                 var last = chain.get(chain.size() - 1).replica().units();
                 var now = p.workers.get(stage).unitStates();
                 assertEquals(now.size(), last.size());
