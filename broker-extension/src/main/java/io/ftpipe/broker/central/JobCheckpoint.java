@@ -16,12 +16,13 @@ import java.util.Map;
  * @param position         where training goes on, and this epoch's loss over what came before
  * @param fed              micro-batches fed by then (those from {@code position} on are fed again)
  * @param trainSeconds     time spent in the epochs already finished
- * @param replicatedSince  each device's replicated-bytes counter when the job first heard from it
+ * @param replicatedSince  each device's replication counts (bytes and milliseconds) when the job first
+ *                         heard from it
  */
 record JobCheckpoint(JobSpec spec, long startedMillis, List<String> devices, long term, JobReport.Term layout,
                      ProgressLedger.Position position, long fed, long epochStartedMillis, double trainSeconds,
                      List<JobReport.Epoch> epochs, List<JobReport.Term> terms, List<JobReport.Recovery> recoveries,
-                     Map<String, Long> replicatedSince, List<String> events) {
+                     Map<String, JobReplication.Counts> replicatedSince, List<String> events) {
     /** The epoch in progress (the finished ones are in {@code epochs}). */
     int epoch() {
         return epochs.size();

@@ -17,6 +17,9 @@ import java.util.Map;
  * @param recoveries               every recovery from failed devices or a stuck pipeline
  * @param replayedMicroBatches     micro-batches fed again by recoveries (each still counted once)
  * @param replicatedBytes          bytes of replicas the devices sent during the job
+ * @param replicationSeconds       time the devices spent replicating during the job (capturing their
+ *                                 units' states, encoding and publishing replicas, on their training
+ *                                 threads), summed over the devices
  * @param startedMillis            when the job was submitted (wall clock): the zero of every
  *                                 {@code ...Seconds} in the report, for lining it up with outside events
  */
@@ -24,8 +27,13 @@ public record JobReport(String job, String model, String schedule, long startedM
                         List<Stage> stages, List<Term> terms, List<Epoch> epochs, double testAccuracy,
                         double samplesPerSecond, double seconds, long duplicateMicroBatches,
                         Map<String, Capacity> capacities, double recostedSamplesPerSecond, List<Recovery> recoveries,
-                        long replayedMicroBatches, long replicatedBytes, List<String> events,
-                        Map<String, Long> rejected, String modelPath) {
+                        long replayedMicroBatches, long replicatedBytes, double replicationSeconds,
+                        List<String> events, Map<String, Long> rejected, String modelPath) {
+
+    /** The job's wall time training: its epochs' (samplesPerSecond is the samples over it). */
+    public double trainSeconds() {
+        return epochs.stream().mapToDouble(Epoch::trainSeconds).sum();
+    }
 
     /**
      * Which device ran which units, and the time per micro-batch the planner predicted for its

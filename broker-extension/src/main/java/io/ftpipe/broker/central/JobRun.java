@@ -124,8 +124,8 @@ final class JobRun {
     private List<String> watched = List.of();
     /** Micro-batches are in flight, so one stuck for long means the pipeline is broken. */
     private boolean feeding;
-    /** Each device's replicated-bytes counter when first and last heard from in this job. */
-    private final Map<String, long[]> replicated = new HashMap<>();
+    /** What the devices replicated during this job (bytes and time), from their heartbeats. */
+    private final JobReplication replicated = new JobReplication();
     private long messageIds;
     private List<String> devices = List.of();
     private double migrationMillis;
@@ -210,7 +210,7 @@ final class JobRun {
         this.terms.addAll(resume.terms());
         this.recoveries.addAll(resume.recoveries());
         this.events.addAll(resume.events());
-        resume.replicatedSince().forEach((d, since) -> replicated.put(d, new long[]{since, since}));
+        replicated.resumeFrom(resume.replicatedSince());
     }
 
     String id() {
@@ -271,7 +271,7 @@ final class JobRun {
     /** A heartbeat of a device working on this job: its measured speed (any thread). */
     void onHeartbeat(Message.Heartbeat h) {
         synchronized (lock) {
-            replicated.computeIfAbsent(h.device(), d -> new long[]{h.replicatedBytes(), 0})[1] = h.replicatedBytes();
+            replicated.heartbeat(h);
             if (layout == null || h.term() != term) {
                 return;
             }
@@ -388,13 +388,14 @@ final class JobRun {
         event("job complete; model written to " + out);
         long samples = (long) train.size() * spec.epochs();
         synchronized (lock) {
-            long replicatedBytes = replicated.values().stream().mapToLong(r -> r[1] - r[0]).sum();
+            JobReplication.Counts replication = replicated.total();
             return new JobReport(spec.id(), spec.model(), spec.schedule(), startedMillis, devices, layout.stages(),
                     List.copyOf(terms), List.copyOf(epochs), epochs.get(epochs.size() - 1).testAccuracy(),
                     samples / trainSeconds,
                     seconds(), progress.duplicates(), capacities.snapshot(), recosted(),
                     List.copyOf(recoveries), recoveries.stream().mapToLong(JobReport.Recovery::replayed).sum(),
-                    replicatedBytes, List.copyOf(events), rejections.snapshot(), out.toString());
+                    replication.bytes(), replication.millis() / 1e3, List.copyOf(events), rejections.snapshot(),
+                    out.toString());
         }
     }
 
@@ -486,11 +487,9 @@ final class JobRun {
         lastCheckpointMillis = System.currentTimeMillis();
         JobCheckpoint c;
         synchronized (lock) {
-            Map<String, Long> since = new TreeMap<>();
-            replicated.forEach((d, r) -> since.put(d, r[0]));
             c = new JobCheckpoint(spec, startedMillis, devices, term, layout, progress.position(resumePoint()),
                     iteration, epochStartedMillis, trainSeconds, List.copyOf(epochs), List.copyOf(terms),
-                    List.copyOf(recoveries), since, List.copyOf(events));
+                    List.copyOf(recoveries), replicated.firsts(), List.copyOf(events));
         }
         replicaWriter.execute(() -> {
             try {

@@ -26,7 +26,7 @@ class JobDirectoryTest {
         return new JobCheckpoint(spec, startedMillis, List.of("d0", "d1", "d2"), 4, term,
                 new ProgressLedger.Position(130, 51.5, 700, 1000), 133, startedMillis + 1000, 12.5,
                 List.of(new JobReport.Epoch(1, 0.6, 0.8, 0.5, 0.82, 12.5, 1000)), List.of(term), List.of(recovery),
-                Map.of("d0", 10L), List.of("0.1s job submitted"));
+                Map.of("d0", new JobReplication.Counts(10, 2.5)), List.of("0.1s job submitted"));
     }
 
     @Test
@@ -37,6 +37,26 @@ class JobDirectoryTest {
         assertEquals(List.of(c), back);
         assertTrue(Double.isNaN(back.get(0).recoveries().get(0).resumedAtSeconds()));
         assertEquals(1, back.get(0).epoch());
+    }
+
+    @Test
+    void aReportReadsBackAsTheBenchmarksReadItWithItsReplicationTimeAndTrainingTime() throws Exception {
+        JobReport.Stage stage = new JobReport.Stage(0, "d0", 0, 5, 1.5, 0);
+        JobReport.Term term = new JobReport.Term(1, 0, 0.5, List.of(stage), 300, Map.of(), "start");
+        JobReport report = new JobReport("r", "cnn", "1f1b", 1_000, List.of("d0"), List.of(stage), List.of(term),
+                List.of(new JobReport.Epoch(1, 0.6, 0.8, 0.5, 0.82, 30, 1000),
+                        new JobReport.Epoch(2, 0.4, 0.9, 0.45, 0.85, 10, 1000)), 0.85, 50, 45, 0,
+                Map.of("d0", new JobReport.Capacity(1, Double.NaN)), Double.NaN, List.of(), 0, 5_000_000, 1.25,
+                List.of("0.1s job submitted"), Map.of(), "model.onnx");
+        JobDirectory dir = new JobDirectory(data, "r");
+        dir.finished(report);
+        // As BrokerRestartRun reads it.
+        JobReport back = new com.fasterxml.jackson.databind.ObjectMapper()
+                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(dir.report().toFile(), JobReport.class);
+        assertEquals(report, back);
+        assertEquals(1.25, back.replicationSeconds());
+        assertEquals(40, back.trainSeconds(), 1e-12, "the epochs' training time");
     }
 
     @Test

@@ -31,6 +31,7 @@ public final class DemoReport {
         m.put("recoveries", r.recoveries());
         m.put("replayed_micro_batches", r.replayedMicroBatches());
         m.put("replicated_bytes", r.replicatedBytes());
+        m.put("replication_seconds", r.replicationSeconds());
         m.put("test_accuracy", r.testAccuracy());
         m.put("samples_per_second", r.samplesPerSecond());
         m.put("seconds", r.seconds());
