@@ -86,7 +86,11 @@ public final class DeviceAgent implements AutoCloseable {
                 VERSION, settings.maxPayloadBytes()), 0);
     }
 
-    private void heartbeat() {
+    /**
+     * On the timer's thread, and after a collect on the delivery thread: one at a time, so that
+     * heartbeats leave in sequence and their running totals never go back.
+     */
+    private synchronized void heartbeat() {
         try {
             StageWorker w = worker;
             send(Topics.device(settings.id(), Topics.HEARTBEAT), new Message.Heartbeat(settings.id(),
@@ -148,6 +152,10 @@ public final class DeviceAgent implements AutoCloseable {
             checkJob(w, c.job(), c.term());
             send(reply(), new Message.Weights(w.job(), w.term(), c.request(), w.stage(), w.trainedThrough(),
                     w.unitStates(), held.all()), c.request());
+            // The job's report takes replication from heartbeats, and a job's last round of replicas
+            // comes right before its final collect: heartbeat now rather than up to a period later,
+            // after the report.
+            heartbeat();
         } else if (m instanceof Message.Stop s) {
             checkJob(w, s.job(), s.term());
             LOG.info("stopping job " + s.job() + ": " + s.reason());
