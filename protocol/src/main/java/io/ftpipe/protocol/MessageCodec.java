@@ -37,7 +37,7 @@ public final class MessageCodec {
                         .real("stage_ms", h.stageMillis()).num("forwards", h.forwards())
                         .num("micro_batches", h.microBatches())
                         .num("sent_bytes", h.sentBytes()).num("replicated_bytes", h.replicatedBytes())
-                        .real("replicated_millis", h.replicatedMillis());
+                        .real("replicated_ms", h.replicatedMillis());
             } else if (m instanceof Message.Assign a) {
                 w.head("assign", 13).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
                         .num("stages", a.stages()).bin("graphs", StageGraphsCodec.encode(a.graphs()));
@@ -127,7 +127,7 @@ public final class MessageCodec {
             case "heartbeat" -> new Message.Heartbeat(f.str("device"), f.num("seq"), f.str("state"), f.str("job"),
                     f.num("term"), f.int32("stage"), f.real("compute_ms"), f.num("rejected"),
                     f.real("compute_total_ms"), f.real("send_total_ms"), f.real("stage_ms"), f.num("forwards"), f.num("micro_batches"),
-                    f.num("sent_bytes"), f.num("replicated_bytes"), f.real("replicated_millis"));
+                    f.num("sent_bytes"), f.num("replicated_bytes"), f.real("replicated_ms"));
             case "assign" -> new Message.Assign(f.str("job"), f.num("term"), f.int32("stage"), f.int32("stages"),
                     StageGraphsCodec.decode(f.bin("graphs")), readOptimizer(f.map("optimizer")), units(f),
                     f.str("schedule"), f.int32("micro_batches"), f.int32("max_batch"), f.num("start"),
