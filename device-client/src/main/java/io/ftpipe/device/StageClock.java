@@ -15,10 +15,17 @@ import java.util.concurrent.TimeUnit;
  * <p>Why the fastest and not this run: on a machine whose cores other devices share (a test
  * bench), a run also holds time lost to them. Multiplying that by k would emulate a device slower
  * than asked, and more so the busier the others are; the fastest run is this machine's own speed.
+ *
+ * <p>The first run of each step on a stage is ONNX Runtime's warm-up (allocations, kernel choice),
+ * often ten times a later run: it is neither padded nor a speed. Padding it k-fold held a 40x
+ * device's first micro-batches for tens of seconds, longer than the central node's stall timeout.
  */
 final class StageClock implements ComputeClock {
     private record Kind(Step step, int rows) {
     }
+
+    /** Marks a step seen once: its warm-up, not yet a speed. */
+    private static final long WARM_UP = Long.MAX_VALUE;
 
     private final Map<Kind, Long> fastest = new ConcurrentHashMap<>();
     private volatile double slowdown;
@@ -42,8 +49,8 @@ final class StageClock implements ComputeClock {
 
     @Override
     public void computed(Step step, int rows, long nanos) {
-        long best = fastest.merge(new Kind(step, rows), nanos, Math::min);
-        long extra = Math.max(0, (long) (slowdown * best) - nanos);
+        long best = fastest.merge(new Kind(step, rows), WARM_UP, (before, warmUp) -> Math.min(before, nanos));
+        long extra = best == WARM_UP ? 0 : Math.max(0, (long) (slowdown * best) - nanos);
         if (extra > 0) {
             try {
                 TimeUnit.NANOSECONDS.sleep(extra);
