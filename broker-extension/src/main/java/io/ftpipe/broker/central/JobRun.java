@@ -115,7 +115,8 @@ final class JobRun {
     private String failure;
     private long term;
     private JobReport.Term layout;
-    private List<UnitCost> costs = List.of();
+    /** Written by the job's thread, read by heartbeats' threads. */
+    private volatile List<UnitCost> costs = List.of();
 
     private final List<JobReport.Term> terms = new ArrayList<>();
     private final List<JobReport.Recovery> recoveries = new ArrayList<>();
@@ -272,7 +273,8 @@ final class JobRun {
     void onHeartbeat(Message.Heartbeat h) {
         synchronized (lock) {
             replicated.heartbeat(h);
-            if (layout == null || h.term() != term) {
+            // A resumed job knows its layout before it has profiled the units: no speed to measure yet.
+            if (layout == null || h.term() != term || costs.isEmpty()) {
                 return;
             }
             for (JobReport.Stage s : layout.stages()) {
