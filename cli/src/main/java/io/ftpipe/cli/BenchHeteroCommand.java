@@ -50,7 +50,8 @@ public final class BenchHeteroCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "9600", description = "training samples of the adaptive run")
     int samples;
     @Option(names = "--baseline-samples", defaultValue = "1600",
-            description = "training samples of the speed-blind and single-device runs")
+            description = "training samples of the single-device run, and of the speed-blind run unless the scenario "
+                    + "drifts (then it has --samples, to reach its steady state after the slow-down)")
     int baselineSamples;
     @Option(names = "--report", description = "default runs/bench-hetero-SCENARIO.json")
     Path report;
@@ -73,7 +74,8 @@ public final class BenchHeteroCommand implements Callable<Integer> {
         HeteroRun.Result adaptive = HeteroRun.run(new HeteroRun.Setup(model, batchSize, samples, JobSpec.ADAPTIVE,
                 slowdowns, sc.driftDevice(), drift), work.resolve("adaptive"), err::println);
         err.println("speed-blind ...");
-        HeteroRun.Result blind = HeteroRun.run(new HeteroRun.Setup(model, batchSize, baselineSamples,
+        // Under drift the speed-blind rate is the second half's, so its run is as long as the adaptive one.
+        HeteroRun.Result blind = HeteroRun.run(new HeteroRun.Setup(model, batchSize, sc.drifts() ? samples : baselineSamples,
                 JobSpec.SPEED_BLIND, slowdowns, sc.driftDevice(), drift), work.resolve("speed-blind"), err::println);
         err.println("best single device (slowdown " + sc.fastest() * baseSlowdown + ") ...");
         HeteroRun.Result single = HeteroRun.run(new HeteroRun.Setup(model, batchSize, baselineSamples,
