@@ -75,7 +75,9 @@ public final class DeviceAgent implements AutoCloseable {
                 LOG.warning("hello after reconnecting failed: " + e.getMessage());
             }
         }));
-        timer.scheduleAtFixedRate(this::heartbeat, settings.heartbeatMillis(), settings.heartbeatMillis(),
+        // Fixed delay, not rate: a heartbeat blocked while the broker was away must not be followed
+        // by a burst of catch-up heartbeats that reach a restarted central node before the hello.
+        timer.scheduleWithFixedDelay(this::heartbeat, settings.heartbeatMillis(), settings.heartbeatMillis(),
                 TimeUnit.MILLISECONDS);
         LOG.info("device " + settings.id() + " joined " + settings.brokerUrl());
     }
