@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The training data going into the pipeline: each micro-batch's samples from the epoch's shuffled
@@ -25,14 +26,15 @@ final class Feeder {
     private record Fed(int from, int count, long atMillis) {
     }
 
-    private final Dataset data;
+    private final Supplier<Dataset> data;
     private final long seed;
     private final Sink sink;
     private final LongSupplier clock;
     private final TreeMap<Long, Fed> fed = new TreeMap<>();
     private int[] order;
 
-    Feeder(Dataset data, long seed, Sink sink, LongSupplier clock) {
+    /** @param data asked for when first needed (it may still be loading when the feeder is made) */
+    Feeder(Supplier<Dataset> data, long seed, Sink sink, LongSupplier clock) {
         this.data = data;
         this.seed = seed;
         this.sink = sink;
@@ -41,18 +43,19 @@ final class Feeder {
 
     /** A new epoch: a new shuffle. Nothing of the last epoch is in flight any more. */
     void newEpoch(int epoch) {
-        order = BatchOrder.permutation(data.size(), seed, epoch);
+        order = BatchOrder.permutation(data.get().size(), seed, epoch);
         fed.clear();
     }
 
     /** Sends micro-batch {@code iteration}: samples {@code from .. from + count} of this epoch's order. */
     void feed(long iteration, int from, int count) {
-        int size = data.rows() * data.cols();
+        Dataset d = data.get();
+        int size = d.rows() * d.cols();
         float[] images = new float[count * size];
         long[] labels = new long[count];
-        data.copyBatch(order, from, count, images, labels);
+        d.copyBatch(order, from, count, images, labels);
         fed.put(iteration, new Fed(from, count, clock.getAsLong()));
-        sink.send(iteration, Tensor.ofFloats(new long[]{count, 1, data.rows(), data.cols()}, FloatBuffer.wrap(images)),
+        sink.send(iteration, Tensor.ofFloats(new long[]{count, 1, d.rows(), d.cols()}, FloatBuffer.wrap(images)),
                 Tensor.ofLongs(new long[]{count}, labels, count));
     }
 

@@ -41,6 +41,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -301,8 +302,14 @@ final class JobRun {
 
     private JobReport train() throws Exception {
         model = ModelZoo.create(spec.model());
-        Dataset train = trainSet();
-        feeder = new Feeder(train, spec.seed(), this::send, System::currentTimeMillis);
+        if (spec.synthetic() == 0) {
+            FashionMnist.requirePresent(config.datasetDir());
+        }
+        // The data loads while the job waits for its devices: after a broker restart they are back
+        // before it is, and training resumes a second sooner.
+        CompletableFuture<Dataset> trainLoad = CompletableFuture.supplyAsync(this::trainSet);
+        CompletableFuture<Dataset> testLoad = CompletableFuture.supplyAsync(this::testSet);
+        feeder = new Feeder(() -> loaded(trainLoad), spec.seed(), this::send, System::currentTimeMillis);
         long resumeAt = 0;
         if (resume == null) {
             files.clearOutcome();
@@ -312,8 +319,8 @@ final class JobRun {
             resumeAfterRestart();
         }
 
-        Dataset test = spec.synthetic() > 0 ? SyntheticDataset.generate(Math.max(100, spec.synthetic() / 5),
-                spec.seed() + 1) : FashionMnist.test(config.datasetDir());
+        Dataset train = loaded(trainLoad);
+        Dataset test = loaded(testLoad);
         int micro = spec.microBatchSize();
         long perEpoch = microBatchesPerEpoch(train.size(), spec.batchSize(), micro);
         long total = perEpoch * spec.epochs();
@@ -803,6 +810,20 @@ final class JobRun {
         Dataset d = spec.synthetic() > 0 ? SyntheticDataset.generate(spec.synthetic(), spec.seed())
                 : FashionMnist.train(config.datasetDir());
         return d.limit(spec.trainLimit());
+    }
+
+    private Dataset testSet() {
+        return spec.synthetic() > 0 ? SyntheticDataset.generate(Math.max(100, spec.synthetic() / 5), spec.seed() + 1)
+                : FashionMnist.test(config.datasetDir());
+    }
+
+    /** A data set loaded in the background, or what stopped it loading (a missing file, say). */
+    private static Dataset loaded(CompletableFuture<Dataset> load) {
+        try {
+            return load.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** Sends a micro-batch's images into stage 0 and its labels into the last stage. */

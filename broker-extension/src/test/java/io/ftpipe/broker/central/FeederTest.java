@@ -19,7 +19,7 @@ class FeederTest {
     private final Dataset data = SyntheticDataset.generate(64, 3);
     private final List<Sent> sent = new ArrayList<>();
     private final AtomicLong now = new AtomicLong(1_000);
-    private final Feeder feeder = new Feeder(data, 5, (i, x, y) -> sent.add(new Sent(i, x, y)), now::get);
+    private final Feeder feeder = new Feeder(() -> data, 5, (i, x, y) -> sent.add(new Sent(i, x, y)), now::get);
 
     @Test
     void aReplayResendsTheSameSamplesInOrderFromTheFirstUnfinished() {
@@ -31,7 +31,7 @@ class FeederTest {
         sent.clear();
         feeder.replayFrom(2);
         assertEquals(List.of(2L, 3L), sent.stream().map(Sent::iteration).toList());
-        Feeder again = new Feeder(data, 5, (i, x, y) -> sent.add(new Sent(i, x, y)), now::get);
+        Feeder again = new Feeder(() -> data, 5, (i, x, y) -> sent.add(new Sent(i, x, y)), now::get);
         again.newEpoch(0);
         again.feed(2, 32, 16);
         assertArrayEquals(sent.get(0).images().data(), sent.get(2).images().data(), "same samples as the first time");

@@ -24,10 +24,20 @@ public final class FashionMnist {
         return load(dir, "t10k");
     }
 
-    private static Dataset load(Path dir, String split) {
-        if (!Files.isDirectory(dir)) {
-            throw DataException.at(dir, "Fashion-MNIST directory not found", INSTALL_FIX);
+    /**
+     * Fails as loading would if a file is missing, without reading any: for a caller that loads
+     * in the background but must not wait long to report a missing data set.
+     */
+    public static void requirePresent(Path dir) {
+        requireDirectory(dir);
+        for (String split : new String[]{"train", "t10k"}) {
+            locate(dir, split + "-images-idx3-ubyte");
+            locate(dir, split + "-labels-idx1-ubyte");
         }
+    }
+
+    private static Dataset load(Path dir, String split) {
+        requireDirectory(dir);
         Path imagesFile = locate(dir, split + "-images-idx3-ubyte");
         Path labelsFile = locate(dir, split + "-labels-idx1-ubyte");
         IdxReader.Images images = IdxReader.readImages(imagesFile);
@@ -43,6 +53,12 @@ public final class FashionMnist {
             }
         }
         return new Dataset(Normalization.normalize(images.pixels()), labels, images.rows(), images.cols());
+    }
+
+    private static void requireDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw DataException.at(dir, "Fashion-MNIST directory not found", INSTALL_FIX);
+        }
     }
 
     /** Prefers the distributed .gz but accepts a file someone has already decompressed. */

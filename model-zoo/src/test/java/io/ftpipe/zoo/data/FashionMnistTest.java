@@ -68,6 +68,20 @@ class FashionMnistTest {
     }
 
     @Test
+    void requirePresentNamesTheFirstMissingFileAndAcceptsAFullSet() throws IOException {
+        writeSplit("train", 1, new byte[]{0});
+        IdxFiles.write(dir.resolve("t10k-images-idx3-ubyte"), IdxFiles.images(1, 2, 3, IdxFiles.ramp(6)));
+
+        DataException e = assertThrows(DataException.class, () -> FashionMnist.requirePresent(dir));
+        assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte.gz"), e.getMessage());
+        assertTrue(e.getMessage().contains(APT_FIX), e.getMessage());
+
+        IdxFiles.write(dir.resolve("t10k-labels-idx1-ubyte"), IdxFiles.labels(new byte[]{4}));
+        FashionMnist.requirePresent(dir);
+        assertThrows(DataException.class, () -> FashionMnist.requirePresent(dir.resolve("nowhere")));
+    }
+
+    @Test
     void imageAndLabelCountsMustAgree() throws IOException {
         IdxFiles.write(dir.resolve("train-images-idx3-ubyte.gz"), IdxFiles.images(3, 2, 3, IdxFiles.ramp(18)));
         IdxFiles.write(dir.resolve("train-labels-idx1-ubyte.gz"), IdxFiles.labels(new byte[]{1, 2}));
