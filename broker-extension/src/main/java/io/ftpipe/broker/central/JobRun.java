@@ -115,6 +115,12 @@ final class JobRun {
     private ProgressLedger progress = new ProgressLedger();
     private String failure;
     private long term;
+    /**
+     * This process started the current term. A restarted central node takes no progress of its
+     * predecessor's term: a micro-batch finishing then may have had its loss reported before the
+     * restart, and the ledger would count it finished but never lost, waiting for it for ever.
+     */
+    private boolean termStartedHere;
     private JobReport.Term layout;
     /** Written by the job's thread, read by heartbeats' threads. */
     private volatile List<UnitCost> costs = List.of();
@@ -250,7 +256,7 @@ final class JobRun {
                         new ReplicaStore.Replica(u.unit(), r.iteration(), r.term(), u))));
             } else if (m instanceof Message.DeviceError e) {
                 failure = "device " + device + ": " + e.reason();
-            } else if (m instanceof Message.Progress p && p.term() == term) {
+            } else if (m instanceof Message.Progress p && p.term() == term && termStartedHere) {
                 progress.record(p);
                 int last = recoveries.size() - 1;
                 // The first micro-batch finished after a recovery is when training is back.
@@ -728,6 +734,7 @@ final class JobRun {
         long newTerm;
         synchronized (lock) {
             newTerm = ++term;
+            termStartedHere = true;
             termStartMillis = System.currentTimeMillis();
             feeding = false;
             progress.rewind(start);
