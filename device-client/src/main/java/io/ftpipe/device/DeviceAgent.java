@@ -68,17 +68,18 @@ public final class DeviceAgent implements AutoCloseable {
         transport.subscribe(Topics.device(settings.id(), Topics.COMMAND), 1, (topic, payload) -> receive(topic, payload));
         hello();
         // A restarted central node knows nobody: say hello again, keeping the stage (it can resume).
+        // The heartbeat right after tells it which stage that is, so it need not wait a period.
         transport.onReconnect(() -> timer.execute(() -> {
             try {
                 hello();
+                heartbeat();
             } catch (RuntimeException e) {
                 LOG.warning("hello after reconnecting failed: " + e.getMessage());
             }
         }));
         // Fixed delay, not rate: a heartbeat blocked while the broker was away must not be followed
         // by a burst of catch-up heartbeats that reach a restarted central node before the hello.
-        timer.scheduleWithFixedDelay(this::heartbeat, settings.heartbeatMillis(), settings.heartbeatMillis(),
-                TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::heartbeat, 0, settings.heartbeatMillis(), TimeUnit.MILLISECONDS);
         LOG.info("device " + settings.id() + " joined " + settings.brokerUrl());
     }
 
