@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,7 +202,7 @@ class FaultToleranceIT {
         assertEquals(1, r.stages().size(), "one device trains the whole model: " + r.stages());
     }
 
-    /** The reference for {@link #aRestartedDeviceIsTakenBackInAtTheNextReplan}. */
+    /** The reference for {@link #aDeviceThatJoinsIsTakenInAtTheNextReplan}. */
     @Test
     @Order(5)
     void mobileNetFailureFreeReference() throws Exception {
@@ -213,26 +215,30 @@ class FaultToleranceIT {
     /**
      * Issue 5: a device that joins a running job is taken in at a re-plan, not only at a recovery.
      * An adaptive job on two devices loses one and recovers on the other alone, one short of what it
-     * asked for. The killed device is started again, under its id and without its stage: a later
-     * re-plan must take it back, as two devices are predicted well over the threshold faster than one.
+     * asked for. Then a device joins without any stage: the killed one started again under its id,
+     * or one the job has never seen. A later re-plan must take it in, as two devices are predicted
+     * well over the threshold faster than one.
      */
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"rejoin", "newcomer"})
     @Order(6)
-    void aRestartedDeviceIsTakenBackInAtTheNextReplan() throws Exception {
-        cluster.startDevices("rejoin-", 2);
-        JobReport r = runAndKill(mobileNet("rejoin"), 100 + new Random(15).nextInt(100), mobileNetFailureFree,
+    void aDeviceThatJoinsIsTakenInAtTheNextReplan(String who) throws Exception {
+        cluster.startDevices(who + "-", 2);
+        List<String> joined = new ArrayList<>();
+        JobReport r = runAndKill(mobileNet(who), 100 + new Random(15).nextInt(100), mobileNetFailureFree,
                 stages -> List.of(stages.get(1).device()),
-                killed -> cluster.startDevices(killed, id -> Map.of("--broker-url", cluster.broker.serverUri())));
-        String back = r.terms().get(0).stages().get(1).device();
+                killed -> joined.addAll(cluster.startDevices(who.equals("rejoin") ? killed : List.of(who + "-late"),
+                        id -> Map.of("--broker-url", cluster.broker.serverUri()))));
+        String joiner = joined.get(0);
         JobReport.Recovery recovery = r.recoveries().get(0);
         JobReport.Term onOne = r.terms().stream().filter(t -> t.term() == recovery.term()).findFirst().orElseThrow();
         assertEquals(List.of(r.terms().get(0).stages().get(0).device()), onOne.devices(),
                 "recovered on the survivor alone");
         var recoveryTerms = r.recoveries().stream().map(JobReport.Recovery::term).toList();
         assertTrue(r.terms().stream().anyMatch(t -> t.term() > recovery.term() && !recoveryTerms.contains(t.term())
-                && t.devices().contains(back)), back + " in a re-plan's term after the recovery: " + r.events());
-        String event = "devices [" + back + "] join the job at this re-plan";
-        assertTrue(r.events().stream().anyMatch(e -> e.endsWith(event)), "the re-plan took " + back + " in: "
+                && t.devices().contains(joiner)), joiner + " in a re-plan's term after the recovery: " + r.events());
+        String event = "devices [" + joiner + "] join the job at this re-plan";
+        assertTrue(r.events().stream().anyMatch(e -> e.endsWith(event)), "the re-plan took " + joiner + " in: "
                 + r.events());
     }
 
