@@ -40,8 +40,8 @@ public final class MqttTransport implements AutoCloseable {
     /**
      * Paho 1.2.5 ignores {@code setAutomaticReconnectDelay}; it doubles a delay starting at 1 s
      * while the delay is below this bound, so 1 s × a power of two makes it the exact cap. The
-     * shortest it allows: after a broker restart every device is back within 1 s of it, and the job
-     * with them; a refused connection a second costs the device nothing worth saving.
+     * shortest it allows: after a broker restart every device tries again within 1 s of it, and the
+     * job goes on with them; a refused connection a second costs the device nothing worth saving.
      */
     private static final int MAX_RECONNECT_DELAY_MILLIS = 1000;
     /** How long a graceful close lets queued publishes reach the broker. */
