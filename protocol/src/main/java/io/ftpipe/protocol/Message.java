@@ -44,8 +44,8 @@ public sealed interface Message {
 
     /**
      * Central to device: run stage {@code stage} of {@code stages}: its graphs, initial unit states
-     * (weights and optimizer state), optimizer settings and schedule ({@code 1f1b} or {@code gpipe}
-     * with {@code microBatches} per step). The term's first micro-batch is {@code start}: a re-plan
+     * (weights and optimizer state), optimizer settings and schedule ({@code 1f1b},
+     * {@code 1f1b-overlap} or {@code gpipe} with {@code microBatches} per step). The term's first micro-batch is {@code start}: a re-plan
      * continues the job's iteration numbering. Every {@code chainPeriod} finished micro-batches the
      * stage sends a {@link Replica} of its units to the next stage (the last stage to the central
      * node), and every {@code globalPeriod} to the central node; 0 turns either off.

@@ -9,18 +9,27 @@ import org.junit.jupiter.api.Test;
 class InFlightTest {
 
     @Test
-    void eachStageHoldsOnePerStageAndOnePerBoundaryDownstream() {
-        int[] limits = new int[4];
-        for (int s = 0; s < 4; s++) {
-            limits[s] = InFlight.oneFOneB(s, 4);
-        }
-        assertEquals("[7, 5, 3, 1]", Arrays.toString(limits));
-        assertEquals(1, InFlight.oneFOneB(0, 1), "a single stage runs each backward right after its forward");
+    void pipeDreamHoldsOnePerStageDownstream() {
+        assertEquals("[4, 3, 2, 1]", Arrays.toString(limits(false)));
+    }
+
+    @Test
+    void overlappingAddsOnePerBoundaryDownstream() {
+        assertEquals("[7, 5, 3, 1]", Arrays.toString(limits(true)));
+        assertEquals(1, InFlight.oneFOneB(0, 1, true), "a single stage runs each backward right after its forward");
     }
 
     @Test
     void aStageOutsideThePipelineIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> InFlight.oneFOneB(3, 3));
-        assertThrows(IllegalArgumentException.class, () -> InFlight.oneFOneB(-1, 3));
+        assertThrows(IllegalArgumentException.class, () -> InFlight.oneFOneB(3, 3, false));
+        assertThrows(IllegalArgumentException.class, () -> InFlight.oneFOneB(-1, 3, true));
+    }
+
+    private static int[] limits(boolean overlap) {
+        int[] limits = new int[4];
+        for (int s = 0; s < 4; s++) {
+            limits[s] = InFlight.oneFOneB(s, 4, overlap);
+        }
+        return limits;
     }
 }

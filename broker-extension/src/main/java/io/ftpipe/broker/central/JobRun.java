@@ -522,7 +522,8 @@ final class JobRun {
     }
 
     private int allowedInFlight() {
-        return spec.schedule().equals("gpipe") ? spec.microBatches() : InFlight.oneFOneB(0, layout.stages().size()) + 2;
+        return spec.schedule().equals("gpipe") ? spec.microBatches()
+                : InFlight.oneFOneB(0, layout.stages().size(), spec.schedule().equals("1f1b-overlap")) + 2;
     }
 
     /** Runs {@code step}, recovering and running it again as often as devices fail under it. */

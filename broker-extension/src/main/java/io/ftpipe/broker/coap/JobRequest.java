@@ -48,7 +48,7 @@ public final class JobRequest {
     static final int DEFAULT_GPIPE_MICRO_BATCHES = 4;
     static final double DEFAULT_LR = 0.001;
     static final long DEFAULT_SEED = 1;
-    static final List<String> SCHEDULES = List.of("1f1b", "gpipe");
+    static final List<String> SCHEDULES = List.of("1f1b", "1f1b-overlap", "gpipe");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);

@@ -49,7 +49,7 @@ class JobRequestTest {
             "{\"epochz\": 1}                    | unknown_key    | unknown key 'epochz' (known keys: id, model",
             "{\"model\": \"resnet\"}            | bad_value      | model must be one of mlp, cnn, mobilenetv2, got 'resnet'",
             "{\"model\": 5}                     | bad_value      | model must be a string, got 5",
-            "{\"schedule\": \"pipedream\"}      | bad_value      | schedule must be one of 1f1b, gpipe",
+            "{\"schedule\": \"pipedream\"}      | bad_value      | schedule must be one of 1f1b, 1f1b-overlap, gpipe",
             "{\"planner\": \"greedy\"}          | bad_value      | planner must be one of adaptive, speed-blind",
             "{\"devices\": 0}                   | bad_value      | devices must be between 1 and",
             "{\"devices\": \"3\"}               | bad_value      | devices must be an integer, got \"3\"",

@@ -14,7 +14,9 @@ public final class JobOptions {
     String model;
     @Option(names = "--epochs", defaultValue = "1")
     int epochs;
-    @Option(names = "--schedule", defaultValue = "1f1b", description = "1f1b (asynchronous) or gpipe (synchronous)")
+    @Option(names = "--schedule", defaultValue = "1f1b", description = "1f1b (asynchronous, PipeDream's), "
+            + "1f1b-overlap (1f1b with more micro-batches in flight to overlap the broker's round trips: faster, "
+            + "staler weights) or gpipe (synchronous)")
     String schedule;
     @Option(names = "--batch-size", defaultValue = "64")
     int batchSize;

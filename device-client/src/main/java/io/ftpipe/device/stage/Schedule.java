@@ -1,24 +1,28 @@
 package io.ftpipe.device.stage;
 
 import io.ftpipe.protocol.InFlight;
+import java.util.List;
 
 /**
- * The pure rules of the two schedules, kept apart from the code that runs them.
+ * The pure rules of the schedules, kept apart from the code that runs them.
  *
  * <p>Asynchronous 1F1B (PipeDream, FTPipeHD): a stage admits a new forward while fewer than
  * {@link InFlight#oneFOneB} micro-batches are between its forward and its backward, and applies an
- * optimizer step after every backward (weights stashed per forward).
+ * optimizer step after every backward (weights stashed per forward). {@code 1f1b-overlap} holds
+ * more in flight, to overlap the broker's round trips, for staler weights.
  *
  * <p>Synchronous GPipe: forwards and backwards run as they come; gradients of {@code M}
  * micro-batches accumulate and one optimizer step follows the M-th backward.
  */
 public record Schedule(String name, int stage, int stages, int microBatches) {
     public static final String ONE_F_ONE_B = "1f1b";
+    public static final String ONE_F_ONE_B_OVERLAP = "1f1b-overlap";
     public static final String GPIPE = "gpipe";
+    private static final List<String> NAMES = List.of(ONE_F_ONE_B, ONE_F_ONE_B_OVERLAP, GPIPE);
 
     public Schedule {
-        if (!ONE_F_ONE_B.equals(name) && !GPIPE.equals(name)) {
-            throw new IllegalArgumentException("unknown schedule '" + name + "'; known: 1f1b, gpipe");
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("unknown schedule '" + name + "'; known: " + String.join(", ", NAMES));
         }
         if (stage < 0 || stage >= stages || microBatches < 1) {
             throw new IllegalArgumentException("bad schedule: stage " + stage + " of " + stages + ", "
@@ -32,7 +36,8 @@ public record Schedule(String name, int stage, int stages, int microBatches) {
 
     /** May a forward start with {@code inFlight} micro-batches between forward and backward here? */
     public boolean admitsForward(int inFlight) {
-        return inFlight < (synchronous() ? microBatches : InFlight.oneFOneB(stage, stages));
+        return inFlight < (synchronous() ? microBatches
+                : InFlight.oneFOneB(stage, stages, ONE_F_ONE_B_OVERLAP.equals(name)));
     }
 
     /** Does the backward that just finished ({@code accumulated} so far this step) end with a step? */

@@ -82,7 +82,7 @@ class StageWorkerTest {
             long fed = 0;
             // As the central node feeds: as many in flight as stage 0 admits.
             while (p.done() < batches) {
-                while (fed < batches && fed - p.done() < InFlight.oneFOneB(0, stages)) {
+                while (fed < batches && fed - p.done() < InFlight.oneFOneB(0, stages, false)) {
                     p.feed(fed, data, order, (int) fed * 32, 32);
                     fed++;
                 }
