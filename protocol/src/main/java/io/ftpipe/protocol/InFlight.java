@@ -19,6 +19,15 @@ public final class InFlight {
     }
 
     /**
+     * Stage {@code stage}'s limit under {@code schedule}: GPipe's step of {@code microBatches}, or
+     * 1F1B's (below).
+     */
+    public static int limit(String schedule, int stage, int stages, int microBatches) {
+        return Schedules.GPIPE.equals(schedule) ? microBatches
+                : oneFOneB(stage, stages, Schedules.ONE_F_ONE_B_OVERLAP.equals(schedule));
+    }
+
+    /**
      * Stage {@code stage}'s limit: one per stage from here to the last, and with {@code overlap} one
      * more per boundary between them.
      */

@@ -20,6 +20,13 @@ class InFlightTest {
     }
 
     @Test
+    void eachScheduleHasItsLimit() {
+        assertEquals(3, InFlight.limit(Schedules.ONE_F_ONE_B, 0, 3, 4));
+        assertEquals(5, InFlight.limit(Schedules.ONE_F_ONE_B_OVERLAP, 0, 3, 4));
+        assertEquals(4, InFlight.limit(Schedules.GPIPE, 0, 3, 4), "GPipe: a step's micro-batches");
+    }
+
+    @Test
     void aStageOutsideThePipelineIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> InFlight.oneFOneB(3, 3, false));
         assertThrows(IllegalArgumentException.class, () -> InFlight.oneFOneB(-1, 3, true));

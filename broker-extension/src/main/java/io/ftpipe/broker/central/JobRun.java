@@ -17,6 +17,7 @@ import io.ftpipe.protocol.InFlight;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
 import io.ftpipe.protocol.Rejections;
+import io.ftpipe.protocol.Schedules;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.data.Dataset;
@@ -522,8 +523,8 @@ final class JobRun {
     }
 
     private int allowedInFlight() {
-        return spec.schedule().equals("gpipe") ? spec.microBatches()
-                : InFlight.oneFOneB(0, layout.stages().size(), spec.schedule().equals("1f1b-overlap")) + 2;
+        int limit = InFlight.limit(spec.schedule(), 0, layout.stages().size(), spec.microBatches());
+        return spec.schedule().equals(Schedules.GPIPE) ? limit : limit + 2;
     }
 
     /** Runs {@code step}, recovering and running it again as often as devices fail under it. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.protocol.Schedules;
 import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.optim.OptimizerConfig;
@@ -43,12 +44,11 @@ public final class JobRequest {
     static final String DEFAULT_MODEL = "cnn";
     static final int DEFAULT_DEVICES = 3;
     static final int DEFAULT_EPOCHS = 1;
-    static final String DEFAULT_SCHEDULE = "1f1b";
+    static final String DEFAULT_SCHEDULE = Schedules.ONE_F_ONE_B;
     static final int DEFAULT_BATCH_SIZE = 64;
     static final int DEFAULT_GPIPE_MICRO_BATCHES = 4;
     static final double DEFAULT_LR = 0.001;
     static final long DEFAULT_SEED = 1;
-    static final List<String> SCHEDULES = List.of("1f1b", "1f1b-overlap", "gpipe");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -76,7 +76,7 @@ public final class JobRequest {
             throw bad(ID + ": " + e.getMessage());
         }
         String model = oneOf(object, MODEL, ModelZoo.NAMES, DEFAULT_MODEL);
-        String schedule = oneOf(object, SCHEDULE, SCHEDULES, DEFAULT_SCHEDULE);
+        String schedule = oneOf(object, SCHEDULE, Schedules.NAMES, DEFAULT_SCHEDULE);
         String planner = oneOf(object, PLANNER, JobSpec.PLANNERS, JobSpec.ADAPTIVE);
         int devices = integer(object, DEVICES, 1, DEFAULT_DEVICES);
         int epochs = integer(object, EPOCHS, 1, DEFAULT_EPOCHS);

@@ -1,7 +1,7 @@
 package io.ftpipe.device.stage;
 
 import io.ftpipe.protocol.InFlight;
-import java.util.List;
+import io.ftpipe.protocol.Schedules;
 
 /**
  * The pure rules of the schedules, kept apart from the code that runs them.
@@ -15,14 +15,10 @@ import java.util.List;
  * micro-batches accumulate and one optimizer step follows the M-th backward.
  */
 public record Schedule(String name, int stage, int stages, int microBatches) {
-    public static final String ONE_F_ONE_B = "1f1b";
-    public static final String ONE_F_ONE_B_OVERLAP = "1f1b-overlap";
-    public static final String GPIPE = "gpipe";
-    private static final List<String> NAMES = List.of(ONE_F_ONE_B, ONE_F_ONE_B_OVERLAP, GPIPE);
-
     public Schedule {
-        if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("unknown schedule '" + name + "'; known: " + String.join(", ", NAMES));
+        if (!Schedules.NAMES.contains(name)) {
+            throw new IllegalArgumentException("unknown schedule '" + name + "'; known: "
+                    + String.join(", ", Schedules.NAMES));
         }
         if (stage < 0 || stage >= stages || microBatches < 1) {
             throw new IllegalArgumentException("bad schedule: stage " + stage + " of " + stages + ", "
@@ -31,13 +27,12 @@ public record Schedule(String name, int stage, int stages, int microBatches) {
     }
 
     public boolean synchronous() {
-        return GPIPE.equals(name);
+        return Schedules.GPIPE.equals(name);
     }
 
     /** May a forward start with {@code inFlight} micro-batches between forward and backward here? */
     public boolean admitsForward(int inFlight) {
-        return inFlight < (synchronous() ? microBatches
-                : InFlight.oneFOneB(stage, stages, ONE_F_ONE_B_OVERLAP.equals(name)));
+        return inFlight < InFlight.limit(name, stage, stages, microBatches);
     }
 
     /** Does the backward that just finished ({@code accumulated} so far this step) end with a step? */

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ftpipe.protocol.Schedules;
 import org.junit.jupiter.api.Test;
 
 class ScheduleTest {
 
     @Test
     void oneFOneBAdmitsAForwardPerStageDownstreamAndOverlapOnePerBoundaryMore() {
-        Schedule pipeDream = new Schedule(Schedule.ONE_F_ONE_B, 0, 3, 1);
-        Schedule overlap = new Schedule(Schedule.ONE_F_ONE_B_OVERLAP, 0, 3, 1);
+        Schedule pipeDream = new Schedule(Schedules.ONE_F_ONE_B, 0, 3, 1);
+        Schedule overlap = new Schedule(Schedules.ONE_F_ONE_B_OVERLAP, 0, 3, 1);
         assertTrue(pipeDream.admitsForward(2));
         assertFalse(pipeDream.admitsForward(3));
         assertTrue(overlap.admitsForward(4));
@@ -22,7 +23,7 @@ class ScheduleTest {
 
     @Test
     void gpipeAdmitsAStepsMicroBatchesAndStepsAfterTheLast() {
-        Schedule gpipe = new Schedule(Schedule.GPIPE, 1, 3, 4);
+        Schedule gpipe = new Schedule(Schedules.GPIPE, 1, 3, 4);
         assertTrue(gpipe.admitsForward(3));
         assertFalse(gpipe.admitsForward(4));
         assertFalse(gpipe.stepsAfter(3));
