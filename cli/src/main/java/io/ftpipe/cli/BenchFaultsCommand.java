@@ -8,6 +8,7 @@ import io.ftpipe.cli.bench.BrokerRestartRun;
 import io.ftpipe.cli.bench.FaultRun;
 import io.ftpipe.cli.bench.FaultScenario;
 import io.ftpipe.cli.bench.Timings;
+import io.ftpipe.cli.bench.WorkFolder;
 import io.ftpipe.cli.demo.JobDriver;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
@@ -18,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,7 +87,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
             report = Path.of("runs", "bench-faults-" + sc.label() + ".json");
         }
         java.util.logging.Logger.getLogger("io.ftpipe").setLevel(java.util.logging.Level.WARNING);
-        Path work = Files.createDirectories(report.toAbsolutePath().resolveSibling("bench-faults-work"));
+        Path work = WorkFolder.fresh(report.toAbsolutePath().resolveSibling("bench-faults-work"));
 
         FaultRun.Result off = null;
         FaultRun.Result on = null;

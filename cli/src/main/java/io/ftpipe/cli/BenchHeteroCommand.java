@@ -4,6 +4,7 @@ import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.cli.bench.HeteroRun;
 import io.ftpipe.cli.bench.HeteroScenario;
+import io.ftpipe.cli.bench.WorkFolder;
 import io.ftpipe.cli.demo.JobDriver;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
@@ -13,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +65,7 @@ public final class BenchHeteroCommand implements Callable<Integer> {
             report = Path.of("runs", "bench-hetero-" + sc.name() + ".json");
         }
         java.util.logging.Logger.getLogger("io.ftpipe").setLevel(java.util.logging.Level.WARNING);
-        Path work = Files.createDirectories(report.toAbsolutePath().resolveSibling("bench-hetero-work"));
+        Path work = WorkFolder.fresh(report.toAbsolutePath().resolveSibling("bench-hetero-work"));
         List<Double> slowdowns = sc.slowdowns().stream().map(s -> s * baseSlowdown).toList();
         double drift = sc.driftFactor() * baseSlowdown;
 

@@ -9,6 +9,7 @@ import io.ftpipe.broker.embedded.EmbeddedBroker;
 import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.cli.bench.DevicesJoined;
 import io.ftpipe.cli.bench.HopLatency;
+import io.ftpipe.cli.bench.WorkFolder;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
 import io.ftpipe.device.DeviceProcess;
@@ -23,7 +24,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,7 +76,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         json.put("local_samples_per_second", local.samplesPerSecond());
         out.printf("local trainer: %.0f samples/s%n", local.samplesPerSecond());
 
-        Path work = Files.createDirectories(report.toAbsolutePath().resolveSibling("bench-pipeline-work"));
+        Path work = WorkFolder.fresh(report.toAbsolutePath().resolveSibling("bench-pipeline-work"));
         AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
         List<Map<String, Object>> runs = new ArrayList<>();
         try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())

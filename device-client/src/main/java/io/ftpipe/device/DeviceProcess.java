@@ -1,11 +1,15 @@
 package io.ftpipe.device;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Starts a device client as a separate JVM with this JVM's classpath, for demos and tests. The
@@ -24,10 +28,11 @@ public final class DeviceProcess {
     public static Process start(String id, Map<String, String> flags, Path workDir) throws IOException {
         Files.createDirectories(workDir);
         Path argfile = workDir.resolve("device-classpath.args");
-        if (!Files.exists(argfile)) {
-            String cp = System.getProperty("java.class.path");
-            Files.writeString(argfile, "-cp \"" + cp.replace("\\", "\\\\") + "\"\n");
-        }
+        // Written afresh every time: a work folder kept from a run of another build, or started
+        // from another folder, must not start devices with that run's classpath.
+        Path written = Files.createTempFile(workDir, "device-classpath", ".tmp");
+        Files.writeString(written, "-cp \"" + absoluteClasspath().replace("\\", "\\\\") + "\"\n");
+        Files.move(written, argfile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "@" + argfile, DeviceMain.class.getName(), "--id", id));
         flags.forEach((k, v) -> {
@@ -38,5 +43,10 @@ public final class DeviceProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve(id + ".log").toFile()));
         pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
         return pb.start();
+    }
+
+    private static String absoluteClasspath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
     }
 }

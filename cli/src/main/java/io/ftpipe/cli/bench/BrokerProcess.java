@@ -60,6 +60,19 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * @return true, so that it can guard a wait
+     * @throws IllegalStateException if the broker has exited (a job it failed ends it): waiting on
+     *                               would only run into the timeout
+     */
+    public boolean requireRunning() throws IOException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the broker exited with " + process.exitValue() + "; its log " + log
+                    + ":\n" + output());
+        }
+        return true;
+    }
+
     @Override
     public void close() throws InterruptedException {
         kill();

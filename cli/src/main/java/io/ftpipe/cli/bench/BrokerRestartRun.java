@@ -50,11 +50,13 @@ public final class BrokerRestartRun {
                         FaultRun.HEARTBEAT_MILLIS), work.resolve("devices")));
             }
             AtomicLong done = new AtomicLong();
+            BrokerProcess firstBroker = broker;
             try (StatusWatcher ignored = StatusWatcher.follow(uri, "bench-watcher-1", s -> {
                 timeline.add(s.seconds(), s.done());
                 done.set(s.done());
             })) {
-                awaitUntil(() -> done.get() >= killAt, JOB_TIMEOUT_MILLIS, "micro-batch " + killAt);
+                awaitUntil(() -> firstBroker.requireRunning() && done.get() >= killAt, JOB_TIMEOUT_MILLIS,
+                        "micro-batch " + killAt);
             }
             long killMillis = System.currentTimeMillis();
             broker.kill();
@@ -63,9 +65,11 @@ public final class BrokerRestartRun {
             broker.awaitListening(120_000);
             double listening = (System.currentTimeMillis() - killMillis) / 1e3;
             progress.accept(String.format("the broker listens again %.1f s after the kill", listening));
+            BrokerProcess secondBroker = broker;
             try (StatusWatcher ignored = StatusWatcher.follow(uri, "bench-watcher-2",
                     s -> timeline.add(s.seconds(), s.done()))) {
-                awaitUntil(() -> !reports(data).isEmpty(), JOB_TIMEOUT_MILLIS, "the resumed job's report");
+                awaitUntil(() -> secondBroker.requireRunning() && !reports(data).isEmpty(), JOB_TIMEOUT_MILLIS,
+                        "the resumed job's report");
             }
             JobReport r = readReport(reports(data).get(0));
             JobReport.Term first = r.terms().get(0);
