@@ -13,13 +13,18 @@ import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
 import io.ftpipe.protocol.Rejections;
 import io.ftpipe.protocol.Topics;
+import io.ftpipe.zoo.runtime.StageSessions;
+import io.ftpipe.zoo.state.UnitState;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import java.util.logging.Logger;
 
 /**
@@ -49,6 +54,8 @@ public final class DeviceAgent implements AutoCloseable {
     private final AtomicLong replicatedNanos = new AtomicLong();
     private MqttTransport transport;
     private volatile StageWorker worker;
+    /** The last stage's sessions, kept while this device may get the same stage in a new term. */
+    private StageSessions sessions;
     private long messageIds;
 
     public DeviceAgent(DeviceConfig settings) {
@@ -153,8 +160,12 @@ public final class DeviceAgent implements AutoCloseable {
             held.keep(r);
         } else if (m instanceof Message.Collect c) {
             checkJob(w, c.job(), c.term());
+            if (c.endsTerm()) {
+                w.endTerm();
+            }
             send(reply(), new Message.Weights(w.job(), w.term(), c.request(), w.stage(), w.trainedThrough(),
-                    w.unitStates(), held.all()), c.request());
+                    c.endsTerm() ? w.unitSummaries() : w.unitStates(), c.endsTerm() ? held.summaries() : held.all()),
+                    c.request());
             // The job's report takes replication from heartbeats, and a job's last round of replicas
             // comes right before its final collect: heartbeat now rather than up to a period later,
             // after the report.
@@ -163,6 +174,7 @@ public final class DeviceAgent implements AutoCloseable {
             checkJob(w, s.job(), s.term());
             LOG.info("stopping job " + s.job() + ": " + s.reason());
             release();
+            closeSessions();
         } else {
             throw new ProtocolException(RejectReason.UNEXPECTED, m.getClass().getSimpleName() + " sent to a device");
         }
@@ -190,11 +202,12 @@ public final class DeviceAgent implements AutoCloseable {
         LOG.info("emulating slowdown " + e.slowdown());
     }
 
-    private void assign(Message.Assign a) throws Exception {
+    private void assign(Message.Assign given) throws Exception {
+        Message.Assign a = withKeptUnits(given);
         release();
         int s = a.stage();
         String job = a.job();
-        worker = new StageWorker(OrtEnvironment.getEnvironment(), a, settings.threads(), new Outbox() {
+        worker = new StageWorker(OrtEnvironment.getEnvironment(), a, sessionsFor(a), new Outbox() {
             @Override
             public void toNextStage(Message.Forward m) {
                 send(Topics.stage(job, s + 1, Topics.FORWARD), m, m.iteration());
@@ -238,6 +251,60 @@ public final class DeviceAgent implements AutoCloseable {
                 + ") of job " + job + ", term " + a.term());
         clock.restart();
         send(reply(), new Message.Ack(job, a.term(), s, settings.id()), 0);
+    }
+
+    /**
+     * The assignment with the states of the units it tells this device to keep, taken from the
+     * stage it runs (frozen since the collect that ended its term).
+     *
+     * @throws ProtocolException if a unit to keep is not here, or the stage's units are not all given
+     */
+    private Message.Assign withKeptUnits(Message.Assign a) {
+        List<UnitState> units = new ArrayList<>(a.units());
+        if (!a.kept().isEmpty()) {
+            StageWorker w = worker;
+            if (w == null || !w.job().equals(a.job())) {
+                throw new ProtocolException(RejectReason.UNEXPECTED, "told to keep units " + a.kept()
+                        + " of job " + a.job() + " but runs no stage of it");
+            }
+            Map<Integer, UnitState> mine = new HashMap<>();
+            w.unitStates().forEach(u -> mine.put(u.unit(), u));
+            for (int u : a.kept()) {
+                if (!mine.containsKey(u)) {
+                    throw new ProtocolException(RejectReason.UNEXPECTED, "told to keep unit " + u
+                            + ", which stage " + w.stage() + " does not hold");
+                }
+                units.add(mine.get(u));
+            }
+        }
+        List<Integer> given = units.stream().map(UnitState::unit).sorted().toList();
+        List<Integer> stage = IntStream.range(a.graphs().from(), a.graphs().to()).boxed().toList();
+        if (!given.equals(stage)) {
+            throw new ProtocolException(RejectReason.UNEXPECTED, "assignment of units " + stage + " carries "
+                    + given);
+        }
+        return new Message.Assign(a.job(), a.term(), a.stage(), a.stages(), a.graphs(), a.optimizer(), units,
+                List.of(), a.schedule(), a.microBatches(), a.maxBatch(), a.start(), a.chainPeriod(),
+                a.globalPeriod());
+    }
+
+    /**
+     * A new term that gives this device the stage it ran (as after every recovery that it
+     * survives) runs on the same sessions: no session builds, and no slow first runs.
+     */
+    private StageSessions sessionsFor(Message.Assign a) throws Exception {
+        if (sessions == null || !sessions.serves(a.graphs(), settings.threads())) {
+            closeSessions();
+            sessions = StageSessions.open(OrtEnvironment.getEnvironment(), a.graphs(), settings.threads());
+        }
+        return sessions;
+    }
+
+    private void closeSessions() throws Exception {
+        if (sessions != null) {
+            sessions.close();
+            sessions = null;
+        }
     }
 
     private void release() throws Exception {
@@ -290,6 +357,7 @@ public final class DeviceAgent implements AutoCloseable {
         timer.shutdownNow();
         if (transport != null) {
             release();
+            closeSessions();
             transport.close();
         }
     }

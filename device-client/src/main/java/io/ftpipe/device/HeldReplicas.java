@@ -1,6 +1,7 @@
 package io.ftpipe.device;
 
 import io.ftpipe.protocol.Message;
+import io.ftpipe.zoo.state.UnitState;
 
 import java.util.List;
 import java.util.Map;
@@ -33,5 +34,11 @@ final class HeldReplicas {
 
     List<Message.Replica> all() {
         return List.copyOf(units.values());
+    }
+
+    /** Which units' replicas are held and how new they are, without their tensors. */
+    List<Message.Replica> summaries() {
+        return units.values().stream().map(r -> new Message.Replica(r.job(), r.term(), r.stage(), r.iteration(),
+                r.units().stream().map(u -> new UnitState(u.unit(), Map.of(), Map.of())).toList())).toList();
     }
 }

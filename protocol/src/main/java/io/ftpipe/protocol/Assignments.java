@@ -5,12 +5,15 @@ import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import io.ftpipe.zoo.runtime.ParamStore;
 import io.ftpipe.zoo.stage.StageCompiler;
+import io.ftpipe.zoo.stage.StageGraphs;
 import io.ftpipe.zoo.state.UnitState;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
 
 /** Builds the {@code assign} messages that start a job's term: one per stage of a partition. */
 public final class Assignments {
@@ -22,23 +25,41 @@ public final class Assignments {
                               int maxBatch, int chainPeriod, int globalPeriod) {
     }
 
-    /**
-     * @param bounds stage boundaries (stage s holds units [bounds[s], bounds[s+1]))
-     * @param units  the state of every unit (e.g. {@link #initialUnits}); each stage gets its own
-     * @param start  the term's first iteration
-     */
+    /** Every stage gets its units' states from {@code units} (e.g. {@link #initialUnits}). */
     public static List<Message.Assign> forPartition(Model model, int[] bounds, long term, long start, JobSettings s,
                                                     Map<Integer, UnitState> units) {
+        return forPartition(model, bounds, term, start, s, units, Set.of(),
+                (from, to) -> StageCompiler.compile(model, from, to));
+    }
+
+    /**
+     * @param bounds stage boundaries (stage s holds units [bounds[s], bounds[s+1]))
+     * @param units  the state of every unit not kept
+     * @param kept   units the devices of their new stages already hold
+     * @param graphs the compiled graphs of units [from, to)
+     * @param start  the term's first iteration
+     * @throws IllegalArgumentException if a unit is neither kept nor given a state
+     */
+    public static List<Message.Assign> forPartition(Model model, int[] bounds, long term, long start, JobSettings s,
+                                                    Map<Integer, UnitState> units, Set<Integer> kept,
+                                                    BiFunction<Integer, Integer, StageGraphs> graphs) {
         List<Message.Assign> out = new ArrayList<>();
         int stages = bounds.length - 1;
         for (int stage = 0; stage < stages; stage++) {
             List<UnitState> mine = new ArrayList<>();
+            List<Integer> keep = new ArrayList<>();
             for (int u = bounds[stage]; u < bounds[stage + 1]; u++) {
-                mine.add(units.get(u));
+                if (kept.contains(u)) {
+                    keep.add(u);
+                } else if (units.containsKey(u)) {
+                    mine.add(units.get(u));
+                } else {
+                    throw new IllegalArgumentException("unit " + u + " has no state and is not kept");
+                }
             }
-            out.add(new Message.Assign(s.job(), term, stage, stages, StageCompiler.compile(model, bounds[stage],
-                    bounds[stage + 1]), s.optimizer(), mine, s.schedule(), s.microBatches(), s.maxBatch(), start,
-                    s.chainPeriod(), s.globalPeriod()));
+            out.add(new Message.Assign(s.job(), term, stage, stages, graphs.apply(bounds[stage], bounds[stage + 1]),
+                    s.optimizer(), mine, keep, s.schedule(), s.microBatches(), s.maxBatch(),
+                    start, s.chainPeriod(), s.globalPeriod()));
         }
         return out;
     }

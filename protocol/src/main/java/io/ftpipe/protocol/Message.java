@@ -49,10 +49,14 @@ public sealed interface Message {
      * continues the job's iteration numbering. Every {@code chainPeriod} finished micro-batches the
      * stage sends a {@link Replica} of its units to the next stage (the last stage to the central
      * node), and every {@code globalPeriod} to the central node; 0 turns either off.
+     *
+     * <p>{@code kept} lists the units whose state the device already holds in the stage it runs
+     * (as it answered the last {@link Collect} that ended its term): it keeps those, and
+     * {@code units} carries the others. Together they are exactly the stage's units.
      */
     record Assign(String job, long term, int stage, int stages, StageGraphs graphs, OptimizerConfig optimizer,
-                  List<UnitState> units, String schedule, int microBatches, int maxBatch, long start,
-                  int chainPeriod, int globalPeriod)
+                  List<UnitState> units, List<Integer> kept, String schedule, int microBatches, int maxBatch,
+                  long start, int chainPeriod, int globalPeriod)
             implements Message {
     }
 
@@ -68,14 +72,21 @@ public sealed interface Message {
     record Ack(String job, long term, int stage, String device) implements Message {
     }
 
-    /** Central to device: send your units' states (for evaluation, export and replication). */
-    record Collect(String job, long term, long request) implements Message {
+    /**
+     * Central to device: send your units' states (for evaluation, export and replication).
+     *
+     * <p>With {@code endsTerm} (a recovery): take no more of this term's stage messages, and answer
+     * with a summary: which units and replicas the device holds and how far they trained, without
+     * their tensors. A new term follows, in which the device keeps what stays with it.
+     */
+    record Collect(String job, long term, long request, boolean endsTerm) implements Message {
     }
 
     /**
      * Device to central, the answer to {@link Collect}: the stage's unit states, which include the
      * updates of every micro-batch below {@code iteration}, and the chain replicas the device holds
-     * for its previous stage (used when that stage's device has failed).
+     * for its previous stage (used when that stage's device has failed). A summary (the answer to
+     * a collect that ends the term) has units without values or optimizer state.
      */
     record Weights(String job, long term, long request, int stage, long iteration, List<UnitState> units,
                    List<Replica> held)

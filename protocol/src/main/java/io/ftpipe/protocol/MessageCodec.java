@@ -39,11 +39,11 @@ public final class MessageCodec {
                         .num("sent_bytes", h.sentBytes()).num("replicated_bytes", h.replicatedBytes())
                         .real("replicated_ms", h.replicatedMillis());
             } else if (m instanceof Message.Assign a) {
-                w.head("assign", 13).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
+                w.head("assign", 14).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
                         .num("stages", a.stages()).bin("graphs", StageGraphsCodec.encode(a.graphs()));
                 w.key("optimizer");
                 writeOptimizer(p, a.optimizer());
-                w.units(a.units()).str("schedule", a.schedule()).num("micro_batches", a.microBatches()).num("max_batch", a.maxBatch())
+                w.units(a.units()).ints("kept", a.kept()).str("schedule", a.schedule()).num("micro_batches", a.microBatches()).num("max_batch", a.maxBatch())
                         .num("start", a.start()).num("chain_period", a.chainPeriod())
                         .num("global_period", a.globalPeriod());
             } else if (m instanceof Message.Emulate e) {
@@ -52,8 +52,8 @@ public final class MessageCodec {
                 w.head("ack", 4).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
                         .str("device", a.device());
             } else if (m instanceof Message.Collect c) {
-                w.head("collect", 3).str("job", c.job()).num("term", c.term())
-                        .num("request", c.request());
+                w.head("collect", 4).str("job", c.job()).num("term", c.term())
+                        .num("request", c.request()).flag("ends_term", c.endsTerm());
             } else if (m instanceof Message.Weights x) {
                 w.head("weights", 7).str("job", x.job()).num("term", x.term()).num("request", x.request())
                         .num("stage", x.stage()).num("iteration", x.iteration());
@@ -130,11 +130,12 @@ public final class MessageCodec {
                     f.num("sent_bytes"), f.num("replicated_bytes"), f.real("replicated_ms"));
             case "assign" -> new Message.Assign(f.str("job"), f.num("term"), f.int32("stage"), f.int32("stages"),
                     StageGraphsCodec.decode(f.bin("graphs")), readOptimizer(f.map("optimizer")), units(f),
-                    f.str("schedule"), f.int32("micro_batches"), f.int32("max_batch"), f.num("start"),
+                    f.has("kept") ? f.ints("kept") : List.of(), f.str("schedule"), f.int32("micro_batches"), f.int32("max_batch"), f.num("start"),
                     f.int32("chain_period"), f.int32("global_period"));
             case "emulate" -> new Message.Emulate(f.str("device"), f.real("slowdown"));
             case "ack" -> new Message.Ack(f.str("job"), f.num("term"), f.int32("stage"), f.str("device"));
-            case "collect" -> new Message.Collect(f.str("job"), f.num("term"), f.num("request"));
+            case "collect" -> new Message.Collect(f.str("job"), f.num("term"), f.num("request"),
+                    f.has("ends_term") && f.flag("ends_term"));
             case "weights" -> new Message.Weights(f.str("job"), f.num("term"), f.num("request"), f.int32("stage"),
                     f.num("iteration"), units(f), held(f));
             case "replica" -> new Message.Replica(f.str("job"), f.num("term"), f.int32("stage"), f.num("iteration"),
@@ -244,6 +245,19 @@ public final class MessageCodec {
             return this;
         }
 
+        MapWriter flag(String k, boolean v) throws IOException {
+            p.packString(k).packBoolean(v);
+            return this;
+        }
+
+        MapWriter ints(String k, List<Integer> v) throws IOException {
+            p.packString(k).packArrayHeader(v.size());
+            for (int x : v) {
+                p.packInt(x);
+            }
+            return this;
+        }
+
         MapWriter units(List<UnitState> units) throws IOException {
             p.packString("units").packArrayHeader(units.size());
             for (UnitState u : units) {
@@ -280,6 +294,30 @@ public final class MessageCodec {
 
         private static ProtocolException wrong(String k, String what) {
             return new ProtocolException(RejectReason.MALFORMED, "field '" + k + "' must be " + what);
+        }
+
+        /** Whether the field is there: fields added to a message later are optional, for older peers. */
+        boolean has(String k) {
+            return map.containsKey(org.msgpack.value.ValueFactory.newString(k));
+        }
+
+        boolean flag(String k) {
+            Value v = get(k);
+            if (!v.isBooleanValue()) {
+                throw wrong(k, "true or false");
+            }
+            return v.asBooleanValue().getBoolean();
+        }
+
+        List<Integer> ints(String k) {
+            List<Integer> out = new ArrayList<>();
+            for (long x : longs(k)) {
+                if (x < Integer.MIN_VALUE || x > Integer.MAX_VALUE) {
+                    throw wrong(k, "an array of 32-bit integers");
+                }
+                out.add((int) x);
+            }
+            return out;
         }
 
         String str(String k) {

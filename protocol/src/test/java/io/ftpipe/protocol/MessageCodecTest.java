@@ -30,7 +30,8 @@ class MessageCodecTest {
                         1234.125),
                 new Message.Emulate("d1", 2.5),
                 new Message.Ack("job-1", 3, 2, "d1"),
-                new Message.Collect("job-1", 3, 99),
+                new Message.Collect("job-1", 3, 99, false),
+                new Message.Collect("job-1", 3, 100, true),
                 new Message.Stop("job-1", 3, "done"),
                 new Message.Progress("job-1", 3, 41, 2, Message.Progress.LOSS, 0.25, 60, 64),
                 new Message.DeviceError("job-1", 3, "d1", "out of memory"));
@@ -60,7 +61,7 @@ class MessageCodecTest {
         UnitState u = new UnitState(2, Map.of("u2.weight", new float[]{1, 2}),
                 Map.of("u2.weight", new ParamState(3, List.of(new float[]{0.5f, 0.25f}))));
         var a = (Message.Assign) roundTrip(new Message.Assign("j", 2, 1, 3, g, OptimizerConfig.adam(1e-3, 0),
-                List.of(u), "1f1b", 1, 64, 1234, 100, 200));
+                List.of(u), List.of(3), "1f1b", 1, 64, 1234, 100, 200));
         assertEquals(g.from(), a.graphs().from());
         assertEquals(g.last(), a.graphs().last());
         assertArrayEquals(g.forward().onnx(), a.graphs().forward().onnx());
@@ -73,6 +74,7 @@ class MessageCodecTest {
         assertEquals(OptimizerConfig.adam(1e-3, 0), a.optimizer());
         assertEquals(3, a.units().get(0).optimizer().get("u2.weight").step());
         assertEquals("1f1b", a.schedule());
+        assertEquals(List.of(3), a.kept());
         assertEquals(1234, a.start());
         assertEquals(100, a.chainPeriod());
         assertEquals(200, a.globalPeriod());
@@ -115,6 +117,14 @@ class MessageCodecTest {
         byte[] ok = MessageCodec.encode(new Message.Stop("j", 1, "r"));
         assertEquals(RejectReason.OVERSIZED,
                 assertThrows(ProtocolException.class, () -> MessageCodec.decode(ok, ok.length - 1)).reason());
+    }
+
+    @Test
+    void fieldsAddedLaterAreOptionalForOlderPeers() throws Exception {
+        assertEquals(new Message.Collect("j", 2, 7, false),
+                MessageCodec.decode(map("v", 1, "type", "collect", "job", "j", "term", 2, "request", 7), MAX));
+        assertEquals(RejectReason.MALFORMED, reject(map("v", 1, "type", "collect", "job", "j", "term", 2,
+                "request", 7, "ends_term", "yes")));
     }
 
     @Test

@@ -18,11 +18,14 @@ import java.util.Map;
  * @param trainSeconds     time spent in the epochs already finished
  * @param replicatedSince  each device's replication counts (bytes and milliseconds) when the job first
  *                         heard from it
+ * @param referenceThreads the thread count of the reference profile the planner costs units with
+ *                         (0 in a checkpoint written before it was kept: then the devices' tells)
  */
 record JobCheckpoint(JobSpec spec, long startedMillis, List<String> devices, long term, JobReport.Term layout,
                      ProgressLedger.Position position, long fed, long epochStartedMillis, double trainSeconds,
                      List<JobReport.Epoch> epochs, List<JobReport.Term> terms, List<JobReport.Recovery> recoveries,
-                     Map<String, JobReplication.Counts> replicatedSince, List<String> events) {
+                     Map<String, JobReplication.Counts> replicatedSince, List<String> events,
+                     int referenceThreads) {
     /** The epoch in progress (the finished ones are in {@code epochs}). */
     int epoch() {
         return epochs.size();

@@ -1,6 +1,7 @@
 package io.ftpipe.broker.central;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import io.ftpipe.broker.CentralPublisher;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.plan.DeviceCapacity;
@@ -28,9 +29,12 @@ import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.runtime.LocalPipeline;
 import io.ftpipe.zoo.runtime.ParamStore;
+import io.ftpipe.zoo.stage.StageCompiler;
+import io.ftpipe.zoo.stage.StageGraphs;
 import io.ftpipe.zoo.state.UnitState;
 import io.ftpipe.zoo.train.LocalTrainer;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -47,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
+import java.util.stream.IntStream;
 
 /**
  * One job, driven by the central node: waits for devices, starts with the speed-blind split,
@@ -78,7 +84,7 @@ final class JobRun {
     static final long HEALTH_CHECK_MILLIS = 250;
     /**
      * How long a resumed job waits for its devices to come back after the central node restarted:
-     * devices retry every 2 s at most, so this leaves room for a slow start. One not back by then is
+     * devices retry every second at most, so this leaves room for a slow start. One not back by then is
      * failed (and can join later).
      */
     static final long RETURN_GRACE_MILLIS = 15_000;
@@ -125,6 +131,9 @@ final class JobRun {
     private JobReport.Term layout;
     /** Written by the job's thread, read by heartbeats' threads. */
     private volatile List<UnitCost> costs = List.of();
+    private final Map<List<Integer>, StageGraphs> compiled = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The thread count the costs were measured with: a restarted central node reads them again. */
+    private volatile int referenceThreads;
 
     private final List<JobReport.Term> terms = new ArrayList<>();
     private final List<JobReport.Recovery> recoveries = new ArrayList<>();
@@ -420,13 +429,12 @@ final class JobRun {
         event("job " + spec.id() + " submitted: " + spec.model() + ", " + spec.devices() + " devices, "
                 + spec.schedule() + ", " + spec.planner() + " planner");
         devices = waitForDevices();
-        costs = ReferenceProfile.costs(model, spec.microBatchSize(), registry.threads(devices.get(0)),
-                config.dataDir());
+        costs = profile(registry.threads(devices.get(0)));
         List<String> first = devices.subList(0, Math.min(devices.size(), model.size()));
         Plan initial = Planner.speedBlind(costs, first.stream().map(d -> new DeviceCapacity(d, 1, memory(d))).toList(),
                 link());
         try {
-            startTerm(initial, Assignments.initialUnits(model, spec.seed()), 0, System.nanoTime(), Map.of(),
+            startTerm(initial, Assignments.initialUnits(model, spec.seed()), Set.of(), 0, System.nanoTime(), Map.of(),
                     "speed-blind start: reference compute balanced, device speeds not yet measured");
         } catch (PipelineBroken broken) {
             recover(broken);
@@ -442,8 +450,12 @@ final class JobRun {
     private void resumeAfterRestart() throws Exception {
         event("the central node restarted: resuming job " + spec.id() + " from micro-batch "
                 + resume.position().resumeAt());
+        // Read and compiled while the devices come back: a cold JVM takes a second or so over each.
+        CompletableFuture.runAsync(() -> layout.stages().forEach(st -> graphs(st.from(), st.to())));
+        CompletableFuture<List<UnitCost>> profile = resume.referenceThreads() > 0
+                ? CompletableFuture.supplyAsync(() -> profile(resume.referenceThreads())) : null;
         List<String> back = waitForReturn(layout.devices());
-        costs = ReferenceProfile.costs(model, spec.microBatchSize(), registry.threads(back.get(0)), config.dataDir());
+        costs = profile != null ? loaded(profile) : profile(registry.threads(back.get(0)));
         synchronized (lock) {
             // Devices take no term older than theirs, and the last checkpoint may predate a term start.
             for (String d : back) {
@@ -505,7 +517,7 @@ final class JobRun {
         synchronized (lock) {
             c = new JobCheckpoint(spec, startedMillis, devices, term, layout, progress.position(resumePoint()),
                     iteration, epochStartedMillis, trainSeconds, List.copyOf(epochs), List.copyOf(terms),
-                    List.copyOf(recoveries), replicated.firsts(), List.copyOf(events));
+                    List.copyOf(recoveries), replicated.firsts(), List.copyOf(events), referenceThreads);
         }
         replicaWriter.execute(() -> {
             try {
@@ -549,7 +561,7 @@ final class JobRun {
     /** Every unit's state from the current term's stages. */
     private Map<Integer, UnitState> collectAll() throws Exception {
         Map<Integer, UnitState> all = new TreeMap<>();
-        for (Message.Weights w : collect(layout.devices())) {
+        for (Message.Weights w : collect(layout.devices(), false).values()) {
             w.units().forEach(u -> all.put(u.unit(), u));
         }
         return all;
@@ -590,18 +602,29 @@ final class JobRun {
                     watched = survivors;
                     feeding = false;
                 }
-                Map<Integer, Restore.Source> sources = Restore.choose(model.size(), collect(survivors),
-                        replicas.all());
+                // Summaries first: a unit that stays with its device is kept there, and only the
+                // units that move travel (after a broker restart, usually none).
+                Map<String, Message.Weights> answers = new LinkedHashMap<>(collect(survivors, true));
+                Plan plan = recoveryPlan(pool);
+                Map<Integer, Restore.Source> sources = Restore.choose(model.size(), answers, replicas.all());
+                Set<Integer> kept = Restore.keptInPlace(sources, owners(plan));
+                Set<String> fetch = Restore.toFetch(sources, kept);
+                if (!fetch.isEmpty()) {
+                    answers.putAll(collect(List.copyOf(fetch), false));
+                    sources = Restore.choose(model.size(), answers, replicas.all());
+                }
                 Map<Integer, UnitState> states = new TreeMap<>();
                 Map<Integer, String> from = new TreeMap<>();
                 sources.forEach((u, src) -> {
-                    states.put(u, src.state());
-                    from.put(u, src.kind() + " @" + src.iteration());
+                    if (!kept.contains(u)) {
+                        states.put(u, src.state());
+                    }
+                    from.put(u, src.kind() + " @" + src.iteration() + (kept.contains(u) ? ", kept" : ""));
                 });
                 long replayed = iteration - resumeAt;
                 String reason = "recovery from " + (failures.isEmpty() ? "a stalled pipeline" : failures);
                 devices = pool;
-                startTerm(recoveryPlan(pool), states, resumeAt, detected, Map.of(), reason);
+                startTerm(plan, states, kept, resumeAt, detected, Map.of(), reason);
                 synchronized (lock) {
                     recoveries.add(new JobReport.Recovery(term, detectedAt, Double.NaN,
                             failures.stream().map(Object::toString).toList(), broken.getMessage(), resumeAt, replayed,
@@ -634,6 +657,21 @@ final class JobRun {
                 .filter(d -> !failedDevices.containsKey(d) || registry.get(d)
                         .map(x -> x.joinedMillis() > failedDevices.get(d)).orElse(false))
                 .toList();
+    }
+
+    /**
+     * The graphs of units [from, to), compiled once per job: a term that gives a stage the same
+     * units again (most recoveries) compiles nothing.
+     */
+    private StageGraphs graphs(int from, int to) {
+        return compiled.computeIfAbsent(List.of(from, to), r -> StageCompiler.compile(model, from, to));
+    }
+
+    /** Which device holds each unit in {@code plan}. */
+    private static Map<Integer, String> owners(Plan plan) {
+        Map<Integer, String> owners = new HashMap<>();
+        plan.stages().forEach(st -> IntStream.range(st.from(), st.to()).forEach(u -> owners.put(u, st.device())));
+        return owners;
     }
 
     /** The layout for a recovery: the survivors as measured (unmeasured ones at reference speed). */
@@ -707,7 +745,7 @@ final class JobRun {
         }
         long migrationStart = System.nanoTime();
         drain("the pipeline to drain before re-planning");
-        startTerm(better.get(), collectAll(), iteration, migrationStart, seen, String.format(
+        startTerm(better.get(), collectAll(), Set.of(), iteration, migrationStart, seen, String.format(
                 "measured capacities: predicted %.0f -> %.0f samples/s", samplesPerSecond(current),
                 samplesPerSecond(better.get())));
         listener.replanned(layout);
@@ -719,7 +757,11 @@ final class JobRun {
      * devices left out to stop, and waits until all stages are loaded. The states handed out are
      * also the central node's replicas from then on.
      */
-    private void startTerm(Plan plan, Map<Integer, UnitState> states, long start, long since,
+    /**
+     * @param states the state of every unit not {@code kept}
+     * @param kept   units the devices of their new stages hold already (a recovery's)
+     */
+    private void startTerm(Plan plan, Map<Integer, UnitState> states, Set<Integer> kept, long start, long since,
                            Map<String, JobReport.Capacity> measured, String reason) throws Exception {
         List<JobReport.Stage> stages = new ArrayList<>();
         int[] bounds = new int[plan.stages().size() + 1];
@@ -755,7 +797,8 @@ final class JobRun {
         checkpoint(true);
         var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.schedule(), spec.microBatches(),
                 spec.microBatchSize(), spec.replication().chainPeriod(), spec.replication().globalPeriod());
-        for (Message.Assign a : Assignments.forPartition(model, bounds, newTerm, start, settings, states)) {
+        for (Message.Assign a : Assignments.forPartition(model, bounds, newTerm, start, settings, states, kept,
+                this::graphs)) {
             String d = stages.get(a.stage()).device();
             command(d, a, start);
         }
@@ -827,7 +870,18 @@ final class JobRun {
     }
 
     /** A data set loaded in the background, or what stopped it loading (a missing file, say). */
-    private static Dataset loaded(CompletableFuture<Dataset> load) {
+    /** The reference profile measured with {@code threads} ONNX Runtime threads, as the devices run. */
+    private List<UnitCost> profile(int threads) {
+        try {
+            List<UnitCost> c = ReferenceProfile.costs(model, spec.microBatchSize(), threads, config.dataDir());
+            referenceThreads = threads;
+            return c;
+        } catch (IOException | OrtException e) {
+            throw new IllegalStateException("cannot profile " + model.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T loaded(CompletableFuture<T> load) {
         try {
             return load.join();
         } catch (CompletionException e) {
@@ -868,15 +922,18 @@ final class JobRun {
     /**
      * Asks {@code from} for their units' states (and the chain replicas they hold); a device that
      * does not answer in time has failed.
+     *
+     * @param endsTerm ask for summaries, and end the term on the devices asked (a recovery)
+     * @return the answers by device, in the order of {@code from}
      */
-    private List<Message.Weights> collect(List<String> from) throws Exception {
+    private Map<String, Message.Weights> collect(List<String> from, boolean endsTerm) throws Exception {
         long request;
         synchronized (lock) {
             weights.clear();
             request = ++collectRequest;
         }
         for (String d : from) {
-            command(d, new Message.Collect(spec.id(), term, request), iteration);
+            command(d, new Message.Collect(spec.id(), term, request, endsTerm), iteration);
         }
         try {
             await(() -> weights.keySet().containsAll(from), timeouts.devicesMillis(), "the stages' weights");
@@ -884,7 +941,9 @@ final class JobRun {
             throw new PipelineBroken(silent(from, weights.keySet(), "did not send its weights"), e.getMessage());
         }
         synchronized (lock) {
-            return from.stream().map(weights::get).toList();
+            Map<String, Message.Weights> answers = new LinkedHashMap<>();
+            from.forEach(d -> answers.put(d, weights.get(d)));
+            return answers;
         }
     }
 

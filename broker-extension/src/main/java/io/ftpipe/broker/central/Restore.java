@@ -3,9 +3,10 @@ package io.ftpipe.broker.central;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.zoo.state.UnitState;
 
-import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Where each unit's weights and optimizer state come from after a failure: the newest of the
@@ -20,27 +21,26 @@ final class Restore {
     private Restore() {
     }
 
-    /** The state a unit resumes from, where it was found, and how far it had trained. */
-    record Source(UnitState state, String kind, long iteration) {
+    /**
+     * The state a unit resumes from, where it was found (the device that holds it, or null for the
+     * central replica), and how far it had trained.
+     */
+    record Source(UnitState state, String kind, String device, long iteration) {
     }
 
     /**
-     * @param live    the survivors' answers to a collect: their own units and the chain replicas they hold
+     * @param live    the survivors' answers to a collect, by device: their own units and the chain
+     *                replicas they hold (summaries without tensors will do to choose)
      * @param central the central node's replica of every unit it has one of
      * @throws IllegalStateException if no copy of some unit survived
      */
-    static Map<Integer, Source> choose(int units, Collection<Message.Weights> live,
+    static Map<Integer, Source> choose(int units, Map<String, Message.Weights> live,
                                        Map<Integer, ReplicaStore.Replica> central) {
         Map<Integer, Source> best = new TreeMap<>();
-        for (Message.Weights w : live) {
-            w.units().forEach(u -> offer(best, new Source(u, LIVE, w.iteration())));
-        }
-        for (Message.Weights w : live) {
-            for (Message.Replica r : w.held()) {
-                r.units().forEach(u -> offer(best, new Source(u, CHAIN, r.iteration())));
-            }
-        }
-        central.values().forEach(r -> offer(best, new Source(r.state(), CENTRAL, r.iteration())));
+        live.forEach((d, w) -> w.units().forEach(u -> offer(best, new Source(u, LIVE, d, w.iteration()))));
+        live.forEach((d, w) -> w.held().forEach(r -> r.units().forEach(u ->
+                offer(best, new Source(u, CHAIN, d, r.iteration())))));
+        central.values().forEach(r -> offer(best, new Source(r.state(), CENTRAL, null, r.iteration())));
         for (int u = 0; u < units; u++) {
             if (!best.containsKey(u)) {
                 throw new IllegalStateException("no copy of unit " + u + " survived: not on any device, not replicated");
@@ -55,6 +55,31 @@ final class Restore {
         if (current == null || s.iteration() > current.iteration()) {
             best.put(s.state().unit(), s);
         }
+    }
+
+    /**
+     * The units whose newest copy is the live one of the device that holds them next
+     * ({@code owners}: unit to device): that device keeps them, and nothing moves.
+     */
+    static Set<Integer> keptInPlace(Map<Integer, Source> sources, Map<Integer, String> owners) {
+        Set<Integer> kept = new TreeSet<>();
+        sources.forEach((u, s) -> {
+            if (LIVE.equals(s.kind()) && s.device().equals(owners.get(u))) {
+                kept.add(u);
+            }
+        });
+        return kept;
+    }
+
+    /** The devices whose copies of units not {@code kept} must be sent to the central node. */
+    static Set<String> toFetch(Map<Integer, Source> sources, Set<Integer> kept) {
+        Set<String> fetch = new TreeSet<>();
+        sources.forEach((u, s) -> {
+            if (!kept.contains(u) && s.device() != null) {
+                fetch.add(s.device());
+            }
+        });
+        return fetch;
     }
 
     /** The micro-batches of training that units restored from {@code sources} miss, resuming at {@code resumeAt}. */

@@ -26,7 +26,7 @@ class JobDirectoryTest {
         return new JobCheckpoint(spec, startedMillis, List.of("d0", "d1", "d2"), 4, term,
                 new ProgressLedger.Position(130, 51.5, 700, 1000), 133, startedMillis + 1000, 12.5,
                 List.of(new JobReport.Epoch(1, 0.6, 0.8, 0.5, 0.82, 12.5, 1000)), List.of(term), List.of(recovery),
-                Map.of("d0", new JobReplication.Counts(10, 2.5)), List.of("0.1s job submitted"));
+                Map.of("d0", new JobReplication.Counts(10, 2.5)), List.of("0.1s job submitted"), 2);
     }
 
     @Test

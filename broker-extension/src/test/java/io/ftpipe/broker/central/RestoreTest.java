@@ -31,10 +31,11 @@ class RestoreTest {
         // Units 0-1 on a survivor (live at 120); units 2-3 were on the failed device: the survivor
         // after it holds their chain replica from 100, the central node a global one from 80.
         var next = weights(2, 118, List.of(unit(4, 4)), new Message.Replica("j", 3, 1, 100, List.of(unit(2, 2), unit(3, 3))));
-        var chosen = Restore.choose(5, List.of(weights(0, 120, List.of(unit(0, 0), unit(1, 1))), next),
+        var chosen = Restore.choose(5, Map.of("d0", weights(0, 120, List.of(unit(0, 0), unit(1, 1))), "d2", next),
                 central(80, 0, 1, 2, 3, 4));
         assertEquals(Restore.LIVE, chosen.get(0).kind());
         assertEquals(Restore.CHAIN, chosen.get(2).kind());
+        assertEquals("d2", chosen.get(2).device());
         assertEquals(100, chosen.get(3).iteration());
         assertArrayEquals(new float[]{3}, chosen.get(3).state().values().get("u3.w"));
         assertEquals(Restore.LIVE, chosen.get(4).kind());
@@ -43,23 +44,39 @@ class RestoreTest {
 
     @Test
     void whenTheChainIsGoneTooTheCentralReplicaServes() {
-        var chosen = Restore.choose(3, List.of(weights(0, 50, List.of(unit(0, 0)))), central(40, 0, 1, 2));
+        var chosen = Restore.choose(3, Map.of("d0", weights(0, 50, List.of(unit(0, 0)))), central(40, 0, 1, 2));
         assertEquals(Restore.LIVE, chosen.get(0).kind());
         assertEquals(Restore.CENTRAL, chosen.get(1).kind());
         assertEquals(Restore.CENTRAL, chosen.get(2).kind());
+        assertNull(chosen.get(2).device());
         assertEquals(10, Restore.iterationsLost(chosen, 50));
     }
 
     @Test
     void anEquallyNewCopyOnADeviceIsPreferredToTheCentralOne() {
-        var chosen = Restore.choose(1, List.of(weights(1, 60, List.of(), new Message.Replica("j", 3, 0, 60,
+        var chosen = Restore.choose(1, Map.of("d1", weights(1, 60, List.of(), new Message.Replica("j", 3, 0, 60,
                 List.of(unit(0, 7))))), central(60, 0));
         assertEquals(Restore.CHAIN, chosen.get(0).kind());
     }
 
     @Test
+    void aUnitStaysWhereItsLiveCopyIsAndOnlyMovingCopiesAreFetched() {
+        // d0 keeps units 0-1 and takes unit 2 from d2's chain replica; d2 keeps unit 3 and gives unit
+        // 4 (live) to d3, which is new; unit 5 comes from the central node.
+        var sources = Restore.choose(6, Map.of(
+                "d0", weights(0, 90, List.of(unit(0, 0), unit(1, 1))),
+                "d2", weights(2, 88, List.of(unit(3, 3), unit(4, 4)),
+                        new Message.Replica("j", 3, 1, 80, List.of(unit(2, 2))))), central(70, 5));
+        var kept = Restore.keptInPlace(sources, Map.of(0, "d0", 1, "d0", 2, "d0", 3, "d2", 4, "d3", 5, "d3"));
+        assertEquals(java.util.Set.of(0, 1, 3), kept);
+        assertEquals(java.util.Set.of("d2"), Restore.toFetch(sources, kept));
+        assertEquals(java.util.Set.of(), Restore.toFetch(sources, java.util.Set.of(0, 1, 2, 3, 4)),
+                "the central replica is at hand");
+    }
+
+    @Test
     void aUnitWithNoCopyLeftIsAClearError() {
-        var e = assertThrows(IllegalStateException.class, () -> Restore.choose(2, List.of(), central(0, 0)));
+        var e = assertThrows(IllegalStateException.class, () -> Restore.choose(2, Map.of(), central(0, 0)));
         assertTrue(e.getMessage().contains("unit 1"), e.getMessage());
     }
 }

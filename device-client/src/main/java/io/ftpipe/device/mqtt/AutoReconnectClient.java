@@ -9,9 +9,19 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
 /**
- * Paho's async client with two repairs to its automatic reconnect, both hooked into the public
+ * Paho's async client with three repairs to its automatic reconnect, hooked into the public
  * {@code connect} overload that Paho's reconnect itself calls.
+ *
+ * <p>Retrying sooner: Paho waits at least 1 s between attempts. After a lost connection this
+ * client also tries every {@link #FAST_RETRY_MILLIS} for {@link #FAST_RETRY_WINDOW_MILLIS}, the
+ * time a broker takes to restart, and leaves the rest to Paho's own timer; a device is then back
+ * within a fraction of a second of the broker rather than up to a second later.
  *
  * <p>Receive Maximum: Paho keeps the server's value private and hands the application no token
  * on a reconnect, only {@code connectComplete(true, uri)}. Paho calls the connect listener with
@@ -26,6 +36,14 @@ final class AutoReconnectClient extends MqttAsyncClient {
     /** MQTT 5 default when the CONNACK carries no Receive Maximum. */
     static final int DEFAULT_RECEIVE_MAXIMUM = 65535;
     private static final long CONNECTING_POLL_MILLIS = 50;
+    static final long FAST_RETRY_MILLIS = 250;
+    static final long FAST_RETRY_WINDOW_MILLIS = 30_000;
+
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mqtt-fast-retry");
+        t.setDaemon(true);
+        return t;
+    });
 
     private volatile int serverReceiveMaximum = DEFAULT_RECEIVE_MAXIMUM;
     private volatile boolean stopped;
@@ -66,6 +84,33 @@ final class AutoReconnectClient extends MqttAsyncClient {
         });
     }
 
+    /** From the connection-lost callback: tries again every {@link #FAST_RETRY_MILLIS} for a while. */
+    void retrySoon() {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FAST_RETRY_WINDOW_MILLIS);
+        try {
+            retries.schedule(() -> retry(until), FAST_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // stopReconnecting has run: nothing to retry.
+        }
+    }
+
+    private void retry(long untilNanos) {
+        if (stopped || isConnected() || System.nanoTime() - untilNanos > 0) {
+            return;
+        }
+        try {
+            // Cancels Paho's timer and tries at once; refused while an attempt is under way.
+            reconnect();
+        } catch (MqttException e) {
+            // Under way, refused or still disconnecting: the next round tries again.
+        }
+        try {
+            retries.schedule(() -> retry(untilNanos), FAST_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // Stopped meanwhile.
+        }
+    }
+
     /**
      * Ends automatic reconnection for good, unless an attempt already under way succeeds first
      * (then the client is connected and can be disconnected normally). {@code reconnect()}
@@ -73,6 +118,7 @@ final class AutoReconnectClient extends MqttAsyncClient {
      */
     void stopReconnecting(long deadlineNanos) throws InterruptedException {
         stopped = true;
+        retries.shutdownNow();
         while (!isConnected()) {
             try {
                 reconnect();

@@ -39,9 +39,9 @@ public final class MqttTransport implements AutoCloseable {
     private static final int KEEP_ALIVE_SECONDS = 10;
     /**
      * Paho 1.2.5 ignores {@code setAutomaticReconnectDelay}; it doubles a delay starting at 1 s
-     * while the delay is below this bound, so 1 s × a power of two makes it the exact cap. The
-     * shortest it allows: after a broker restart every device tries again within 1 s of it, and the
-     * job goes on with them; a refused connection a second costs the device nothing worth saving.
+     * while the delay is below this bound, so 1 s × a power of two makes it the exact cap: after
+     * the first half minute of fast retries ({@link AutoReconnectClient}), a device still tries once
+     * a second, which costs it nothing worth saving.
      */
     private static final int MAX_RECONNECT_DELAY_MILLIS = 1000;
     /** How long a graceful close lets queued publishes reach the broker. */
@@ -375,6 +375,7 @@ public final class MqttTransport implements AutoCloseable {
         public void disconnected(MqttDisconnectResponse response) {
             window.lost();
             if (!closed.get()) {
+                client.retrySoon();
                 LOG.warning(() -> "'" + options.clientId() + "' lost its connection (" + describe(response)
                         + "); reconnecting");
             }

@@ -11,6 +11,7 @@ import io.ftpipe.zoo.optim.Optimizer;
 import io.ftpipe.zoo.runtime.ParamStore;
 import io.ftpipe.zoo.runtime.Pass;
 import io.ftpipe.zoo.runtime.StageRuntime;
+import io.ftpipe.zoo.runtime.StageSessions;
 import io.ftpipe.zoo.runtime.WeightSnapshot;
 import io.ftpipe.zoo.stage.StageGraphs;
 import io.ftpipe.zoo.state.UnitState;
@@ -59,8 +60,11 @@ public final class StageWorker implements AutoCloseable {
     private int accumulated;
     private long accumulatedSamples;
     private Map<String, float[]> gradientSum;
+    /** The central node ended this term (a recovery): its stage messages are stale from now on. */
+    private boolean ended;
 
-    public StageWorker(OrtEnvironment env, Message.Assign a, int threads, Outbox out, ComputeClock clock)
+    /** @param sessions for the assignment's graphs; they stay open when this worker closes */
+    public StageWorker(OrtEnvironment env, Message.Assign a, StageSessions sessions, Outbox out, ComputeClock clock)
             throws OrtException {
         this.env = env;
         this.assignment = a;
@@ -73,7 +77,7 @@ public final class StageWorker implements AutoCloseable {
         for (UnitState u : a.units()) {
             u.apply(store, optimizer);
         }
-        this.runtime = new StageRuntime(env, graphs, store, threads);
+        this.runtime = new StageRuntime(sessions, graphs, store);
         this.versions = new WeightVersions(env, store);
         this.nextForward = a.start();
         this.trainedThrough = a.start();
@@ -148,6 +152,23 @@ public final class StageWorker implements AutoCloseable {
     }
 
     /** Unit states of this stage (weights, buffers, optimizer state). */
+    /**
+     * Takes no more of this term's stage messages: the units stay as they are now until the next
+     * term keeps or replaces them.
+     */
+    public void endTerm() {
+        ended = true;
+    }
+
+    /** Which units this stage holds, without their tensors. */
+    public List<UnitState> unitSummaries() {
+        List<UnitState> units = new ArrayList<>();
+        for (int u = graphs.from(); u < graphs.to(); u++) {
+            units.add(new UnitState(u, Map.of(), Map.of()));
+        }
+        return units;
+    }
+
     public List<UnitState> unitStates() {
         List<UnitState> units = new ArrayList<>();
         for (int u = graphs.from(); u < graphs.to(); u++) {
@@ -160,8 +181,8 @@ public final class StageWorker implements AutoCloseable {
         if (!job.equals(job())) {
             throw new ProtocolException(RejectReason.UNKNOWN_JOB, "job " + job + ", running " + job());
         }
-        if (term < term()) {
-            throw new ProtocolException(RejectReason.STALE_TERM, "term " + term + " < " + term());
+        if (term < term() || (ended && term == term())) {
+            throw new ProtocolException(RejectReason.STALE_TERM, "term " + term + (ended ? " has ended" : " < " + term()));
         }
         if (term > term() || iteration < 0) {
             throw new ProtocolException(RejectReason.UNEXPECTED, "term " + term + ", iteration " + iteration);

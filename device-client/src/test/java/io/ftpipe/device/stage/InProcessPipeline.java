@@ -7,6 +7,7 @@ import io.ftpipe.protocol.MessageCodec;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.zoo.data.Dataset;
 import io.ftpipe.zoo.model.Model;
+import io.ftpipe.zoo.runtime.StageSessions;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
@@ -33,6 +34,7 @@ final class InProcessPipeline implements AutoCloseable {
     record Timed(int stage, long nanos, long sendNanos) {
     }
 
+    private final List<StageSessions> sessions = new ArrayList<>();
     private final Deque<Runnable> mail = new ArrayDeque<>();
     private final Model model;
     private final Assignments.JobSettings settings;
@@ -44,7 +46,8 @@ final class InProcessPipeline implements AutoCloseable {
         for (Message.Assign a : assigns) {
             Message.Assign wire = (Message.Assign) viaWire(a);
             int s = a.stage();
-            workers.add(new StageWorker(OrtEnvironment.getEnvironment(), wire, 1, new Outbox() {
+            sessions.add(StageSessions.open(OrtEnvironment.getEnvironment(), wire.graphs(), 1));
+            workers.add(new StageWorker(OrtEnvironment.getEnvironment(), wire, sessions.get(s), new Outbox() {
                 private long sendNanos;
 
                 @Override
@@ -133,6 +136,9 @@ final class InProcessPipeline implements AutoCloseable {
     public void close() throws Exception {
         for (StageWorker w : workers) {
             w.close();
+        }
+        for (StageSessions s : sessions) {
+            s.close();
         }
     }
 }

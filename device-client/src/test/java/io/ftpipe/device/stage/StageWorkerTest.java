@@ -17,6 +17,7 @@ import io.ftpipe.zoo.optim.Optimizer;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import io.ftpipe.zoo.runtime.LocalPipeline;
 import io.ftpipe.zoo.runtime.StageRuntime;
+import io.ftpipe.zoo.state.UnitState;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
@@ -173,6 +174,28 @@ class StageWorkerTest {
             Map<String, float[]> after = p.weights();
             for (String name : clean.keySet()) {
                 assertArrayEquals(clean.get(name), after.get(name), 0f, name);
+            }
+        }
+    }
+
+    @Test
+    void aStageWhoseTermEndedTakesNothingMoreAndItsUnitsStayAsTheyWere() throws Exception {
+        Model model = ModelZoo.mlp();
+        var settings = new Assignments.JobSettings("job-end", SGD, Schedules.ONE_F_ONE_B, 1, 32, 0, 0);
+        int[] order = BatchOrder.permutation(data.size(), 1, 0);
+        try (var p = new InProcessPipeline(model, new int[]{0, 2, model.size()}, settings, 3)) {
+            p.feed(0, data, order, 0, 32);
+            p.drain();
+            StageWorker first = p.workers.get(0);
+            first.endTerm();
+            Map<String, float[]> ended = p.weights();
+            assertReason(RejectReason.STALE_TERM, () -> p.feed(1, data, order, 32, 32));
+            assertEquals(List.of(0, 1), first.unitSummaries().stream().map(UnitState::unit).toList());
+            assertTrue(first.unitSummaries().stream().allMatch(u -> u.values().isEmpty() && u.optimizer().isEmpty()),
+                    "a summary carries no tensors");
+            Map<String, float[]> after = p.weights();
+            for (String name : ended.keySet()) {
+                assertArrayEquals(ended.get(name), after.get(name), 0f, name);
             }
         }
     }

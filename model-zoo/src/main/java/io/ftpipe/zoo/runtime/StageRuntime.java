@@ -3,7 +3,6 @@ package io.ftpipe.zoo.runtime;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.ftpipe.zoo.layer.BackwardScope;
 import io.ftpipe.zoo.layer.ForwardScope;
 import io.ftpipe.zoo.stage.StageGraphs;
@@ -19,25 +18,25 @@ import static io.ftpipe.zoo.stage.StageGraphs.*;
 public final class StageRuntime implements AutoCloseable {
     private final StageGraphs graphs;
     private final ParamStore store;
-    private final OrtSession forward;
-    private final OrtSession backward;
-    private final OrtSession eval;
+    private final StageSessions sessions;
+    private final boolean owned;
     private final Map<String, OnnxTensor> gradOutputs = new HashMap<>();
 
+    /** Builds and owns sessions of its own. */
     public StageRuntime(OrtEnvironment env, StageGraphs graphs, ParamStore store, int threads) throws OrtException {
+        this(StageSessions.open(env, graphs, threads), graphs, store, true);
+    }
+
+    /** Runs on {@code sessions}, which stay open when this runtime closes. */
+    public StageRuntime(StageSessions sessions, StageGraphs graphs, ParamStore store) {
+        this(sessions, graphs, store, false);
+    }
+
+    private StageRuntime(StageSessions sessions, StageGraphs graphs, ParamStore store, boolean owned) {
         this.graphs = graphs;
         this.store = store;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            // Stages take turns (and share the cores with the optimizer and the network): threads
-            // spinning while waiting for work would steal the cores the next stage needs.
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            this.forward = env.createSession(graphs.forward().onnx(), options);
-            this.backward = env.createSession(graphs.backward().onnx(), options);
-            this.eval = env.createSession(graphs.eval().onnx(), options);
-        }
+        this.sessions = sessions;
+        this.owned = owned;
         for (String p : graphs.gradients()) {
             gradOutputs.put(p + BackwardScope.GRAD, store.get(p).gradTensor());
         }
@@ -61,7 +60,7 @@ public final class StageRuntime implements AutoCloseable {
 
     /** Training forward with {@code weights} (a stashed version) instead of the live weights when not null. */
     public Pass forward(OnnxTensor x, OnnxTensor labels, WeightSnapshot weights) throws OrtException {
-        Pass pass = new Pass(forward.run(inputs(graphs.forward(), x, labels, weights)));
+        Pass pass = new Pass(sessions.forward.run(inputs(graphs.forward(), x, labels, weights)));
         for (String buffer : graphs.bufferUpdates()) {
             FloatBuffer next = pass.tensor(buffer + ForwardScope.NEXT).getFloatBuffer();
             store.get(buffer).value().put(0, next, 0, next.capacity());
@@ -85,12 +84,12 @@ public final class StageRuntime implements AutoCloseable {
             in.put(s.name(), forwardPass.tensor(s.name()));
         }
         Set<String> requested = graphs.inputGrad() ? Set.of(GRAD_INPUT) : Set.of();
-        return new Pass(backward.run(in, requested, gradOutputs));
+        return new Pass(sessions.backward.run(in, requested, gradOutputs));
     }
 
     /** Evaluation forward (running statistics, no stash). */
     public Pass evaluate(OnnxTensor x, OnnxTensor labels) throws OrtException {
-        return new Pass(eval.run(inputs(graphs.eval(), x, labels, null)));
+        return new Pass(sessions.eval.run(inputs(graphs.eval(), x, labels, null)));
     }
 
     private Map<String, OnnxTensor> inputs(StageGraphs.Graph graph, OnnxTensor x, OnnxTensor labels,
@@ -114,8 +113,8 @@ public final class StageRuntime implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        forward.close();
-        backward.close();
-        eval.close();
+        if (owned) {
+            sessions.close();
+        }
     }
 }
