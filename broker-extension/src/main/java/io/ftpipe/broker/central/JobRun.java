@@ -46,6 +46,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -607,7 +608,7 @@ final class JobRun {
                 Map<String, Message.Weights> answers = new LinkedHashMap<>(collect(survivors, true));
                 Plan plan = recoveryPlan(pool);
                 Map<Integer, Restore.Source> sources = Restore.choose(model.size(), answers, replicas.all());
-                Set<Integer> kept = Restore.keptInPlace(sources, owners(plan));
+                Set<Integer> kept = Restore.keptInPlace(sources, owners(assignment(plan)));
                 Set<String> fetch = Restore.toFetch(sources, kept);
                 if (!fetch.isEmpty()) {
                     answers.putAll(collect(List.copyOf(fetch), false));
@@ -667,11 +668,15 @@ final class JobRun {
         return compiled.computeIfAbsent(List.of(from, to), r -> StageCompiler.compile(model, from, to));
     }
 
-    /** Which device holds each unit in {@code plan}. */
-    private static Map<Integer, String> owners(Plan plan) {
+    /** Which device holds each unit. */
+    private static Map<Integer, String> owners(List<StageAssignment> stages) {
         Map<Integer, String> owners = new HashMap<>();
-        plan.stages().forEach(st -> IntStream.range(st.from(), st.to()).forEach(u -> owners.put(u, st.device())));
+        stages.forEach(st -> IntStream.range(st.from(), st.to()).forEach(u -> owners.put(u, st.device())));
         return owners;
+    }
+
+    private static List<StageAssignment> assignment(Plan p) {
+        return p.stages().stream().map(s -> new StageAssignment(s.device(), s.from(), s.to())).toList();
     }
 
     /** The layout for a recovery: the survivors as measured (unmeasured ones at reference speed). */
@@ -745,7 +750,19 @@ final class JobRun {
         }
         long migrationStart = System.nanoTime();
         drain("the pipeline to drain before re-planning");
-        startTerm(better.get(), collectAll(), Set.of(), iteration, migrationStart, seen, String.format(
+        // Drained, the devices' units stand still: those that stay with their device are kept, and
+        // only the units that move are collected (from their current owners) and sent.
+        Map<Integer, String> before = owners(assignment(layout));
+        Map<Integer, String> after = owners(assignment(better.get()));
+        Set<Integer> kept = new TreeSet<>(before.keySet());
+        kept.removeIf(u -> !before.get(u).equals(after.get(u)));
+        List<String> giving = before.entrySet().stream().filter(e -> !kept.contains(e.getKey()))
+                .map(Map.Entry::getValue).distinct().toList();
+        Map<Integer, UnitState> moving = new TreeMap<>();
+        for (Message.Weights w : collect(giving, false).values()) {
+            w.units().stream().filter(u -> !kept.contains(u.unit())).forEach(u -> moving.put(u.unit(), u));
+        }
+        startTerm(better.get(), moving, kept, iteration, migrationStart, seen, String.format(
                 "measured capacities: predicted %.0f -> %.0f samples/s", samplesPerSecond(current),
                 samplesPerSecond(better.get())));
         listener.replanned(layout);
