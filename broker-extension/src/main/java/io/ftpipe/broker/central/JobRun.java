@@ -49,6 +49,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -132,7 +133,8 @@ final class JobRun {
     private JobReport.Term layout;
     /** Written by the job's thread, read by heartbeats' threads. */
     private volatile List<UnitCost> costs = List.of();
-    private final Map<List<Integer>, StageGraphs> compiled = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Stage graphs by unit range [from, to). */
+    private final Map<List<Integer>, StageGraphs> compiled = new ConcurrentHashMap<>();
     /** The thread count the costs were measured with: a restarted central node reads them again. */
     private volatile int referenceThreads;
 
@@ -773,10 +775,9 @@ final class JobRun {
      * {@code start} (anything recorded from there on is forgotten: it will be fed again), tells
      * devices left out to stop, and waits until all stages are loaded. The states handed out are
      * also the central node's replicas from then on.
-     */
-    /**
+     *
      * @param states the state of every unit not {@code kept}
-     * @param kept   units the devices of their new stages hold already (a recovery's)
+     * @param kept   units the devices of their new stages hold already
      */
     private void startTerm(Plan plan, Map<Integer, UnitState> states, Set<Integer> kept, long start, long since,
                            Map<String, JobReport.Capacity> measured, String reason) throws Exception {
@@ -886,7 +887,6 @@ final class JobRun {
                 : FashionMnist.test(config.datasetDir());
     }
 
-    /** A data set loaded in the background, or what stopped it loading (a missing file, say). */
     /** The reference profile measured with {@code threads} ONNX Runtime threads, as the devices run. */
     private List<UnitCost> profile(int threads) {
         try {
@@ -898,6 +898,7 @@ final class JobRun {
         }
     }
 
+    /** What was loaded in the background, or what stopped it loading (a missing file, say). */
     private static <T> T loaded(CompletableFuture<T> load) {
         try {
             return load.join();
