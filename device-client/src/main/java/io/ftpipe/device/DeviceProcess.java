@@ -34,7 +34,7 @@ public final class DeviceProcess {
         Files.writeString(written, "-cp \"" + absoluteClasspath().replace("\\", "\\\\") + "\"\n");
         Files.move(written, argfile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "@" + argfile, DeviceMain.class.getName(), "--id", id));
+                "-Xmx1g", tmpdirIn(workDir), "@" + argfile, DeviceMain.class.getName(), "--id", id));
         flags.forEach((k, v) -> {
             command.add(k);
             command.add(v);
@@ -43,6 +43,15 @@ public final class DeviceProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve(id + ".log").toFile()));
         pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
         return pb.start();
+    }
+
+    /**
+     * The JVM's temporary folder inside {@code workDir}. ONNX Runtime unpacks its native library
+     * (24 MB) there and deletes it at exit, which a SIGKILL skips: kills in tests and benchmarks
+     * filled the shared /tmp. Inside the work folder, the copies go when it goes.
+     */
+    public static String tmpdirIn(Path workDir) throws IOException {
+        return "-Djava.io.tmpdir=" + Files.createDirectories(workDir.resolve("tmp")).toAbsolutePath();
     }
 
     private static String absoluteClasspath() {

@@ -1,6 +1,7 @@
 package io.ftpipe.cli.bench;
 
 import io.ftpipe.cli.FtpipeMain;
+import io.ftpipe.device.DeviceProcess;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ public final class BrokerProcess implements AutoCloseable {
         Path argfile = work.resolve("broker-classpath.args");
         Files.writeString(argfile, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx2g", "@" + argfile, FtpipeMain.class.getName(), "broker"));
+                .toString(), "-Xmx2g", DeviceProcess.tmpdirIn(work), "@" + argfile, FtpipeMain.class.getName(), "broker"));
         command.addAll(args);
         Path log = work.resolve(logName);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
