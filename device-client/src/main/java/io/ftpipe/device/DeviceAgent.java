@@ -5,6 +5,7 @@ import io.ftpipe.device.mqtt.LastWill;
 import io.ftpipe.device.mqtt.MqttTransport;
 import io.ftpipe.device.config.DeviceConfig;
 import io.ftpipe.device.stage.Outbox;
+import io.ftpipe.device.stage.StageWarmUp;
 import io.ftpipe.device.stage.StageWorker;
 import io.ftpipe.protocol.Chunks;
 import io.ftpipe.protocol.Message;
@@ -61,7 +62,7 @@ public final class DeviceAgent implements AutoCloseable {
     public DeviceAgent(DeviceConfig settings) {
         this.settings = settings;
         this.assembler = new Chunks.Assembler(Chunks.MAX_MESSAGE_BYTES);
-        this.clock = new StageClock(settings.slowdown());
+        this.clock = new StageClock(settings.slowdown(), settings.threads() == 1);
     }
 
     public Rejections rejections() {
@@ -207,7 +208,8 @@ public final class DeviceAgent implements AutoCloseable {
         release();
         int s = a.stage();
         String job = a.job();
-        worker = new StageWorker(OrtEnvironment.getEnvironment(), a, sessionsFor(a), new Outbox() {
+        prepareSessions(a);
+        worker = new StageWorker(OrtEnvironment.getEnvironment(), a, sessions, new Outbox() {
             @Override
             public void toNextStage(Message.Forward m) {
                 send(Topics.stage(job, s + 1, Topics.FORWARD), m, m.iteration());
@@ -249,8 +251,25 @@ public final class DeviceAgent implements AutoCloseable {
         }
         LOG.info("running stage " + s + " of " + a.stages() + " (units " + a.graphs().from() + ".." + a.graphs().to()
                 + ") of job " + job + ", term " + a.term());
-        clock.restart();
         send(reply(), new Message.Ack(job, a.term(), s, settings.id()), 0);
+    }
+
+    /**
+     * Sessions for the assignment's graphs, and the clock started again. A new term that gives
+     * this device the stage it ran (as after every recovery that it survives) runs on the same
+     * sessions: no session builds, no slow first runs, and the speeds measured on them still hold.
+     * New sessions are warmed up before the term starts.
+     */
+    private void prepareSessions(Message.Assign a) throws Exception {
+        boolean same = sessions != null && sessions.serves(a.graphs(), settings.threads());
+        if (!same) {
+            closeSessions();
+            sessions = StageSessions.open(OrtEnvironment.getEnvironment(), a.graphs(), settings.threads());
+        }
+        clock.restart(same);
+        if (!same) {
+            StageWarmUp.run(OrtEnvironment.getEnvironment(), sessions, a.graphs(), a.maxBatch(), clock);
+        }
     }
 
     /**
@@ -286,18 +305,6 @@ public final class DeviceAgent implements AutoCloseable {
         return new Message.Assign(a.job(), a.term(), a.stage(), a.stages(), a.graphs(), a.optimizer(), units,
                 List.of(), a.schedule(), a.microBatches(), a.maxBatch(), a.start(), a.chainPeriod(),
                 a.globalPeriod());
-    }
-
-    /**
-     * A new term that gives this device the stage it ran (as after every recovery that it
-     * survives) runs on the same sessions: no session builds, and no slow first runs.
-     */
-    private StageSessions sessionsFor(Message.Assign a) throws Exception {
-        if (sessions == null || !sessions.serves(a.graphs(), settings.threads())) {
-            closeSessions();
-            sessions = StageSessions.open(OrtEnvironment.getEnvironment(), a.graphs(), settings.threads());
-        }
-        return sessions;
     }
 
     private void closeSessions() throws Exception {

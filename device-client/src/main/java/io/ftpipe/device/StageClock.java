@@ -9,16 +9,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where a device's time goes since its stage was assigned: compute (including the emulated
  * slowdown), sending, and waiting (the rest). To emulate a device k times slower, each compute
- * step is waited out to k times the fastest that step has run on this stage; the planner only
- * ever sees measured times.
+ * step is waited out to k times the device's own time for that step: the least it has taken on
+ * these sessions. The planner only ever sees measured times.
  *
- * <p>Why the fastest and not this run: on a machine whose cores other devices share (a test
- * bench), a run also holds time lost to them. Multiplying that by k would emulate a device slower
- * than asked, and more so the busier the others are; the fastest run is this machine's own speed.
+ * <p>Own time is CPU time of the thread that runs ONNX Runtime when the sessions run on that
+ * thread alone (one intra-op thread, as emulated devices have), and wall time otherwise. Why CPU
+ * time: on a machine whose cores other devices share (a test bench), a run's wall time also holds
+ * time lost to them. Multiplying that by k would emulate a device slower than asked, and more so
+ * the busier the others are. Why the least: a device that waits out most of its time, as an
+ * emulated slow one does, runs each step with cold caches, which a device that is really slow,
+ * and busy, does not.
  *
- * <p>The first run of each step on a stage is ONNX Runtime's warm-up (allocations, kernel choice),
- * often ten times a later run: it is neither padded nor a speed. Padding it k-fold held a 40x
- * device's first micro-batches for tens of seconds, longer than the central node's stall timeout.
+ * <p>The {@link io.ftpipe.device.stage.StageWarmUp} of new sessions gives the first speeds: a
+ * stage that waits for a slower neighbour runs every step cold, and its training runs alone would
+ * keep its own time high for as long as it waits.
+ *
+ * <p>A step not seen before (the optimizer's, a short last micro-batch) has its first run taken as
+ * ONNX Runtime's warm-up (allocations, kernel choice), often ten times a later run: it is neither
+ * padded nor a speed. Padding it k-fold held a 40x device's first micro-batches for tens of
+ * seconds, longer than the central node's stall timeout.
  */
 final class StageClock implements ComputeClock {
     private record Kind(Step step, int rows) {
@@ -28,6 +37,7 @@ final class StageClock implements ComputeClock {
     private static final long WARM_UP = Long.MAX_VALUE;
 
     private final Map<Kind, Long> fastest = new ConcurrentHashMap<>();
+    private final boolean cpuTimed;
     private volatile double slowdown;
     private volatile double meanMillis;
     private volatile long computeNanos;
@@ -35,8 +45,10 @@ final class StageClock implements ComputeClock {
     private volatile long sentBytes;
     private volatile long stageStart = System.nanoTime();
 
-    StageClock(double slowdown) {
+    /** @param cpuTimed the sessions run on the calling thread alone: own time is its CPU time */
+    StageClock(double slowdown, boolean cpuTimed) {
         setSlowdown(slowdown);
+        this.cpuTimed = cpuTimed;
     }
 
     /** Changes the emulated slowdown from the next compute step on (time-varying capacity). */
@@ -48,8 +60,9 @@ final class StageClock implements ComputeClock {
     }
 
     @Override
-    public void computed(Step step, int rows, long nanos) {
-        long best = fastest.merge(new Kind(step, rows), WARM_UP, (before, warmUp) -> Math.min(before, nanos));
+    public void computed(Step step, int rows, long nanos, long cpuNanos) {
+        long own = own(nanos, cpuNanos);
+        long best = fastest.merge(new Kind(step, rows), WARM_UP, (before, warmUp) -> Math.min(before, own));
         long extra = best == WARM_UP ? 0 : Math.max(0, (long) (slowdown * best) - nanos);
         if (extra > 0) {
             try {
@@ -63,14 +76,28 @@ final class StageClock implements ComputeClock {
         computeNanos += nanos + extra;
     }
 
+    @Override
+    public void warmedUp(Step step, int rows, long nanos, long cpuNanos) {
+        fastest.merge(new Kind(step, rows), own(nanos, cpuNanos), Math::min);
+    }
+
+    private long own(long nanos, long cpuNanos) {
+        return cpuTimed && cpuNanos > 0 ? cpuNanos : nanos;
+    }
+
     void sent(long nanos, int bytes) {
         sendNanos += nanos;
         sentBytes += bytes;
     }
 
-    /** A new stage: the totals start again. */
-    void restart() {
-        fastest.clear();
+    /**
+     * A new stage: the totals start again. The speeds of its steps are kept when it runs on the
+     * same sessions (the same graphs and threads), and forgotten when not.
+     */
+    void restart(boolean sameSessions) {
+        if (!sameSessions) {
+            fastest.clear();
+        }
         computeNanos = 0;
         sendNanos = 0;
         sentBytes = 0;

@@ -151,7 +151,6 @@ public final class StageWorker implements AutoCloseable {
         pump();
     }
 
-    /** Unit states of this stage (weights, buffers, optimizer state). */
     /**
      * Takes no more of this term's stage messages: the units stay as they are now until the next
      * term keeps or replaces them.
@@ -169,6 +168,7 @@ public final class StageWorker implements AutoCloseable {
         return units;
     }
 
+    /** Unit states of this stage (weights, buffers, optimizer state). */
     public List<UnitState> unitStates() {
         List<UnitState> units = new ArrayList<>();
         for (int u = graphs.from(); u < graphs.to(); u++) {
@@ -212,9 +212,9 @@ public final class StageWorker implements AutoCloseable {
         int n = (int) x.shape()[0];
         WeightSnapshot weights = schedule.stashesWeights() ? versions.acquire() : null;
         try (OnnxTensor input = floats(x); OnnxTensor y = graphs.last() ? longs(labels.remove(i)) : null) {
-            long started = System.nanoTime();
+            Stopwatch watch = new Stopwatch();
             Pass pass = runtime.forward(input, y, weights);
-            clock.computed(ComputeClock.Step.FORWARD, n, System.nanoTime() - started);
+            watch.computed(clock, ComputeClock.Step.FORWARD, n);
             inFlight.put(i, new InFlight(pass, weights, n));
             if (graphs.last()) {
                 out.toCentral(new Message.Progress(job(), term(), i, stage(), Message.Progress.LOSS,
@@ -229,16 +229,16 @@ public final class StageWorker implements AutoCloseable {
     private void backward(long i, Tensor dy) throws OrtException {
         InFlight f = inFlight.remove(i);
         try (Pass forwardPass = f.pass(); OnnxTensor grad = dy == null ? null : floats(dy)) {
-            long started = System.nanoTime();
+            Stopwatch watch = new Stopwatch();
             try (Pass b = runtime.backward(forwardPass, grad == null ? forwardPass.tensor(StageGraphs.LOGITS_GRAD) : grad,
                     f.weights())) {
-                clock.computed(ComputeClock.Step.BACKWARD, f.count(), System.nanoTime() - started);
+                watch.computed(clock, ComputeClock.Step.BACKWARD, f.count());
                 if (graphs.inputGrad()) {
                     out.toPreviousStage(new Message.Backward(job(), term(), i, tensor(b.tensor(StageGraphs.GRAD_INPUT))));
                 }
-                started = System.nanoTime();
+                Stopwatch optimizerWatch = new Stopwatch();
                 step(f.count());
-                clock.computed(ComputeClock.Step.OPTIMIZER, 0, System.nanoTime() - started);
+                optimizerWatch.computed(clock, ComputeClock.Step.OPTIMIZER, 0);
             }
         } finally {
             if (f.weights() != null) {
