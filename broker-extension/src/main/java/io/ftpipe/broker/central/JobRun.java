@@ -608,7 +608,7 @@ final class JobRun {
                 // Summaries first: a unit that stays with its device is kept there, and only the
                 // units that move travel (after a broker restart, usually none).
                 Map<String, Message.Weights> answers = new LinkedHashMap<>(collect(survivors, true));
-                Plan plan = recoveryPlan(pool);
+                Plan plan = recoveryPlan(pool, survivors);
                 Map<Integer, Restore.Source> sources = Restore.choose(model.size(), answers, replicas.all());
                 Set<Integer> kept = Restore.keptInPlace(sources, owners(assignment(plan)));
                 Set<String> fetch = Restore.toFetch(sources, kept);
@@ -681,13 +681,17 @@ final class JobRun {
         return p.stages().stream().map(s -> new StageAssignment(s.device(), s.from(), s.to())).toList();
     }
 
-    /** The layout for a recovery: the survivors as measured (unmeasured ones at reference speed). */
-    private Plan recoveryPlan(List<String> pool) {
+    /**
+     * The layout for a recovery: the pool as measured (unmeasured devices at reference speed),
+     * moving as little of what {@code survivors} hold as the fastest plan allows.
+     */
+    private Plan recoveryPlan(List<String> pool, List<String> survivors) {
         List<DeviceCapacity> caps = pool.stream().limit(Math.min(model.size(), Planner.MAX_DEVICES))
                 .map(d -> spec.adaptive() ? measuredCapacity(d).orElse(new DeviceCapacity(d, 1, memory(d)))
                         : new DeviceCapacity(d, 1, memory(d)))
                 .toList();
-        return spec.adaptive() ? Planner.plan(costs, caps, link()) : Planner.speedBlind(costs, caps, link());
+        return spec.adaptive() ? Planner.plan(costs, caps, link(), assignment(layout).stream()
+                .filter(s -> survivors.contains(s.device())).toList()) : Planner.speedBlind(costs, caps, link());
     }
 
     /** The current layout's predicted samples/s with the capacities measured by now. */

@@ -24,57 +24,118 @@ public final class Planner {
 
     /**
      * The fastest plan: which devices to use (a device that only slows the pipeline is left out),
-     * in which order, and where to cut. FTPipeHD's DP keeps the devices' given order; here the
-     * order is part of the search, via a DP over (units placed, set of devices used, last device):
-     * {@code best[j][used][last]} is the smallest bottleneck of units {@code [0, j)} on exactly the
-     * devices in {@code used}, {@code last} holding the final stage. The last stage's outgoing
-     * boundary is charged when the next stage (and so the receiving device) is chosen.
-     * Among equally fast plans the one with fewest stages wins: fewer hops, fewer moving parts.
+     * in which order, and where to cut. Among equally fast plans the one with fewest stages wins:
+     * fewer hops, fewer moving parts.
      *
      * @throws IllegalArgumentException if the inputs are invalid or no placement fits in memory
      */
     public static Plan plan(List<UnitCost> units, List<DeviceCapacity> devices, Link link) {
+        return fastest(model(units, devices, link));
+    }
+
+    /**
+     * The fastest plan for a pipeline that runs {@code current} now: among equally fast plans, the
+     * one that leaves the most of the model where it is (memory bytes of the units that stay with
+     * their device), then the one with fewest stages. The bottleneck stage sets a plan's time, so
+     * the stages around it can often be arranged in many equally fast ways; every unit that moves
+     * is weights and optimizer state to collect and send while the pipeline stands drained.
+     * Stages of {@code current} on devices not in {@code devices} (failed ones) keep nothing.
+     *
+     * @throws IllegalArgumentException if the inputs are invalid or no placement fits in memory
+     */
+    public static Plan plan(List<UnitCost> units, List<DeviceCapacity> devices, Link link,
+                            List<StageAssignment> current) {
+        CostModel model = model(units, devices, link);
+        double fastest = fastest(model).predictedMillisPerMicroBatch();
+        long[][] keptPrefix = new long[model.deviceCount()][model.unitCount() + 1];
+        for (StageAssignment stage : current) {
+            int d = model.knows(stage.device()) ? model.indexOf(stage.device()) : NONE;
+            for (int u = stage.from(); d != NONE && u < Math.min(stage.to(), model.unitCount()); u++) {
+                keptPrefix[d][u + 1] = model.memoryBytes(u, u + 1);
+            }
+        }
+        for (long[] row : keptPrefix) {
+            Arrays.parallelPrefix(row, Math::addExact);
+        }
+        return search(model, keptPrefix, fastest);
+    }
+
+    private static Plan fastest(CostModel model) {
+        return search(model, new long[model.deviceCount()][model.unitCount() + 1], Double.POSITIVE_INFINITY);
+    }
+
+    private static CostModel model(List<UnitCost> units, List<DeviceCapacity> devices, Link link) {
         CostModel model = new CostModel(units, devices, link);
+        if (model.deviceCount() > MAX_DEVICES) {
+            throw new IllegalArgumentException("at most " + MAX_DEVICES + " devices can be planned, got "
+                    + model.deviceCount());
+        }
+        return model;
+    }
+
+    /**
+     * FTPipeHD's DP keeps the devices' given order; here the order is part of the search, via a DP
+     * over (units placed, set of devices used, last device): {@code kept[j][used][last]} and
+     * {@code worst[j][used][last]} describe the best placement of units {@code [0, j)} on exactly
+     * the devices in {@code used}, {@code last} holding the final stage, where best is most bytes
+     * kept, then the smallest bottleneck. The last stage's outgoing boundary is charged when the
+     * next stage (and so the receiving device) is chosen. Both keys only grow as a placement is
+     * extended (bytes add up, the bottleneck is a maximum), so the best extension of the best
+     * prefix is best.
+     *
+     * @param keptPrefix {@code keptPrefix[d][u]}: bytes of units {@code [0, u)} that stay if on device {@code d}
+     * @param bound      no stage or boundary may take longer
+     */
+    private static Plan search(CostModel model, long[][] keptPrefix, double bound) {
         int n = model.unitCount();
         int k = model.deviceCount();
-        if (k > MAX_DEVICES) {
-            throw new IllegalArgumentException("at most " + MAX_DEVICES + " devices can be planned, got " + k);
-        }
         int masks = 1 << k;
-        double[][][] best = new double[n + 1][masks][k];
+        long[][][] kept = new long[n + 1][masks][k];
+        double[][][] worst = new double[n + 1][masks][k];
         int[][][] stageStart = new int[n + 1][masks][k];
         int[][][] previous = new int[n + 1][masks][k];
-        for (double[][] byMask : best) {
-            for (double[] byLast : byMask) {
-                Arrays.fill(byLast, Double.POSITIVE_INFINITY);
+        for (long[][] byMask : kept) {
+            for (long[] byLast : byMask) {
+                Arrays.fill(byLast, NONE);
             }
         }
         for (int d = 0; d < k; d++) {
             for (int j = 1; j <= n && model.fits(d, 0, j); j++) {
-                best[j][1 << d][d] = model.computeMillis(d, 0, j);
-                stageStart[j][1 << d][d] = 0;
-                previous[j][1 << d][d] = NONE;
+                double compute = model.computeMillis(d, 0, j);
+                if (compute <= bound) {
+                    kept[j][1 << d][d] = keptPrefix[d][j];
+                    worst[j][1 << d][d] = compute;
+                    stageStart[j][1 << d][d] = 0;
+                    previous[j][1 << d][d] = NONE;
+                }
             }
         }
         // States at i are final before any are extended, since every stage moves j forward.
         for (int i = 1; i < n; i++) {
             for (int used = 1; used < masks; used++) {
                 for (int last = 0; last < k; last++) {
-                    double sofar = best[i][used][last];
-                    if (sofar == Double.POSITIVE_INFINITY) {
+                    if (kept[i][used][last] == NONE) {
                         continue;
                     }
                     for (int d = 0; d < k; d++) {
                         if ((used & (1 << d)) != 0) {
                             continue;
                         }
+                        double send = model.sendMillis(last, d, i);
+                        if (send > bound) {
+                            continue;
+                        }
                         int next = used | (1 << d);
-                        double upToBoundary = Math.max(sofar, model.sendMillis(last, d, i));
+                        double upToBoundary = Math.max(worst[i][used][last], send);
                         // Memory only grows with j, so the first stage that does not fit ends the scan.
                         for (int j = i + 1; j <= n && model.fits(d, i, j); j++) {
-                            double candidate = Math.max(upToBoundary, model.computeMillis(d, i, j));
-                            if (candidate < best[j][next][d]) {
-                                best[j][next][d] = candidate;
+                            double compute = model.computeMillis(d, i, j);
+                            long candidateKept = kept[i][used][last] + keptPrefix[d][j] - keptPrefix[d][i];
+                            double candidateWorst = Math.max(upToBoundary, compute);
+                            if (compute <= bound && better(candidateKept, candidateWorst, kept[j][next][d],
+                                    worst[j][next][d])) {
+                                kept[j][next][d] = candidateKept;
+                                worst[j][next][d] = candidateWorst;
                                 stageStart[j][next][d] = i;
                                 previous[j][next][d] = last;
                             }
@@ -87,12 +148,13 @@ public final class Planner {
         int bestLast = NONE;
         for (int used = 1; used < masks; used++) {
             for (int last = 0; last < k; last++) {
-                double value = best[n][used][last];
-                if (value == Double.POSITIVE_INFINITY) {
+                if (kept[n][used][last] == NONE) {
                     continue;
                 }
-                if (bestUsed == NONE || value < best[n][bestUsed][bestLast]
-                        || value == best[n][bestUsed][bestLast] && Integer.bitCount(used) < Integer.bitCount(bestUsed)) {
+                if (bestUsed == NONE || better(kept[n][used][last], worst[n][used][last], kept[n][bestUsed][bestLast],
+                        worst[n][bestUsed][bestLast]) || kept[n][used][last] == kept[n][bestUsed][bestLast]
+                        && worst[n][used][last] == worst[n][bestUsed][bestLast]
+                        && Integer.bitCount(used) < Integer.bitCount(bestUsed)) {
                     bestUsed = used;
                     bestLast = last;
                 }
@@ -112,6 +174,11 @@ public final class Planner {
         }
         Collections.reverse(stages);
         return predict(model, stages);
+    }
+
+    /** More bytes kept, or as many and a smaller bottleneck; {@code NONE} kept is no placement yet. */
+    private static boolean better(long kept, double worst, long thanKept, double thanWorst) {
+        return thanKept == NONE || kept > thanKept || kept == thanKept && worst < thanWorst;
     }
 
     /**

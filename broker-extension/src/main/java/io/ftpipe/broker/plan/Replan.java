@@ -10,13 +10,15 @@ public final class Replan {
     }
 
     /**
-     * The plan to move to, if any: the best plan for the measured capacities, when it beats
+     * The plan to move to, if any: the best plan for the measured capacities (of the equally fast
+     * ones, the one that moves least), when it beats
      * {@code current} (the current assignment costed with the same measurements, see
      * {@link Planner#predict}) by enough to be {@link #worthIt}.
      */
     public static Optional<Plan> better(List<UnitCost> units, List<DeviceCapacity> devices, Link link, Plan current,
                                         double migrationMillis, long remainingMicroBatches, double threshold) {
-        Plan best = Planner.plan(units, devices, link);
+        Plan best = Planner.plan(units, devices, link, current.stages().stream()
+                .map(s -> new StageAssignment(s.device(), s.from(), s.to())).toList());
         return worthIt(current, best, migrationMillis, remainingMicroBatches, threshold) ? Optional.of(best)
                 : Optional.empty();
     }

@@ -39,6 +39,94 @@ class PlannerBruteForceTest {
         assertTrue(infeasible > CASES / 20 && infeasible < CASES / 2, "infeasible cases: " + infeasible);
     }
 
+    /**
+     * Whole-number costs and a free network make equally fast plans common: among them, the DP
+     * that knows the current layout must find one keeping the most bytes in place.
+     */
+    @Test
+    void withACurrentLayoutTheDpKeepsTheMostBytesAmongTheFastestPlans() {
+        Random random = new Random(20261124L);
+        int moreKept = 0;
+        for (int c = 0; c < CASES; c++) {
+            List<UnitCost> units = new ArrayList<>();
+            for (int u = 0, n = 1 + random.nextInt(6); u < n; u++) {
+                units.add(new UnitCost(1 + random.nextInt(4), 0, 1 + random.nextInt(100)));
+            }
+            List<DeviceCapacity> devices = new ArrayList<>();
+            for (int d = 0, k = 1 + random.nextInt(4); d < k; d++) {
+                devices.add(new DeviceCapacity("d" + d, 1 + random.nextInt(3), Long.MAX_VALUE / 16));
+            }
+            Link link = Link.uniform(1, 0);
+            List<StageAssignment> current = randomLayout(random, units.size(), devices.size() + 1);
+            String label = "case " + c + ": " + units + " " + devices + " now " + current;
+            Best brute = bruteForce(units, devices, link);
+            Plan plain = Planner.plan(units, devices, link);
+            Plan plan = Planner.plan(units, devices, link, current);
+            assertEquals(brute.plan.predictedMillisPerMicroBatch(), plan.predictedMillisPerMicroBatch(), label);
+            long most = mostKept(units, devices, link, current, brute.plan.predictedMillisPerMicroBatch());
+            assertEquals(most, kept(plan, units, current), label);
+            moreKept += kept(plan, units, current) > kept(plain, units, current) ? 1 : 0;
+        }
+        assertTrue(moreKept > CASES / 10, "cases where knowing the layout kept more: " + moreKept);
+    }
+
+    /** Stages over devices d0.. in random order, one of which may be a device that has gone. */
+    private static List<StageAssignment> randomLayout(Random random, int units, int devices) {
+        List<Integer> order = new ArrayList<>();
+        for (int d = 0; d < devices; d++) {
+            order.add(d);
+        }
+        java.util.Collections.shuffle(order, random);
+        List<StageAssignment> layout = new ArrayList<>();
+        for (int from = 0, s = 0; from < units; s++) {
+            int to = s == order.size() - 1 ? units : from + 1 + random.nextInt(units - from);
+            layout.add(new StageAssignment("d" + order.get(s), from, to));
+            from = to;
+        }
+        return layout;
+    }
+
+    private static long kept(Plan plan, List<UnitCost> units, List<StageAssignment> current) {
+        long bytes = 0;
+        for (Stage stage : plan.stages()) {
+            for (StageAssignment now : current) {
+                if (now.device().equals(stage.device())) {
+                    for (int u = Math.max(stage.from(), now.from()); u < Math.min(stage.to(), now.to()); u++) {
+                        bytes += units.get(u).memoryBytes();
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
+    private static long mostKept(List<UnitCost> units, List<DeviceCapacity> devices, Link link,
+                                 List<StageAssignment> current, double fastest) {
+        List<Plan> all = new ArrayList<>();
+        every(units, devices, link, new ArrayList<>(), 0, new boolean[devices.size()], all);
+        return all.stream().filter(p -> p.predictedMillisPerMicroBatch() == fastest)
+                .mapToLong(p -> kept(p, units, current)).max().orElseThrow();
+    }
+
+    private static void every(List<UnitCost> units, List<DeviceCapacity> devices, Link link,
+                              List<StageAssignment> sofar, int from, boolean[] used, List<Plan> all) {
+        if (from == units.size()) {
+            all.add(Planner.predict(units, devices, link, sofar));
+            return;
+        }
+        for (int d = 0; d < devices.size(); d++) {
+            if (!used[d]) {
+                used[d] = true;
+                for (int to = from + 1; to <= units.size(); to++) {
+                    sofar.add(new StageAssignment(devices.get(d).id(), from, to));
+                    every(units, devices, link, sofar, to, used, all);
+                    sofar.remove(sofar.size() - 1);
+                }
+                used[d] = false;
+            }
+        }
+    }
+
     private static void assertFitsInMemory(Plan plan, List<UnitCost> units, List<DeviceCapacity> devices) {
         for (Stage stage : plan.stages()) {
             long need = units.subList(stage.from(), stage.to()).stream().mapToLong(UnitCost::memoryBytes).sum();
