@@ -48,6 +48,7 @@ public final class DeviceAgent implements AutoCloseable {
     });
     private final AtomicLong heartbeats = new AtomicLong();
     private final StageClock clock;
+    private final BoundaryClock boundary = new BoundaryClock();
     private final List<String> stageTopics = new ArrayList<>();
     private final HeldReplicas held = new HeldReplicas();
     private final AtomicLong replicatedBytes = new AtomicLong();
@@ -109,7 +110,7 @@ public final class DeviceAgent implements AutoCloseable {
                     w == null ? 0 : w.term(), w == null ? -1 : w.stage(), clock.meanMillis(), rejections.total(),
                     clock.computeTotalMillis(), clock.sendTotalMillis(), clock.stageMillis(),
                     w == null ? 0 : w.forwards(), w == null ? 0 : w.completed(), clock.sentBytes(),
-                    replicatedBytes.get(), replicatedNanos.get() / 1e6), 0);
+                    replicatedBytes.get(), replicatedNanos.get() / 1e6, boundary.roundTripMillis(), boundary.bytes()), 0);
         } catch (RuntimeException e) {
             LOG.warning("heartbeat failed: " + e.getMessage());
         }
@@ -119,13 +120,16 @@ public final class DeviceAgent implements AutoCloseable {
     private void receive(String topic, byte[] payload) {
         try {
             Message m = MessageCodec.decode(payload, settings.maxPayloadBytes());
+            int size = payload.length;
             if (m instanceof Message.Chunk c) {
                 byte[] whole = assembler.add(topic, c);
                 if (whole == null) {
                     return;
                 }
                 m = MessageCodec.decode(whole, Integer.MAX_VALUE);
+                size = whole.length;
             }
+            timeBoundary(m, size);
             handle(m);
         } catch (ProtocolException e) {
             rejections.reject(topic, e);
@@ -135,6 +139,17 @@ public final class DeviceAgent implements AutoCloseable {
             if (w != null) {
                 send(reply(), new Message.DeviceError(w.job(), w.term(), settings.id(), e.toString()), 0);
             }
+        }
+    }
+
+    /** Stage messages of the current term start and end the boundaries' round trips. */
+    private void timeBoundary(Message m, int size) {
+        StageWorker w = worker;
+        long at = transport.arrivedNanos();
+        if (w != null && m instanceof Message.Forward f && f.job().equals(w.job()) && f.term() == w.term()) {
+            boundary.forwardArrived(f.iteration(), at);
+        } else if (w != null && m instanceof Message.Backward b && b.job().equals(w.job()) && b.term() == w.term()) {
+            boundary.backwardArrived(b.iteration(), at, b.heldMillis(), size);
         }
     }
 
@@ -209,15 +224,18 @@ public final class DeviceAgent implements AutoCloseable {
         int s = a.stage();
         String job = a.job();
         prepareSessions(a);
+        boundary.restart();
         worker = new StageWorker(OrtEnvironment.getEnvironment(), a, sessions, new Outbox() {
             @Override
             public void toNextStage(Message.Forward m) {
-                send(Topics.stage(job, s + 1, Topics.FORWARD), m, m.iteration());
+                long at = System.nanoTime();
+                boundary.forwardSent(m.iteration(), at, send(Topics.stage(job, s + 1, Topics.FORWARD), m, m.iteration()));
             }
 
             @Override
             public void toPreviousStage(Message.Backward m) {
-                send(Topics.stage(job, s - 1, Topics.BACKWARD), m, m.iteration());
+                send(Topics.stage(job, s - 1, Topics.BACKWARD), new Message.Backward(m.job(), m.term(), m.iteration(),
+                        m.dy(), boundary.held(m.iteration(), System.nanoTime())), m.iteration());
             }
 
             @Override

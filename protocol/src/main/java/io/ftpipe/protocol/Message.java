@@ -32,12 +32,24 @@ public sealed interface Message {
      * {@code replicatedBytes} counts the replicas the device has sent since it started, and
      * {@code replicatedMillis} the milliseconds the device spent encoding and publishing replicas
      * (and capturing the states they carry) since it started: time its training thread did not train.
+     * {@code boundaryMillis} and {@code boundaryBytes} total, on the current stage, the round trips
+     * of its outgoing boundary: from a forward's send to its backward's arrival, less the time the
+     * next stage held the micro-batch ({@link Backward#heldMillis}), and the bytes of both messages.
      */
     record Heartbeat(String device, long seq, String state, String job, long term, int stage, double computeMillis,
                      long rejected, double computeTotalMillis, double sendTotalMillis, double stageMillis,
                      long forwards, long microBatches, long sentBytes, long replicatedBytes,
-                     double replicatedMillis)
+                     double replicatedMillis, double boundaryMillis, long boundaryBytes)
             implements Message {
+        /** A heartbeat without boundary round trips (a device of an older version, or one with no next stage). */
+        public Heartbeat(String device, long seq, String state, String job, long term, int stage, double computeMillis,
+                         long rejected, double computeTotalMillis, double sendTotalMillis, double stageMillis,
+                         long forwards, long microBatches, long sentBytes, long replicatedBytes,
+                         double replicatedMillis) {
+            this(device, seq, state, job, term, stage, computeMillis, rejected, computeTotalMillis, sendTotalMillis,
+                    stageMillis, forwards, microBatches, sentBytes, replicatedBytes, replicatedMillis, 0, 0);
+        }
+
         /** The state of the heartbeat a device leaves as its Last Will: the broker publishes it when the device dies. */
         public static final String OFFLINE = "offline";
     }
@@ -109,8 +121,15 @@ public sealed interface Message {
     record Forward(String job, long term, long iteration, Tensor x) implements Message {
     }
 
-    /** A gradient into a stage. */
-    record Backward(String job, long term, long iteration, Tensor dy) implements Message {
+    /**
+     * A gradient into a stage. {@code heldMillis}: how long the sending stage (and the stages after
+     * it) held the micro-batch, from its forward's arrival to this message's send; NaN if unknown.
+     * The receiver takes it from the round trip it timed to learn what the boundary itself costs.
+     */
+    record Backward(String job, long term, long iteration, Tensor dy, double heldMillis) implements Message {
+        public Backward(String job, long term, long iteration, Tensor dy) {
+            this(job, term, iteration, dy, Double.NaN);
+        }
     }
 
     /** Labels into the last stage. */

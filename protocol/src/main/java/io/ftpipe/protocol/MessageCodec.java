@@ -30,14 +30,15 @@ public final class MessageCodec {
                         .num("memory_bytes", h.memoryBytes()).num("threads", h.threads()).str("version", h.version())
                         .num("max_payload_bytes", h.maxPayloadBytes());
             } else if (m instanceof Message.Heartbeat h) {
-                w.head("heartbeat", 16).str("device", h.device()).num("seq", h.seq())
+                w.head("heartbeat", 18).str("device", h.device()).num("seq", h.seq())
                         .str("state", h.state()).str("job", h.job()).num("term", h.term()).num("stage", h.stage())
                         .real("compute_ms", h.computeMillis()).num("rejected", h.rejected())
                         .real("compute_total_ms", h.computeTotalMillis()).real("send_total_ms", h.sendTotalMillis())
                         .real("stage_ms", h.stageMillis()).num("forwards", h.forwards())
                         .num("micro_batches", h.microBatches())
                         .num("sent_bytes", h.sentBytes()).num("replicated_bytes", h.replicatedBytes())
-                        .real("replicated_ms", h.replicatedMillis());
+                        .real("replicated_ms", h.replicatedMillis()).real("boundary_ms", h.boundaryMillis())
+                        .num("boundary_bytes", h.boundaryBytes());
             } else if (m instanceof Message.Assign a) {
                 w.head("assign", 14).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
                         .num("stages", a.stages()).bin("graphs", StageGraphsCodec.encode(a.graphs()));
@@ -74,8 +75,8 @@ public final class MessageCodec {
                 w.head("forward", 4).str("job", f.job()).num("term", f.term())
                         .num("iteration", f.iteration()).tensor("x", f.x());
             } else if (m instanceof Message.Backward b) {
-                w.head("backward", 4).str("job", b.job()).num("term", b.term())
-                        .num("iteration", b.iteration()).tensor("dy", b.dy());
+                w.head("backward", 5).str("job", b.job()).num("term", b.term())
+                        .num("iteration", b.iteration()).tensor("dy", b.dy()).real("held_ms", b.heldMillis());
             } else if (m instanceof Message.Labels l) {
                 w.head("labels", 4).str("job", l.job()).num("term", l.term())
                         .num("iteration", l.iteration()).tensor("labels", l.labels());
@@ -127,7 +128,8 @@ public final class MessageCodec {
             case "heartbeat" -> new Message.Heartbeat(f.str("device"), f.num("seq"), f.str("state"), f.str("job"),
                     f.num("term"), f.int32("stage"), f.real("compute_ms"), f.num("rejected"),
                     f.real("compute_total_ms"), f.real("send_total_ms"), f.real("stage_ms"), f.num("forwards"), f.num("micro_batches"),
-                    f.num("sent_bytes"), f.num("replicated_bytes"), f.real("replicated_ms"));
+                    f.num("sent_bytes"), f.num("replicated_bytes"), f.real("replicated_ms"),
+                    f.has("boundary_ms") ? f.real("boundary_ms") : 0, f.has("boundary_bytes") ? f.num("boundary_bytes") : 0);
             case "assign" -> new Message.Assign(f.str("job"), f.num("term"), f.int32("stage"), f.int32("stages"),
                     StageGraphsCodec.decode(f.bin("graphs")), readOptimizer(f.map("optimizer")), units(f),
                     f.has("kept") ? f.ints("kept") : List.of(), f.str("schedule"), f.int32("micro_batches"), f.int32("max_batch"), f.num("start"),
@@ -142,7 +144,8 @@ public final class MessageCodec {
                     units(f));
             case "stop" -> new Message.Stop(f.str("job"), f.num("term"), f.str("reason"));
             case "forward" -> new Message.Forward(f.str("job"), f.num("term"), f.num("iteration"), f.tensor("x"));
-            case "backward" -> new Message.Backward(f.str("job"), f.num("term"), f.num("iteration"), f.tensor("dy"));
+            case "backward" -> new Message.Backward(f.str("job"), f.num("term"), f.num("iteration"), f.tensor("dy"),
+                    f.has("held_ms") ? f.real("held_ms") : Double.NaN);
             case "labels" -> new Message.Labels(f.str("job"), f.num("term"), f.num("iteration"), f.tensor("labels"));
             case "progress" -> new Message.Progress(f.str("job"), f.num("term"), f.num("iteration"), f.int32("stage"),
                     f.str("kind"), f.real("loss"), f.num("correct"), f.int32("count"));

@@ -50,8 +50,17 @@ class MessageCodecTest {
         Tensor labels = Tensor.ofLongs(new long[]{3}, new long[]{9, 0, 4}, 3);
         var l = (Message.Labels) roundTrip(new Message.Labels("j", 1, 5, labels));
         assertEquals(9, l.labels().buffer().getLong(0));
-        var b = (Message.Backward) roundTrip(new Message.Backward("j", 1, 5, x));
+        var b = (Message.Backward) roundTrip(new Message.Backward("j", 1, 5, x, 12.5));
         assertArrayEquals(x.data(), b.dy().data());
+        assertEquals(12.5, b.heldMillis());
+        assertTrue(Double.isNaN(((Message.Backward) roundTrip(new Message.Backward("j", 1, 5, x))).heldMillis()));
+    }
+
+    @Test
+    void heartbeatCarriesBoundaryRoundTrips() {
+        var h = new Message.Heartbeat("d", 3, "training", "j", 2, 0, 1.5, 0, 100, 10, 400, 20, 18, 5000, 0, 0, 240.5,
+                3_200_000);
+        assertEquals(h, roundTrip(h));
     }
 
     @Test
@@ -125,6 +134,12 @@ class MessageCodecTest {
                 MessageCodec.decode(map("v", 1, "type", "collect", "job", "j", "term", 2, "request", 7), MAX));
         assertEquals(RejectReason.MALFORMED, reject(map("v", 1, "type", "collect", "job", "j", "term", 2,
                 "request", 7, "ends_term", "yes")));
+        var older = (Message.Heartbeat) MessageCodec.decode(map("v", 1, "type", "heartbeat", "device", "d", "seq", 1,
+                "state", "idle", "job", "", "term", 0, "stage", -1, "compute_ms", 0, "rejected", 0,
+                "compute_total_ms", 0, "send_total_ms", 0, "stage_ms", 0, "forwards", 0, "micro_batches", 0,
+                "sent_bytes", 0, "replicated_bytes", 0, "replicated_ms", 0), MAX);
+        assertEquals(0, older.boundaryMillis());
+        assertEquals(0, older.boundaryBytes());
     }
 
     @Test

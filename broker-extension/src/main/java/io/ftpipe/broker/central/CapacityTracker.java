@@ -12,8 +12,10 @@ import java.util.TreeMap;
  * compute milliseconds per micro-batch divided by the reference time of the units it holds gives
  * its slowdown. A micro-batch is counted as half a forward plus half a backward, because in any
  * interval a stage has run forwards that are not finished yet (up to the pipeline's depth), and
- * counting only finished ones would make the stages nearest the input look slow. Bytes sent per
- * millisecond spent sending give its upload rate. Both are smoothed exponentially. The configured
+ * counting only finished ones would make the stages nearest the input look slow. The bytes of its
+ * outgoing boundary's round trips (activation out, gradient back) per millisecond those round
+ * trips took, less what the next stages held them, give its link rate: what one boundary of this
+ * device costs through the broker. Both are smoothed exponentially. The configured
  * emulation factor is never read: only what the device measured. Not thread-safe; the job calls it
  * under its lock.
  */
@@ -27,8 +29,8 @@ final class CapacityTracker {
     static final long MIN_MICRO_BATCHES = 4;
 
     /** Where a device's totals stood at the heartbeat an interval is measured from. */
-    private record Mark(long term, long forwards, long microBatches, double computeMillis, double sendMillis,
-                        long sentBytes) {
+    private record Mark(long term, long forwards, long microBatches, double computeMillis, double boundaryMillis,
+                        long boundaryBytes) {
     }
 
     private final Map<String, Mark> marks = new HashMap<>();
@@ -41,7 +43,8 @@ final class CapacityTracker {
      *                        {@code h.term()}, per micro-batch
      */
     void heartbeat(Message.Heartbeat h, double referenceMillis) {
-        Mark now = new Mark(h.term(), h.forwards(), h.microBatches(), h.computeTotalMillis(), h.sendTotalMillis(), h.sentBytes());
+        Mark now = new Mark(h.term(), h.forwards(), h.microBatches(), h.computeTotalMillis(), h.boundaryMillis(),
+                h.boundaryBytes());
         Mark before = marks.get(h.device());
         // A new stage starts its totals again, and its first micro-batch pays for ONNX Runtime's
         // warm-up: measure from the first heartbeat after it.
@@ -63,10 +66,10 @@ final class CapacityTracker {
             slowdowns.merge(h.device(), slowdown, (old, v) -> (1 - SMOOTHING) * old + SMOOTHING * v);
             samples.merge(h.device(), 1L, Long::sum);
         }
-        double sendMillis = now.sendMillis() - before.sendMillis();
-        long bytes = now.sentBytes() - before.sentBytes();
-        if (sendMillis > 0 && bytes > 0) {
-            rates.merge(h.device(), bytes / sendMillis, (old, v) -> (1 - SMOOTHING) * old + SMOOTHING * v);
+        double tripMillis = now.boundaryMillis() - before.boundaryMillis();
+        long bytes = now.boundaryBytes() - before.boundaryBytes();
+        if (tripMillis > 0 && bytes > 0) {
+            rates.merge(h.device(), bytes / tripMillis, (old, v) -> (1 - SMOOTHING) * old + SMOOTHING * v);
         }
         marks.put(h.device(), now);
     }
@@ -77,7 +80,7 @@ final class CapacityTracker {
         return s == null ? OptionalDouble.empty() : OptionalDouble.of(s);
     }
 
-    /** The device's smoothed upload rate in bytes per millisecond, if it has sent anything. */
+    /** The device's smoothed link rate in bytes per millisecond, if a boundary of it has been timed. */
     OptionalDouble bytesPerMilli(String device) {
         Double r = rates.get(device);
         return r == null ? OptionalDouble.empty() : OptionalDouble.of(r);

@@ -74,8 +74,9 @@ public record JobReport(String job, String model, String schedule, long startedM
     }
 
     /**
-     * A device as measured: {@code slowdown} against the reference profile, and its upload rate
-     * (NaN before it has sent anything).
+     * A device as measured: {@code slowdown} against the reference profile, and its link rate:
+     * bytes per millisecond of its outgoing boundary's timed round trips (NaN before one was
+     * timed). The name is older than the measurement.
      */
     public record Capacity(double slowdown, double uploadBytesPerMilli) {
     }

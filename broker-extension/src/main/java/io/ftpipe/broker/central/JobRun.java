@@ -80,7 +80,7 @@ final class JobRun {
     static final double REPLAN_THRESHOLD = 0.25;
     /** Fresh measurements of every planned device a re-plan waits for, so it never acts on one glitch. */
     static final long FRESH_SAMPLES = 2;
-    /** Upload rate assumed for a device that has not sent anything yet (10 MB/s). */
+    /** Link rate assumed for a device none of whose boundaries has been timed yet (10 MB/s). */
     static final double DEFAULT_BYTES_PER_MILLI = 10_000;
     /** How often a wait looks at the devices' health when nothing wakes it. */
     static final long HEALTH_CHECK_MILLIS = 250;
@@ -873,7 +873,9 @@ final class JobRun {
                 capacities.bytesPerMilli(d).ifPresent(r -> rates.put(d, r));
             }
         }
-        return new Link((from, to) -> rates.getOrDefault(from, DEFAULT_BYTES_PER_MILLI), LINK_LATENCY_MILLIS);
+        // A rate is timed at a boundary's sender and covers both directions through the broker.
+        return new Link((from, to) -> rates.getOrDefault(from, rates.getOrDefault(to, DEFAULT_BYTES_PER_MILLI)),
+                LINK_LATENCY_MILLIS);
     }
 
     private long memory(String device) {

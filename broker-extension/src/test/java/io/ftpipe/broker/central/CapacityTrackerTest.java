@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.*;
 class CapacityTrackerTest {
     private final CapacityTracker tracker = new CapacityTracker();
 
-    /** A heartbeat of device d in term 1 with these totals. */
+    /**
+     * A heartbeat of device d in term 1 with these totals; {@code tripMillis} and {@code tripBytes}
+     * are its outgoing boundary's timed round trips.
+     */
     private static Message.Heartbeat beat(String d, long forwards, long finished, double computeMillis,
-                                          double sendMillis, long sentBytes) {
-        return new Message.Heartbeat(d, 0, "training", "j", 1, 0, 0, 0, computeMillis, sendMillis, 0, forwards,
-                finished, sentBytes, 0, 0);
+                                          double tripMillis, long tripBytes) {
+        return new Message.Heartbeat(d, 0, "training", "j", 1, 0, 0, 0, computeMillis, 0, 0, forwards,
+                finished, 0, 0, 0, tripMillis, tripBytes);
     }
 
     @Test
@@ -24,6 +27,15 @@ class CapacityTrackerTest {
         assertEquals(4, tracker.slowdown("d").getAsDouble(), 1e-9);
         assertEquals(100, tracker.bytesPerMilli("d").getAsDouble(), 1e-9);
         assertEquals(1, tracker.samples("d"));
+    }
+
+    @Test
+    void theLinkRateComesFromTimedRoundTripsNotFromTimeSpentSending() {
+        tracker.heartbeat(new Message.Heartbeat("d", 0, "training", "j", 1, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0), 10);
+        // 5 MB handed to the client in 5 ms, but no round trip timed (a last stage): no link rate.
+        tracker.heartbeat(new Message.Heartbeat("d", 0, "training", "j", 1, 0, 0, 0, 80, 5, 0, 9, 9, 5_000_000, 0, 0),
+                10);
+        assertTrue(tracker.bytesPerMilli("d").isEmpty());
     }
 
     @Test

@@ -22,6 +22,8 @@ final class InboundDispatcher {
     private final Subscriptions subscriptions;
     private final TransportCounters counters;
     private final ExecutorService executor;
+    /** When the message being handled arrived; written and read on the handler thread only. */
+    private long arrivedNanos;
 
     InboundDispatcher(String clientId, Subscriptions subscriptions, TransportCounters counters) {
         this.subscriptions = subscriptions;
@@ -36,13 +38,23 @@ final class InboundDispatcher {
     /** Queues delivery of one message; returns at once. */
     void dispatch(String topic, byte[] payload) {
         try {
-            executor.execute(() -> deliver(topic, payload));
+            long arrived = System.nanoTime();
+            executor.execute(() -> deliver(topic, payload, arrived));
         } catch (RejectedExecutionException closing) {
             LOG.fine(() -> "dropped message on " + topic + ": transport closing");
         }
     }
 
-    private void deliver(String topic, byte[] payload) {
+    /**
+     * {@link System#nanoTime()} when the message whose handler runs now came off the connection,
+     * before it waited for the handlers of earlier ones. For handlers only.
+     */
+    long arrivedNanos() {
+        return arrivedNanos;
+    }
+
+    private void deliver(String topic, byte[] payload, long arrived) {
+        arrivedNanos = arrived;
         for (BiConsumer<String, byte[]> handler : subscriptions.handlersFor(topic)) {
             try {
                 handler.accept(topic, payload);

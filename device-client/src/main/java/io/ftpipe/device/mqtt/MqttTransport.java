@@ -165,6 +165,14 @@ public final class MqttTransport implements AutoCloseable {
     }
 
     /**
+     * {@link System#nanoTime()} when the message whose handler runs now arrived, before it queued
+     * behind the handlers of earlier messages. Call from a handler.
+     */
+    public long arrivedNanos() {
+        return dispatcher.arrivedNanos();
+    }
+
+    /**
      * Delivers messages matching {@code topicFilter} to {@code handler} (replacing an earlier
      * handler of the same filter). Waits for the broker's acknowledgement when connected; when
      * not, the subscription is made on reconnect. Overlapping filters each get the message.
