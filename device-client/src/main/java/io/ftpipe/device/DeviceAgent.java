@@ -142,11 +142,15 @@ public final class DeviceAgent implements AutoCloseable {
         }
     }
 
-    /** Stage messages of the current term start and end the boundaries' round trips. */
+    /**
+     * Stage messages of the current term start and end the boundaries' round trips. Stage 0's
+     * inputs come from the central node, which takes no backward: nothing to time.
+     */
     private void timeBoundary(Message m, int size) {
         StageWorker w = worker;
         long at = transport.arrivedNanos();
-        if (w != null && m instanceof Message.Forward f && f.job().equals(w.job()) && f.term() == w.term()) {
+        if (w != null && m instanceof Message.Forward f && f.job().equals(w.job()) && f.term() == w.term()
+                && w.stage() > 0) {
             boundary.forwardArrived(f.iteration(), at);
         } else if (w != null && m instanceof Message.Backward b && b.job().equals(w.job()) && b.term() == w.term()) {
             boundary.backwardArrived(b.iteration(), at, b.heldMillis(), size);
