@@ -610,7 +610,7 @@ final class JobRun {
                 Map<String, Message.Weights> answers = new LinkedHashMap<>(collect(survivors, true));
                 Plan plan = recoveryPlan(pool, survivors);
                 Map<Integer, Restore.Source> sources = Restore.choose(model.size(), answers, replicas.all());
-                Set<Integer> kept = Restore.keptInPlace(sources, owners(assignment(plan)));
+                Set<Integer> kept = Restore.keptInPlace(sources, owners(plan.assignment()));
                 Set<String> fetch = Restore.toFetch(sources, kept);
                 if (!fetch.isEmpty()) {
                     answers.putAll(collect(List.copyOf(fetch), false));
@@ -675,10 +675,6 @@ final class JobRun {
         Map<Integer, String> owners = new HashMap<>();
         stages.forEach(st -> IntStream.range(st.from(), st.to()).forEach(u -> owners.put(u, st.device())));
         return owners;
-    }
-
-    private static List<StageAssignment> assignment(Plan p) {
-        return p.stages().stream().map(s -> new StageAssignment(s.device(), s.from(), s.to())).toList();
     }
 
     /**
@@ -759,7 +755,7 @@ final class JobRun {
         // Drained, the devices' units stand still: those that stay with their device are kept, and
         // only the units that move are collected (from their current owners) and sent.
         Map<Integer, String> before = owners(assignment(layout));
-        Map<Integer, String> after = owners(assignment(better.get()));
+        Map<Integer, String> after = owners(better.get().assignment());
         Set<Integer> kept = new TreeSet<>(before.keySet());
         kept.removeIf(u -> !before.get(u).equals(after.get(u)));
         List<String> giving = before.entrySet().stream().filter(e -> !kept.contains(e.getKey()))

@@ -57,10 +57,6 @@ final class CostModel {
         return devices.get(d);
     }
 
-    boolean knows(String deviceId) {
-        return devices.stream().anyMatch(d -> d.id().equals(deviceId));
-    }
-
     int indexOf(String deviceId) {
         for (int d = 0; d < devices.size(); d++) {
             if (devices.get(d).id().equals(deviceId)) {

@@ -19,6 +19,11 @@ public record Plan(List<Stage> stages, double predictedMillisPerMicroBatch) {
         }
     }
 
+    /** The stages without their costs: which device takes which units. */
+    public List<StageAssignment> assignment() {
+        return stages.stream().map(s -> new StageAssignment(s.device(), s.from(), s.to())).toList();
+    }
+
     public static Plan of(List<Stage> stages) {
         return new Plan(stages, bottleneck(stages));
     }

@@ -48,10 +48,13 @@ public final class Planner {
         CostModel model = model(units, devices, link);
         double fastest = fastest(model).predictedMillisPerMicroBatch();
         long[][] keptPrefix = new long[model.deviceCount()][model.unitCount() + 1];
-        for (StageAssignment stage : current) {
-            int d = model.knows(stage.device()) ? model.indexOf(stage.device()) : NONE;
-            for (int u = stage.from(); d != NONE && u < Math.min(stage.to(), model.unitCount()); u++) {
-                keptPrefix[d][u + 1] = model.memoryBytes(u, u + 1);
+        for (int d = 0; d < model.deviceCount(); d++) {
+            for (StageAssignment stage : current) {
+                if (stage.device().equals(model.device(d).id())) {
+                    for (int u = stage.from(); u < Math.min(stage.to(), model.unitCount()); u++) {
+                        keptPrefix[d][u + 1] = model.memoryBytes(u, u + 1);
+                    }
+                }
             }
         }
         for (long[] row : keptPrefix) {

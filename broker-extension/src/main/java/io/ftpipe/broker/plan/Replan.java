@@ -17,8 +17,7 @@ public final class Replan {
      */
     public static Optional<Plan> better(List<UnitCost> units, List<DeviceCapacity> devices, Link link, Plan current,
                                         double migrationMillis, long remainingMicroBatches, double threshold) {
-        Plan best = Planner.plan(units, devices, link, current.stages().stream()
-                .map(s -> new StageAssignment(s.device(), s.from(), s.to())).toList());
+        Plan best = Planner.plan(units, devices, link, current.assignment());
         return worthIt(current, best, migrationMillis, remainingMicroBatches, threshold) ? Optional.of(best)
                 : Optional.empty();
     }
