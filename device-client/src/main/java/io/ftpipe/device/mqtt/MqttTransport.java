@@ -80,6 +80,7 @@ public final class MqttTransport implements AutoCloseable {
      * @throws TransportException if the broker cannot be reached or refuses the connection
      */
     public static MqttTransport connect(TransportOptions options) {
+        PahoDecoding.warnIfSlow();
         MqttTransport transport;
         try {
             transport = new MqttTransport(options, new AutoReconnectClient(options.brokerUrl(), options.clientId()));
