@@ -2,6 +2,7 @@ package io.ftpipe.it;
 
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.device.mqtt.PahoDecoding;
 import io.ftpipe.zoo.data.SyntheticDataset;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.optim.OptimizerConfig;
@@ -42,6 +43,12 @@ class PipelineTrainingIT {
      * summation order (micro-batch gradients summed on the device, one batch of 64 in ONNX
      * Runtime locally), which momentum amplifies step by step: about 1e-4 after five steps.
      */
+    /** The cluster's devices run on this JVM's classpath. */
+    @Test
+    void devicesDecodeIncomingMessagesInBulk() {
+        assertTrue(PahoDecoding.bulk(), "device-client's CountingInputStream must come before Paho's jar");
+    }
+
     @Test
     void synchronousScheduleGivesTheLocalTrainersWeights() throws Exception {
         OptimizerConfig sgd = OptimizerConfig.sgd(0.05, 0.9, 1e-4);
