@@ -113,7 +113,8 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
      */
     private String weightGrad(GraphBuilder g, String x, String dy, long[] shape) {
         if (groups > 1) {
-            return groupedWeightGrad(g, x, dy, shape);
+            return groups == in && groups == out
+                    ? depthwiseWeightGrad(g, x, dy, shape) : groupedWeightGrad(g, x, dy, shape);
         }
         long[] o = outputShape(shape);
         long width = shape[2] + 2 * pad;
@@ -171,11 +172,33 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
     }
 
     /**
-     * Grouped (depthwise) dW[o,i] = sum over the batch of correlate(x[n,i], dy[n,o]): a
+     * Depthwise dW[c, 0, a, b] = sum over n, h, w of dy * (x shifted by the tap (a, b)): one tap at
+     * a time, the shift made by a depthwise convolution with a constant one-hot kernel, which ONNX
+     * Runtime runs in its fast blocked layout, then one multiply-and-reduce. Every other route
+     * (im2col by a convolution with a dy-sized kernel, Slice-gathered patches, GEMMs over shifted
+     * rows) copies x k*k times with single-threaded kernels and was slower.
+     */
+    private String depthwiseWeightGrad(GraphBuilder g, String x, String dy, long[] shape) {
+        int taps = kernel * kernel;
+        List<String> perTap = new ArrayList<>();
+        for (int t = 0; t < taps; t++) {
+            double[] oneHot = new double[out * taps];
+            for (int c = 0; c < out; c++) {
+                oneHot[c * taps + t] = 1;
+            }
+            String shifted = Convolution.conv(g, x, g.constant(new long[]{out, 1, kernel, kernel}, oneHot), null,
+                    geometry(shape));
+            perTap.add(g.reduceSum(g.mul(shifted, dy), false, 0, 2, 3));
+        }
+        String byTap = g.reshape(g.op("Concat", perTap, Attr.i("axis", 0)), taps, out);
+        return g.reshape(g.transpose(byTap, 1, 0), out, 1, kernel, kernel);
+    }
+
+    /**
+     * Grouped (not depthwise) dW[o,i] = sum over the batch of correlate(x[n,i], dy[n,o]): a
      * convolution of one image of (channel, sample) planes, a group per input channel (so the
      * group count stays static while the batch is not), with dy, channels and batch swapped, as
-     * the kernel dilated by the stride. Slice-gathered patches, as for dense convolutions, were
-     * slower here: k*k copies of wide activations cost more than im2col over so few outputs.
+     * the kernel dilated by the stride.
      */
     private String groupedWeightGrad(GraphBuilder g, String x, String dy, long[] shape) {
         long[] o = outputShape(shape);
