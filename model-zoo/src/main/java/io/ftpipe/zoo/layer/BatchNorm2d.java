@@ -49,7 +49,7 @@ public record BatchNorm2d(int channels, double eps, double momentum) implements 
         // ReduceSumSquare takes twice as long as a Mul and a ReduceSum in ONNX Runtime.
         String meanSquare = g.div(g.reduceSum(g.mul(x, x), false, 0, 2, 3), count);
         // E[x^2] - mean^2 can round to slightly below zero; it loses precision only when |mean| is
-        // many standard deviations, which a convolution's outputs are not (float32 tests agree).
+        // many standard deviations, rare for a convolution's outputs (the float32-against-float64 tests pass).
         String var = g.op("Relu", g.sub(meanSquare, g.mul(mean, mean)));
         s.stash(x);
         s.stash(mean);
