@@ -148,11 +148,13 @@ public final class DeviceAgent implements AutoCloseable {
      */
     private void timeBoundary(Message m, int size) {
         StageWorker w = worker;
+        if (w == null) {
+            return;
+        }
         long at = transport.arrivedNanos();
-        if (w != null && m instanceof Message.Forward f && f.job().equals(w.job()) && f.term() == w.term()
-                && w.stage() > 0) {
+        if (m instanceof Message.Forward f && w.stage() > 0 && w.runs(f.job(), f.term())) {
             boundary.forwardArrived(f.iteration(), at);
-        } else if (w != null && m instanceof Message.Backward b && b.job().equals(w.job()) && b.term() == w.term()) {
+        } else if (m instanceof Message.Backward b && w.runs(b.job(), b.term())) {
             boundary.backwardArrived(b.iteration(), at, b.heldMillis(), size);
         }
     }

@@ -95,6 +95,11 @@ public final class StageWorker implements AutoCloseable {
         return assignment.stage();
     }
 
+    /** Whether a message of {@code job} and {@code term} belongs to the term this worker runs. */
+    public boolean runs(String job, long term) {
+        return job.equals(job()) && term == term();
+    }
+
     /** Forward passes run in this term. */
     public long forwards() {
         return nextForward - assignment.start();
