@@ -68,13 +68,26 @@ public final class BackwardScope {
 
     /** The k-th value this layer stashed in its forward pass. */
     public String stashed(int k) {
+        return stashed(k, null);
+    }
+
+    /**
+     * The k-th stash, declared with its shape (a negative dimension is the batch). Known shapes let
+     * ONNX Runtime prove that two tensors match, which its blocked-layout (NCHWc) rewrite of an
+     * elementwise product needs.
+     */
+    public String stashed(int k, long[] shape) {
         String name = prefix + ForwardScope.STASH + k;
         if (!graph.g.hasInput(name)) {
             DType type = graph.stashTypes.get(name);
             if (type == null) {
                 throw new IllegalStateException("forward did not stash " + name);
             }
-            graph.g.inputAnyShape(name, type);
+            if (shape == null) {
+                graph.g.inputAnyShape(name, type);
+            } else {
+                graph.g.input(name, type, shape);
+            }
         }
         return name;
     }

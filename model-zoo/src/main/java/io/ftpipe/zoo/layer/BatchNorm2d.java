@@ -71,7 +71,7 @@ public record BatchNorm2d(int channels, double eps, double momentum) implements 
     @Override
     public String backward(BackwardScope s, String dy, long[] in) {
         GraphBuilder g = s.g();
-        String x = s.stashed(0);
+        String x = s.stashed(0, Shapes.batched(in));
         String mean = s.stashed(1);
         String invStd = s.stashed(2);
         String dBeta = g.reduceSum(dy, false, 0, 2, 3);

@@ -2,6 +2,7 @@ package io.ftpipe.zoo.layer;
 
 import io.ftpipe.zoo.onnx.Attr;
 import io.ftpipe.zoo.onnx.Convolution;
+import io.ftpipe.zoo.onnx.DType;
 import io.ftpipe.zoo.onnx.GraphBuilder;
 
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
     @Override
     public String backward(BackwardScope s, String dy, long[] shape) {
         GraphBuilder g = s.g();
-        String x = s.stashed(0);
+        String x = s.stashed(0, Shapes.batched(shape));
         if (bias) {
             s.grad("bias", g.reduceSum(dy, false, 0, 2, 3));
         }
@@ -94,14 +95,15 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
      */
     private String pointwiseBackward(BackwardScope s, GraphBuilder g, String x, String dy, long[] shape) {
         long positions = shape[1] * shape[2];
-        String perSample = g.op("MatMul", g.reshape(dy, -1, out, positions),
-                g.transpose(g.reshape(x, -1, in, positions), 0, 2, 1));
+        // Reshapes keep the batch with 0, not -1, so that shape inference still knows it downstream.
+        String perSample = g.op("MatMul", g.reshape(dy, 0, out, positions),
+                g.transpose(g.reshape(x, 0, in, positions), 0, 2, 1));
         s.grad("weight", g.reshape(g.reduceSum(perSample, false, 0), out, in, 1, 1));
         if (!s.needsInputGrad()) {
             return null;
         }
         String wT = g.transpose(g.reshape(s.param("weight"), out, in), 1, 0);
-        return g.reshape(g.op("MatMul", wT, g.reshape(dy, -1, out, positions)), -1, in, shape[1], shape[2]);
+        return g.reshape(g.op("MatMul", wT, g.reshape(dy, 0, out, positions)), 0, in, shape[1], shape[2]);
     }
 
     /**
@@ -172,26 +174,64 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
     }
 
     /**
-     * Depthwise dW[c, 0, a, b] = sum over n, h, w of dy * (x shifted by the tap (a, b)): one tap at
-     * a time, the shift made by a depthwise convolution with a constant one-hot kernel, which ONNX
-     * Runtime runs in its fast blocked layout, then one multiply-and-reduce. Every other route
-     * (im2col by a convolution with a dy-sized kernel, Slice-gathered patches, GEMMs over shifted
-     * rows) copies x k*k times with single-threaded kernels and was slower.
+     * Depthwise dW[c, 0, a, b] = sum over n, h, w of dy * (x shifted by the tap (a, b)). Each shift
+     * is a depthwise convolution with a constant one-hot kernel, which ONNX Runtime runs in its
+     * blocked (NCHWc) layout; the products and their sums ({@link #channelSums}) stay in that
+     * layout, so no full-size tensor is reordered back. With stride 1 and "same" padding a tap's
+     * shift splits into a row shift of x and the opposite column shift of dy: 2k shifts for the
+     * k*k products instead of k*k + 1 (dy itself must enter the blocked layout too). Every other
+     * route tried (im2col by a convolution with a dy-sized kernel, Slice-gathered patches, GEMMs
+     * over shifted rows) copies x k*k times with single-threaded kernels and was slower.
      */
     private String depthwiseWeightGrad(GraphBuilder g, String x, String dy, long[] shape) {
-        int taps = kernel * kernel;
+        long[] o = outputShape(shape);
         List<String> perTap = new ArrayList<>();
-        for (int t = 0; t < taps; t++) {
-            double[] oneHot = new double[out * taps];
-            for (int c = 0; c < out; c++) {
-                oneHot[c * taps + t] = 1;
+        if (stride == 1 && 2 * pad == kernel - 1) {
+            List<String> dyColumns = new ArrayList<>();
+            for (int b = 0; b < kernel; b++) {
+                dyColumns.add(shift(g, dy, pad, kernel - 1 - b, o));
             }
-            String shifted = Convolution.conv(g, x, g.constant(new long[]{out, 1, kernel, kernel}, oneHot), null,
-                    geometry(shape));
-            perTap.add(g.reduceSum(g.mul(shifted, dy), false, 0, 2, 3));
+            for (int a = 0; a < kernel; a++) {
+                String xRow = shift(g, x, a, pad, shape);
+                for (String dyColumn : dyColumns) {
+                    perTap.add(channelSums(g, g.mul(xRow, dyColumn), o));
+                }
+            }
+        } else {
+            // Only a convolution's output enters the blocked layout: dy goes through a 1x1 identity kernel.
+            String blockedDy = Convolution.conv(g, dy, g.constant(new long[]{out, 1, 1, 1}, ones(out)), null,
+                    new Convolution.Geometry(o[1], o[2], 1, 1, 1, 0, 1, groups, out));
+            for (int a = 0; a < kernel; a++) {
+                for (int b = 0; b < kernel; b++) {
+                    perTap.add(channelSums(g, g.mul(shift(g, x, a, b, shape), blockedDy), o));
+                }
+            }
         }
-        String byTap = g.reshape(g.op("Concat", perTap, Attr.i("axis", 0)), taps, out);
+        String byTap = g.reshape(g.op("Concat", perTap, Attr.i("axis", 0)), kernel * kernel, out);
         return g.reshape(g.transpose(byTap, 1, 0), out, 1, kernel, kernel);
+    }
+
+    /** {@code v} (per-sample shape {@code vShape}) through this layer's window with only its tap (a, b) set to 1. */
+    private String shift(GraphBuilder g, String v, int a, int b, long[] vShape) {
+        double[] oneHot = new double[out * kernel * kernel];
+        for (int c = 0; c < out; c++) {
+            oneHot[(c * kernel + a) * kernel + b] = 1;
+        }
+        return Convolution.conv(g, v, g.constant(new long[]{out, 1, kernel, kernel}, oneHot), null,
+                new Convolution.Geometry(vShape[1], vShape[2], kernel, kernel, stride, pad, 1,
+                        groups, out));
+    }
+
+    /**
+     * Per-channel sums over batch and positions, as [C]. In float32, GlobalAveragePool, which ONNX
+     * Runtime keeps in the blocked layout; it has no float64 kernel, so the gradient checks' graphs
+     * take a plain ReduceSum.
+     */
+    private static String channelSums(GraphBuilder g, String v, long[] vShape) {
+        if (g.dtype() == DType.FLOAT64) {
+            return g.reduceSum(v, false, 0, 2, 3);
+        }
+        return g.mul(g.reduceSum(g.op("GlobalAveragePool", v), false, 0, 2, 3), g.scalar(vShape[1] * vShape[2]));
     }
 
     /**
@@ -221,5 +261,11 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
         // c is [1, in * co, k, k], ordered (group, ci, co): reorder to (group, co, ci).
         String w = g.transpose(g.reshape(c, groups, ci, co, kernel, kernel), 0, 2, 1, 3, 4);
         return g.reshape(w, out, ci, kernel, kernel);
+    }
+
+    private static double[] ones(int n) {
+        double[] v = new double[n];
+        java.util.Arrays.fill(v, 1);
+        return v;
     }
 }

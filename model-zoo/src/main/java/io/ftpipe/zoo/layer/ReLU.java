@@ -58,6 +58,6 @@ public record ReLU(double cap) implements Layer {
     @Override
     public String backward(BackwardScope s, String dy, long[] in) {
         GraphBuilder g = s.g();
-        return g.mul(dy, s.stashed(0));
+        return g.mul(dy, s.stashed(0, Shapes.batched(in)));
     }
 }
