@@ -27,14 +27,20 @@ public final class StageSessions implements AutoCloseable {
         this.eval = eval;
     }
 
+    /** Options of every session a stage runs; the caller closes them. */
+    public static OrtSession.SessionOptions options(int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setIntraOpNumThreads(threads);
+        options.setInterOpNumThreads(1);
+        // Stages take turns (and share the cores with the optimizer and the network): threads
+        // spinning while waiting for work would steal the cores the next stage needs.
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
+    }
+
     public static StageSessions open(OrtEnvironment env, StageGraphs graphs, int threads) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            // Stages take turns (and share the cores with the optimizer and the network): threads
-            // spinning while waiting for work would steal the cores the next stage needs.
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        try (OrtSession.SessionOptions options = options(threads)) {
             OrtSession forward = env.createSession(graphs.forward().onnx(), options);
             OrtSession backward = null;
             try {
