@@ -1,7 +1,9 @@
 package io.ftpipe.zoo.stage;
 
+import io.ftpipe.zoo.layer.Conv2d;
 import io.ftpipe.zoo.layer.Flatten;
 import io.ftpipe.zoo.layer.Linear;
+import io.ftpipe.zoo.layer.MaxPool2d;
 import io.ftpipe.zoo.layer.ParamSpec;
 import io.ftpipe.zoo.layer.Shapes;
 import io.ftpipe.zoo.model.Model;
@@ -9,6 +11,7 @@ import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.model.Unit;
 import io.ftpipe.zoo.onnx.DType;
 import io.ftpipe.zoo.runtime.Float32Harness;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +56,23 @@ class Float32MatchesFloat64Test {
         compare(ModelZoo.create(name), 8);
     }
 
+    /**
+     * Windows of equal values (a flat image background) tie. Float32 builds the pooling mask in
+     * another layout than float64 does; both must share the window's gradient among its maxima.
+     */
+    @Test
+    void tiedPoolingWindows() throws Exception {
+        Model model = new Model("tied-pool", new long[]{1, 4, 4}, 3, List.of(
+                new Unit("conv", Conv2d.of(1, 2, 1, 1, 0)), new Unit("pool", new MaxPool2d(2, 2)),
+                new Unit("flatten", new Flatten()), new Unit("classifier", new Linear(8, 3))));
+        compare(model, 2, random -> 0.5);
+    }
+
     private static void compare(Model model, int batch) throws Exception {
+        compare(model, batch, Random::nextGaussian);
+    }
+
+    private static void compare(Model model, int batch, ToDoubleFunction<Random> pixel) throws Exception {
         StageGraphs g64 = StageCompiler.compile(model, 0, model.size(), DType.FLOAT64, true);
         Random random = new Random(7);
         Map<String, double[]> w64 = new LinkedHashMap<>();
@@ -73,7 +93,7 @@ class Float32MatchesFloat64Test {
         double[] x64 = new double[batch * size];
         float[] x32 = new float[x64.length];
         for (int i = 0; i < x64.length; i++) {
-            x32[i] = (float) random.nextGaussian();
+            x32[i] = (float) pixel.applyAsDouble(random);
             x64[i] = x32[i];
         }
         long[] labels = new long[batch];
