@@ -179,7 +179,7 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
      * blocked (NCHWc) layout; the products and their sums ({@link #channelSums}) stay in that
      * layout, so no full-size tensor is reordered back. With stride 1 and "same" padding a tap's
      * shift splits into a row shift of x and the opposite column shift of dy: 2k shifts for the
-     * k*k products instead of k*k + 1 (dy itself must enter the blocked layout too). Every other
+     * k*k products instead of k*k plus one to bring dy itself into the blocked layout. Every other
      * route tried (im2col by a convolution with a dy-sized kernel, Slice-gathered patches, GEMMs
      * over shifted rows) copies x k*k times with single-threaded kernels and was slower.
      */
@@ -218,8 +218,7 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
             oneHot[(c * kernel + a) * kernel + b] = 1;
         }
         return Convolution.conv(g, v, g.constant(new long[]{out, 1, kernel, kernel}, oneHot), null,
-                new Convolution.Geometry(vShape[1], vShape[2], kernel, kernel, stride, pad, 1,
-                        groups, out));
+                new Convolution.Geometry(vShape[1], vShape[2], kernel, kernel, stride, pad, 1, groups, out));
     }
 
     /**
