@@ -91,17 +91,11 @@ public record BatchNorm2d(int channels, double eps, double momentum) implements 
 
     /** x * scale[c] + shift[c] in one pass: BatchNormalization with mean 0, variance 1, epsilon 0. */
     private String affine(GraphBuilder g, String x, String scale, String shift) {
-        return g.op("BatchNormalization", List.of(x, scale, shift, zeros(g), g.floats(ones())), Attr.f("epsilon", 0));
+        return g.op("BatchNormalization", List.of(x, scale, shift, zeros(g), g.ones(channels)), Attr.f("epsilon", 0));
     }
 
     private String zeros(GraphBuilder g) {
         return g.floats(new double[channels]);
-    }
-
-    private double[] ones() {
-        double[] v = new double[channels];
-        java.util.Arrays.fill(v, 1);
-        return v;
     }
 
     private String blend(GraphBuilder g, String running, String batch) {

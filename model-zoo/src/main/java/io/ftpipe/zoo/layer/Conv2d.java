@@ -199,8 +199,8 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
             }
         } else {
             // Only a convolution's output enters the blocked layout: dy goes through a 1x1 identity kernel.
-            String blockedDy = Convolution.conv(g, dy, g.constant(new long[]{out, 1, 1, 1}, ones(out)), null,
-                    new Convolution.Geometry(o[1], o[2], 1, 1, 1, 0, 1, groups, out));
+            String blockedDy = Convolution.conv(g, dy, g.ones(out, 1, 1, 1), null, new Convolution.Geometry(o[1], o[2],
+                    1, 1, 1, 0, 1, groups, out));
             for (int a = 0; a < kernel; a++) {
                 for (int b = 0; b < kernel; b++) {
                     perTap.add(channelSums(g, g.mul(shift(g, x, a, b, shape), blockedDy), o));
@@ -260,11 +260,5 @@ public record Conv2d(int in, int out, int kernel, int stride, int pad, int group
         // c is [1, in * co, k, k], ordered (group, ci, co): reorder to (group, co, ci).
         String w = g.transpose(g.reshape(c, groups, ci, co, kernel, kernel), 0, 2, 1, 3, 4);
         return g.reshape(w, out, ci, kernel, kernel);
-    }
-
-    private static double[] ones(int n) {
-        double[] v = new double[n];
-        java.util.Arrays.fill(v, 1);
-        return v;
     }
 }

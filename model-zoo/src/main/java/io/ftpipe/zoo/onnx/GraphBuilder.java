@@ -175,6 +175,17 @@ public final class GraphBuilder {
         return constant(tensor(dtype, shape, values));
     }
 
+    /** A constant of ones with the given shape, of the graph's floating type. */
+    public String ones(long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        double[] v = new double[Math.toIntExact(n)];
+        java.util.Arrays.fill(v, 1);
+        return constant(shape, v);
+    }
+
     private String constant(TensorProto t) {
         return op("Constant", List.of(), Attr.tensor("value", t));
     }
