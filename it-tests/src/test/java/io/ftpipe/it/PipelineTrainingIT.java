@@ -38,17 +38,17 @@ class PipelineTrainingIT {
         cluster.close();
     }
 
-    /**
-     * Three steps of 64 samples as 4 micro-batches each. The only difference left is float32
-     * summation order (micro-batch gradients summed on the device, one batch of 64 in ONNX
-     * Runtime locally), which momentum amplifies step by step: about 1e-4 after five steps.
-     */
     /** The cluster's devices run on this JVM's classpath. */
     @Test
     void devicesDecodeIncomingMessagesInBulk() {
         assertTrue(PahoDecoding.bulk(), "device-client's CountingInputStream must come before Paho's jar");
     }
 
+    /**
+     * Three steps of 64 samples as 4 micro-batches each. The only difference left is float32
+     * summation order (micro-batch gradients summed on the device, one batch of 64 in ONNX
+     * Runtime locally), which momentum amplifies step by step: about 1e-4 after five steps.
+     */
     @Test
     void synchronousScheduleGivesTheLocalTrainersWeights() throws Exception {
         OptimizerConfig sgd = OptimizerConfig.sgd(0.05, 0.9, 1e-4);

@@ -15,6 +15,7 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -182,7 +183,7 @@ public final class GraphBuilder {
             n *= d;
         }
         double[] v = new double[Math.toIntExact(n)];
-        java.util.Arrays.fill(v, 1);
+        Arrays.fill(v, 1);
         return constant(shape, v);
     }
 
