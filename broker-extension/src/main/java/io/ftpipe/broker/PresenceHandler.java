@@ -3,7 +3,7 @@ package io.ftpipe.broker;
 /**
  * Connection events per MQTT client id, from the broker's view of the TCP connection. This is the
  * fast half of failure detection; application heartbeats catch a device that hangs with its socket
- * up (DESIGN §5).
+ * up (docs/design.md).
  *
  * <p>Called on HiveMQ's extension threads; must return quickly. A client that reconnects with the
  * same id (session takeover) produces {@code onDisconnect(id, false, "SESSION_TAKEN_OVER")} for

@@ -3,6 +3,7 @@ package io.ftpipe.cli;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.configuration.ExtensionConfigReader;
 import io.ftpipe.broker.embedded.EmbeddedBroker;
 import io.ftpipe.cli.bench.BrokerProcess;
@@ -37,20 +38,26 @@ public final class BrokerCommand implements Callable<Integer> {
     int port;
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind;
-    @Option(names = "--config", defaultValue = "config/ftpipe-extension.json", description = "the extension's configuration")
+    @Option(names = "--config", defaultValue = "config/ftpipe-extension.json", description = "the extension's "
+            + "configuration; a relative dataDir in it is taken under --work/central")
     Path config;
-    @Option(names = "--work", defaultValue = "runs/broker", description = "broker data and logs")
+    @Option(names = "--work", defaultValue = "runs/broker", description = "everything this command writes: "
+            + "HiveMQ's files, the central node's job state and replicas, logs")
     Path work;
     @Option(names = "--train", description = "run one job (the job options) once the devices have joined")
     boolean train;
 
     @Override
     public Integer call() throws Exception {
-        // Read here as well as in the extension: a bad file then fails in a line, not after HiveMQ's start and stop.
-        new ExtensionConfigReader().read(config);
+        // Read and checked before anything starts: a mistake is one line, not HiveMQ's start and stop.
+        ExtensionConfig settings = new ExtensionConfigReader().read(config, work.resolve("central"));
+        if (train) {
+            job.check(spec.commandLine(), settings.datasetDir());
+        }
+        Preflight.portFree(bind, port);
         AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
         try (EmbeddedBroker broker = EmbeddedBroker.builder(work).port(port).bindAddress(bind)
-                .extensionConfigFile(config.toAbsolutePath())
+                .extensionConfig(settings)
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
             var err = spec.commandLine().getErr();
             err.println(BrokerProcess.LISTENING + " at " + broker.serverUri() + "; Ctrl-C stops");

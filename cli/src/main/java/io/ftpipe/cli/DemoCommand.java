@@ -2,6 +2,7 @@ package io.ftpipe.cli;
 
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.embedded.EmbeddedBroker;
 import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.cli.demo.JobDriver;
@@ -40,6 +41,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
+        job.check(spec.commandLine(), ExtensionConfig.DEFAULT_DATASET_DIR);
+        if (slowdowns.size() > job.devices) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), slowdowns.size()
+                    + " slowdowns for " + job.devices + " devices");
+        }
+        if (killAt >= 0 && job.devices < 2) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--kill-at needs 2 devices or more");
+        }
         Path work = Files.createDirectories(job.report.toAbsolutePath().resolveSibling("demo-work"));
         AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
         err.println("starting HiveMQ CE with the ftpipe extension...");
@@ -47,13 +56,6 @@ public final class DemoCommand implements Callable<Integer> {
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
             err.println("broker at " + broker.serverUri() + "; starting " + job.devices + " device processes (logs in "
                     + work.resolve("devices") + ")");
-            if (slowdowns.size() > job.devices) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), slowdowns.size()
-                        + " slowdowns for " + job.devices + " devices");
-            }
-            if (killAt >= 0 && job.devices < 2) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--kill-at needs 2 devices or more");
-            }
             List<Process> processes = new ArrayList<>();
             try {
                 for (int i = 0; i < job.devices; i++) {

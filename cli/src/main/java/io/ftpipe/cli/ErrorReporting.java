@@ -1,6 +1,7 @@
 package io.ftpipe.cli;
 
 import ai.onnxruntime.OrtException;
+import io.ftpipe.broker.central.JobFailedException;
 import io.ftpipe.broker.configuration.InvalidConfigurationException;
 import io.ftpipe.zoo.data.DataException;
 import picocli.CommandLine;
@@ -10,6 +11,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * How failures reach the user: one line on stderr naming the command, and picocli's exit codes
@@ -46,7 +49,8 @@ public final class ErrorReporting implements CommandLine.IModelTransformer {
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
-    private static int runFailed(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    private static int runFailed(Exception thrown, CommandLine cmd, CommandLine.ParseResult parsed) {
+        Exception e = unwrapped(thrown);
         PrintWriter err = cmd.getErr();
         String name = cmd.getCommandSpec().qualifiedName();
         if (isUserFacing(e)) {
@@ -61,12 +65,24 @@ public final class ErrorReporting implements CommandLine.IModelTransformer {
 
     /**
      * Errors whose message already says what is wrong and how to fix it (bad model name, too many
-     * stages, missing data, a bad configuration file, unwritable report path, ONNX Runtime refusing a graph).
+     * stages, missing data, a bad configuration file, a port in use, unwritable report path, ONNX
+     * Runtime refusing a graph, a job that failed for a reason of the fleet's).
      */
     private static boolean isUserFacing(Exception e) {
         return e instanceof IllegalArgumentException || e instanceof DataException
                 || e instanceof InvalidConfigurationException || e instanceof IOException
-                || e instanceof UncheckedIOException || e instanceof OrtException;
+                || e instanceof UncheckedIOException || e instanceof OrtException
+                || e instanceof JobFailedException || e instanceof Preflight.PortInUseException
+                || e instanceof java.util.concurrent.TimeoutException;
+    }
+
+    /** A job's own exception, not the future's wrapper around it. */
+    private static Exception unwrapped(Exception e) {
+        Throwable t = e;
+        while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof Exception x ? x : e;
     }
 
     private static String message(Exception e) {

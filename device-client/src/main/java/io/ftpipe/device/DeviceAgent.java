@@ -5,7 +5,6 @@ import io.ftpipe.device.mqtt.LastWill;
 import io.ftpipe.device.mqtt.MqttTransport;
 import io.ftpipe.device.config.DeviceConfig;
 import io.ftpipe.device.stage.Outbox;
-import io.ftpipe.device.stage.StageWarmUp;
 import io.ftpipe.device.stage.StageWorker;
 import io.ftpipe.protocol.Chunks;
 import io.ftpipe.protocol.Message;
@@ -14,24 +13,19 @@ import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
 import io.ftpipe.protocol.Rejections;
 import io.ftpipe.protocol.Topics;
-import io.ftpipe.zoo.runtime.StageSessions;
-import io.ftpipe.zoo.state.UnitState;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 import java.util.logging.Logger;
 
 /**
- * A device: joins the central node, heartbeats, and runs whatever stage it is assigned. All
- * messages are handled on the transport's single delivery thread, in arrival order, so the stage
- * worker needs no locking; only the heartbeat runs on a timer of its own.
+ * A device: joins the central node, heartbeats, and runs whatever stage it is assigned (through
+ * its {@link StageHost}). Messages are handled on the transport's single delivery thread, in
+ * arrival order; the heartbeat runs on a timer of its own, and a shutdown on a thread of its own.
  */
 public final class DeviceAgent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DeviceAgent.class.getName());
@@ -50,20 +44,18 @@ public final class DeviceAgent implements AutoCloseable {
     private final StageClock clock;
     private final BoundaryClock boundary = new BoundaryClock();
     private final List<String> stageTopics = new ArrayList<>();
-    private final HeldReplicas held = new HeldReplicas();
     private final AtomicLong replicatedBytes = new AtomicLong();
     /** Time the stages spent replicating (capturing, encoding, publishing), as the stage worker times it. */
     private final AtomicLong replicatedNanos = new AtomicLong();
+    private final StageHost host;
     private MqttTransport transport;
-    private volatile StageWorker worker;
-    /** The last stage's sessions, kept while this device may get the same stage in a new term. */
-    private StageSessions sessions;
     private long messageIds;
 
     public DeviceAgent(DeviceConfig settings) {
         this.settings = settings;
         this.assembler = new Chunks.Assembler(Chunks.MAX_MESSAGE_BYTES);
         this.clock = new StageClock(settings.slowdown(), settings.threads() == 1);
+        this.host = new StageHost(OrtEnvironment.getEnvironment(), settings.threads(), clock);
     }
 
     public Rejections rejections() {
@@ -104,7 +96,7 @@ public final class DeviceAgent implements AutoCloseable {
      */
     private synchronized void heartbeat() {
         try {
-            StageWorker w = worker;
+            StageWorker w = host.worker();
             send(Topics.device(settings.id(), Topics.HEARTBEAT), new Message.Heartbeat(settings.id(),
                     heartbeats.incrementAndGet(), w == null ? "idle" : "training", w == null ? "" : w.job(),
                     w == null ? 0 : w.term(), w == null ? -1 : w.stage(), clock.meanMillis(), rejections.total(),
@@ -135,7 +127,7 @@ public final class DeviceAgent implements AutoCloseable {
             rejections.reject(topic, e);
         } catch (Exception e) {
             LOG.severe("failed on " + topic + ": " + e);
-            StageWorker w = worker;
+            StageWorker w = host.worker();
             if (w != null) {
                 send(reply(), new Message.DeviceError(w.job(), w.term(), settings.id(), e.toString()), 0);
             }
@@ -147,7 +139,7 @@ public final class DeviceAgent implements AutoCloseable {
      * inputs come from the central node, which takes no backward: nothing to time.
      */
     private void timeBoundary(Message m, int size) {
-        StageWorker w = worker;
+        StageWorker w = host.worker();
         if (w == null) {
             return;
         }
@@ -160,54 +152,30 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     private void handle(Message m) throws Exception {
-        StageWorker w = worker;
         if (m instanceof Message.Assign a) {
             assign(a);
         } else if (m instanceof Message.Emulate e) {
             emulate(e);
-        } else if (w == null) {
-            throw new ProtocolException(RejectReason.UNKNOWN_JOB, m.getClass().getSimpleName() + " with no stage assigned");
         } else if (m instanceof Message.Forward f) {
-            w.onForward(f);
+            host.forward(f);
         } else if (m instanceof Message.Backward b) {
-            w.onBackward(b);
+            host.backward(b);
         } else if (m instanceof Message.Labels l) {
-            w.onLabels(l);
+            host.labels(l);
         } else if (m instanceof Message.Replica r) {
-            checkJob(w, r.job(), r.term());
-            if (r.term() != w.term() || r.stage() != w.stage() - 1) {
-                throw new ProtocolException(RejectReason.UNEXPECTED, "replica of stage " + r.stage() + ", term "
-                        + r.term() + " at stage " + w.stage() + ", term " + w.term());
-            }
-            held.keep(r);
+            host.keep(r);
         } else if (m instanceof Message.Collect c) {
-            checkJob(w, c.job(), c.term());
-            if (c.endsTerm()) {
-                w.endTerm();
-            }
-            send(reply(), new Message.Weights(w.job(), w.term(), c.request(), w.stage(), w.trainedThrough(),
-                    c.endsTerm() ? w.unitSummaries() : w.unitStates(), c.endsTerm() ? held.summaries() : held.all()),
-                    c.request());
+            send(reply(), host.collect(c), c.request());
             // The job's report takes replication from heartbeats, and a job's last round of replicas
             // comes right before its final collect: heartbeat now rather than up to a period later,
             // after the report.
             heartbeat();
         } else if (m instanceof Message.Stop s) {
-            checkJob(w, s.job(), s.term());
-            LOG.info("stopping job " + s.job() + ": " + s.reason());
-            release();
-            closeSessions();
+            host.stop(s);
+            LOG.info("stopped job " + s.job() + ": " + s.reason());
+            unsubscribeStage();
         } else {
             throw new ProtocolException(RejectReason.UNEXPECTED, m.getClass().getSimpleName() + " sent to a device");
-        }
-    }
-
-    private static void checkJob(StageWorker w, String job, long term) {
-        if (!job.equals(w.job())) {
-            throw new ProtocolException(RejectReason.UNKNOWN_JOB, "job " + job);
-        }
-        if (term < w.term()) {
-            throw new ProtocolException(RejectReason.STALE_TERM, "term " + term + " < " + w.term());
         }
     }
 
@@ -224,14 +192,11 @@ public final class DeviceAgent implements AutoCloseable {
         LOG.info("emulating slowdown " + e.slowdown());
     }
 
-    private void assign(Message.Assign given) throws Exception {
-        Message.Assign a = withKeptUnits(given);
-        release();
+    private void assign(Message.Assign a) throws Exception {
         int s = a.stage();
         String job = a.job();
-        prepareSessions(a);
         boundary.restart();
-        worker = new StageWorker(OrtEnvironment.getEnvironment(), a, sessions, new Outbox() {
+        Message.Ack ack = host.assign(a, new Outbox() {
             @Override
             public void toNextStage(Message.Forward m) {
                 long at = System.nanoTime();
@@ -259,95 +224,26 @@ public final class DeviceAgent implements AutoCloseable {
             public void replicated(long nanos) {
                 replicatedNanos.addAndGet(nanos);
             }
-        }, clock);
-        held.forJob(job);
+        }, settings.id());
+        unsubscribeStage();
         stageTopics.add(Topics.stage(job, s, Topics.FORWARD));
         if (s > 0) {
             stageTopics.add(Topics.stage(job, s, Topics.REPLICA));
         }
-        if (a.graphs().last()) {
-            stageTopics.add(Topics.stage(job, s, Topics.LABELS));
-        } else {
-            stageTopics.add(Topics.stage(job, s, Topics.BACKWARD));
-        }
+        stageTopics.add(Topics.stage(job, s, a.graphs().last() ? Topics.LABELS : Topics.BACKWARD));
         for (String t : stageTopics) {
             transport.subscribe(t, 1, this::receive);
         }
         LOG.info("running stage " + s + " of " + a.stages() + " (units " + a.graphs().from() + ".." + a.graphs().to()
                 + ") of job " + job + ", term " + a.term());
-        send(reply(), new Message.Ack(job, a.term(), s, settings.id()), 0);
+        send(reply(), ack, 0);
     }
 
-    /**
-     * Sessions for the assignment's graphs, and the clock started again. A new term that gives
-     * this device the stage it ran (as after every recovery that it survives) runs on the same
-     * sessions: no session builds, no slow first runs, and the speeds measured on them still hold.
-     * New sessions are warmed up before the term starts.
-     */
-    private void prepareSessions(Message.Assign a) throws Exception {
-        boolean same = sessions != null && sessions.serves(a.graphs(), settings.threads());
-        if (!same) {
-            closeSessions();
-            sessions = StageSessions.open(OrtEnvironment.getEnvironment(), a.graphs(), settings.threads());
-        }
-        clock.restart(same);
-        if (!same) {
-            StageWarmUp.run(OrtEnvironment.getEnvironment(), sessions, a.graphs(), a.maxBatch(), clock);
-        }
-    }
-
-    /**
-     * The assignment with the states of the units it tells this device to keep, taken from the
-     * stage it runs (frozen since the collect that ended its term).
-     *
-     * @throws ProtocolException if a unit to keep is not here, or the stage's units are not all given
-     */
-    private Message.Assign withKeptUnits(Message.Assign a) {
-        List<UnitState> units = new ArrayList<>(a.units());
-        if (!a.kept().isEmpty()) {
-            StageWorker w = worker;
-            if (w == null || !w.job().equals(a.job())) {
-                throw new ProtocolException(RejectReason.UNEXPECTED, "told to keep units " + a.kept()
-                        + " of job " + a.job() + " but runs no stage of it");
-            }
-            Map<Integer, UnitState> mine = new HashMap<>();
-            w.unitStates().forEach(u -> mine.put(u.unit(), u));
-            for (int u : a.kept()) {
-                if (!mine.containsKey(u)) {
-                    throw new ProtocolException(RejectReason.UNEXPECTED, "told to keep unit " + u
-                            + ", which stage " + w.stage() + " does not hold");
-                }
-                units.add(mine.get(u));
-            }
-        }
-        List<Integer> given = units.stream().map(UnitState::unit).sorted().toList();
-        List<Integer> stage = IntStream.range(a.graphs().from(), a.graphs().to()).boxed().toList();
-        if (!given.equals(stage)) {
-            throw new ProtocolException(RejectReason.UNEXPECTED, "assignment of units " + stage + " carries "
-                    + given);
-        }
-        return new Message.Assign(a.job(), a.term(), a.stage(), a.stages(), a.graphs(), a.optimizer(), units,
-                List.of(), a.schedule(), a.microBatches(), a.maxBatch(), a.start(), a.chainPeriod(),
-                a.globalPeriod());
-    }
-
-    private void closeSessions() throws Exception {
-        if (sessions != null) {
-            sessions.close();
-            sessions = null;
-        }
-    }
-
-    private void release() throws Exception {
+    private void unsubscribeStage() {
         for (String t : stageTopics) {
             transport.unsubscribe(t);
         }
         stageTopics.clear();
-        StageWorker w = worker;
-        worker = null;
-        if (w != null) {
-            w.close();
-        }
     }
 
     private String reply() {
@@ -376,20 +272,23 @@ public final class DeviceAgent implements AutoCloseable {
         synchronized (this) {
             id = messageIds++;
         }
-        StageWorker w = worker;
+        StageWorker w = host.worker();
         for (byte[] piece : Chunks.split(bytes, chunkBytes, w == null ? "" : w.job(), w == null ? 0 : w.term(),
                 iteration, id)) {
             transport.publish(topic, piece, 1, false);
         }
     }
 
+    /**
+     * The transport first: its delivery thread finishes (or is interrupted in) the message it
+     * handles, and no other comes; then the stage and its sessions, which the host closes once.
+     */
     @Override
     public void close() throws Exception {
         timer.shutdownNow();
         if (transport != null) {
-            release();
-            closeSessions();
             transport.close();
         }
+        host.close();
     }
 }

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Starts a device client as a separate JVM with this JVM's classpath, for demos and tests. The
  * classpath goes through a java {@code @argfile}: ONNX Runtime crashes when the process command
- * line is long (DESIGN §6), and an argfile keeps it short.
+ * line is long (docs/design.md), and an argfile keeps it short. The JVM runs in {@code workDir}
+ * ({@link ChildJvm}).
  */
 public final class DeviceProcess {
     private DeviceProcess() {
@@ -33,25 +34,13 @@ public final class DeviceProcess {
         Path written = Files.createTempFile(workDir, "device-classpath", ".tmp");
         Files.writeString(written, "-cp \"" + absoluteClasspath().replace("\\", "\\\\") + "\"\n");
         Files.move(written, argfile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", tmpdirIn(workDir), "@" + argfile, DeviceMain.class.getName(), "--id", id));
+        List<String> args = new ArrayList<>(List.of("--id", id));
         flags.forEach((k, v) -> {
-            command.add(k);
-            command.add(v);
+            args.add(k);
+            args.add(v);
         });
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve(id + ".log").toFile()));
-        pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
-        return pb.start();
-    }
-
-    /**
-     * The JVM's temporary folder inside {@code workDir}. ONNX Runtime unpacks its native library
-     * (24 MB) there and deletes it at exit, which a SIGKILL skips: kills in tests and benchmarks
-     * filled the shared /tmp. Inside the work folder, the copies go when it goes.
-     */
-    public static String tmpdirIn(Path workDir) throws IOException {
-        return "-Djava.io.tmpdir=" + Files.createDirectories(workDir.resolve("tmp")).toAbsolutePath();
+        return ChildJvm.builder(workDir, "1g", argfile, DeviceMain.class.getName(), args).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve(id + ".log").toFile())).start();
     }
 
     private static String absoluteClasspath() {

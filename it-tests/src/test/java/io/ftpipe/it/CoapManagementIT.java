@@ -89,9 +89,12 @@ class CoapManagementIT {
         return c;
     }
 
+    /** The reply's JSON, whose every key must be snake_case. */
     private static JsonNode json(CoapResponse r) throws IOException {
         assertNotNull(r, "no CoAP response");
-        return JSON.readTree(r.getPayload());
+        JsonNode json = JSON.readTree(r.getPayload());
+        SnakeCaseKeys.check(json, json.toString());
+        return json;
     }
 
     private static JsonNode get(String path) throws Exception {
@@ -166,6 +169,7 @@ class CoapManagementIT {
         } finally {
             relation.proactiveCancel();
         }
+        seen.forEach(status -> SnakeCaseKeys.check(status, status.toString()));
         JsonNode last = seen.get(seen.size() - 1);
         assertEquals("complete", last.get("state").asText(), last.toString());
         assertTrue(last.get("result").get("test_accuracy").asDouble() > 0, last.toString());

@@ -65,6 +65,9 @@ final class DevicePackage {
                 .directory(home.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("FTPIPE_") || k.equals("ORT_DISABLE_TELEMETRY"));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // As an operator would keep a gateway's files together: temporary and crash files in its home.
+        pb.environment().put("FTPIPE_JAVA_OPTS", "-Djava.io.tmpdir=" + home + " -XX:ErrorFile=" + home
+                + "/hs_err_pid%p.log");
         return pb;
     }
 

@@ -139,7 +139,7 @@ class GatewayPackageIT {
         pb.environment().put("FTPIPE_DEVICE_ID", "gw-1");
         pb.environment().put("FTPIPE_HEARTBEAT_MS", "300");
         pb.environment().put("FTPIPE_STATE_DIR", work.resolve("state").toString());
-        pb.environment().put("FTPIPE_JAVA_OPTS", "-Xmx512m");
+        pb.environment().merge("FTPIPE_JAVA_OPTS", "-Xmx512m", (kept, heap) -> kept + " " + heap);
         Path log = work.resolve("gw-1.log");
         Process device = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

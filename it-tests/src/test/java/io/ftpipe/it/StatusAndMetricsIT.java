@@ -179,6 +179,13 @@ class StatusAndMetricsIT {
         cluster.startDevices("rc-", 3);
         AtomicReference<List<JobReport.Stage>> first = new AtomicReference<>();
         List<String> killed = new ArrayList<>();
+        // Everything a dashboard reads during a job with a recovery: statuses, plans, devices, events.
+        List<JsonNode> published = new CopyOnWriteArrayList<>();
+        MqttClient reader = connect(uri, "key-reader");
+        for (String topic : List.of(Topics.DEVICES_STATUS, Topics.DEVICE_EVENTS, Topics.JOBS + "+/" + Topics.STATUS,
+                Topics.JOBS + "+/" + Topics.PLAN)) {
+            subscribe(reader, topic, (t, m) -> published.add(JSON.readTree(m.getPayload())));
+        }
         // 64 micro-batches of 32 generated samples, replicated every 8 (chain) and 16 (global).
         JobReport r = cluster.run(new JobSpec("recovering-mlp", "mlp", 3, "1f1b", 32, 1, 1,
                 OptimizerConfig.adam(1e-3, 0), 5, 2048, 0, JobSpec.SPEED_BLIND, new JobSpec.Replication(8, 16)),
@@ -211,6 +218,12 @@ class StatusAndMetricsIT {
         JsonNode plan = retained(uri, Topics.job("recovering-mlp", Topics.PLAN));
         assertEquals(r.terms().get(r.terms().size() - 1).term(), plan.get("term").asLong());
         assertTrue(plan.get("reason").asText().startsWith("recovery from"), plan.toString());
+
+        reader.disconnect();
+        reader.close();
+        assertTrue(published.stream().anyMatch(j -> j.path("recoveries").size() > 0 && j.path("capacities").size() > 0),
+                "a status with a recovery and measured capacities was published");
+        published.forEach(j -> SnakeCaseKeys.check(j, j.toString()));
     }
 
     private static JsonNode deviceIn(JsonNode view, String id) {

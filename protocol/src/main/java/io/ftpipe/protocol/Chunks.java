@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Splits an encoded message that is too large to publish at once into {@link Message.Chunk}s, and
  * puts them together again on the other side. Large MQTT messages get slower faster than their
- * size (DESIGN §6), so anything above the chunk size travels in pieces.
+ * size (docs/design.md), so anything above the chunk size travels in pieces.
  */
 public final class Chunks {
     /** The largest whole message reassembled from chunks (HiveMQ's own packet limit is 256 MiB too). */

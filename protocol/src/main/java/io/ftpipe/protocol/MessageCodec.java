@@ -271,10 +271,8 @@ public final class MessageCodec {
         }
 
         MapWriter tensor(String k, Tensor t) throws IOException {
-            p.packString(k).packMapHeader(3);
-            p.packString("dtype").packString(t.dtype());
-            longs("shape", t.shape());
-            bin("data", t.data());
+            p.packString(k);
+            TensorCodec.write(p, t);
             return this;
         }
     }
@@ -395,25 +393,7 @@ public final class MessageCodec {
         }
 
         Tensor tensor(String k) {
-            Fields t = map(k);
-            String dtype = t.str("dtype");
-            if (!Tensor.FLOAT32.equals(dtype) && !Tensor.INT64.equals(dtype)) {
-                throw new ProtocolException(RejectReason.BAD_DTYPE, "dtype " + dtype + " (supported: <f4, <i8)");
-            }
-            long[] shape = t.longs("shape");
-            byte[] data = t.bin("data");
-            long elements = 1;
-            for (long d : shape) {
-                if (d < 0 || d > Integer.MAX_VALUE) {
-                    throw new ProtocolException(RejectReason.BAD_SHAPE, "dimension " + d);
-                }
-                elements *= d;
-            }
-            if (data.length != elements * (Tensor.FLOAT32.equals(dtype) ? 4 : 8)) {
-                throw new ProtocolException(RejectReason.BAD_SHAPE, data.length + " bytes for "
-                        + java.util.Arrays.toString(shape) + " of " + dtype);
-            }
-            return new Tensor(dtype, shape, data);
+            return TensorCodec.read(get(k), Tensor.DTYPES);
         }
     }
 }

@@ -6,12 +6,19 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * A tensor on the wire: numpy dtype string, shape and raw little-endian bytes, the layout
- * msgpack-numpy reads ({@code {"dtype": "<f4", "shape": [...], "data": bin}}).
+ * A tensor on the wire: numpy dtype string, shape and raw little-endian bytes, written in
+ * msgpack-numpy's layout by {@link TensorCodec}.
  */
 public record Tensor(String dtype, long[] shape, byte[] data) {
     public static final String FLOAT32 = "<f4";
     public static final String INT64 = "<i8";
+    /** The dtypes a stage takes: activations and gradients, and labels. */
+    public static final java.util.List<String> DTYPES = java.util.List.of(FLOAT32, INT64);
+
+    /** Bytes per element of a supported dtype. */
+    public static int itemSize(String dtype) {
+        return FLOAT32.equals(dtype) ? 4 : 8;
+    }
 
     public static Tensor ofFloats(long[] shape, FloatBuffer values) {
         FloatBuffer v = values.duplicate();
@@ -52,8 +59,7 @@ public record Tensor(String dtype, long[] shape, byte[] data) {
             throw new ProtocolException(RejectReason.BAD_SHAPE, "shape " + Arrays.toString(shape) + ", expected [1.."
                     + maxBatch + "] + " + Arrays.toString(sampleShape));
         }
-        int itemSize = FLOAT32.equals(dtype) ? 4 : 8;
-        if (data.length != elements() * itemSize) {
+        if (data.length != elements() * itemSize(dtype)) {
             throw new ProtocolException(RejectReason.BAD_SHAPE, data.length + " data bytes for shape "
                     + Arrays.toString(shape));
         }

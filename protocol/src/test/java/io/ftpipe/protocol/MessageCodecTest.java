@@ -153,6 +153,19 @@ class MessageCodecTest {
     }
 
     @Test
+    void tensorsOfOlderPeersWithStringKeysAreStillRead() throws Exception {
+        var p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(6).packString("v").packInt(1).packString("type").packString("forward")
+                .packString("job").packString("j").packString("term").packLong(1).packString("iteration").packLong(3)
+                .packString("x").packMapHeader(3).packString("dtype").packString("<f4")
+                .packString("shape").packArrayHeader(2).packInt(1).packInt(2)
+                .packString("data").packBinaryHeader(8).writePayload(new byte[]{0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40});
+        var f = (Message.Forward) MessageCodec.decode(p.toByteArray(), MAX);
+        assertEquals(1f, f.x().buffer().getFloat(0));
+        assertEquals(2f, f.x().buffer().getFloat(4));
+    }
+
+    @Test
     void tensorCheckCatchesShapeDtypeAndNaN() {
         Tensor ok = Tensor.ofFloats(new long[]{2, 3}, FloatBuffer.wrap(new float[6]));
         ok.check(Tensor.FLOAT32, new long[]{3}, 64);

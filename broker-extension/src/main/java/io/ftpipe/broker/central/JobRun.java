@@ -96,8 +96,6 @@ final class JobRun {
     static final long STATUS_MILLIS = 1_000;
     /** Fixed cost of one message through the broker. */
     static final double LINK_LATENCY_MILLIS = 1;
-    private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final JobSpec spec;
     private final DeviceRegistry registry;
@@ -593,7 +591,7 @@ final class JobRun {
             }
             List<String> pool = usableDevices();
             if (pool.isEmpty()) {
-                throw new IllegalStateException("no device left to train on; failed: " + failures);
+                throw new JobFailedException("no device left to train on; failed: " + failures);
             }
             long resumeAt;
             synchronized (lock) {
@@ -1006,8 +1004,9 @@ final class JobRun {
                 return List.copyOf(chosen);
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new TimeoutException("only " + alive.size() + " of " + spec.devices() + " devices joined: "
-                        + alive);
+                throw new JobFailedException("only " + alive.size() + " of " + spec.devices() + " devices joined within "
+                        + timeouts.devicesMillis() / 1000 + " s " + alive + "; start more devices (ftpipe device "
+                        + "--broker-url ...) or ask for fewer (--devices)");
             }
             Thread.sleep(100);
         }
@@ -1039,7 +1038,7 @@ final class JobRun {
         synchronized (lock) {
             while (!condition.getAsBoolean()) {
                 if (failure != null) {
-                    throw new IllegalStateException(failure);
+                    throw new JobFailedException(failure);
                 }
                 checkHealth();
                 long left = deadline - System.currentTimeMillis();
@@ -1102,10 +1101,7 @@ final class JobRun {
         status.put("last_event", lastEvent);
         status.put("seconds", seconds());
         statusChanged.accept(java.util.Collections.unmodifiableMap(status));
-        try {
-            publisher.publish(Topics.job(spec.id(), Topics.STATUS), STATUS_JSON.writeValueAsBytes(status), 1, true);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("a map of plain values always serialises", e);
-        }
+        publisher.publish(Topics.job(spec.id(), Topics.STATUS), io.ftpipe.broker.json.PublishedJson.bytes(status), 1,
+                true);
     }
 }

@@ -1,6 +1,5 @@
 package io.ftpipe.broker.coap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +8,7 @@ import io.ftpipe.broker.central.DeviceRegistry;
 import io.ftpipe.broker.status.StatusJson;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.json.PublishedJson;
 
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * reads a clock or a registry; callers pass what they saw.
  */
 final class ManagementJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = PublishedJson.MAPPER;
 
     private ManagementJson() {
     }
@@ -61,13 +61,13 @@ final class ManagementJson {
      *
      * @param alive       connected and heard from within the heartbeat timeout (the registry's rule)
      * @param capacity    what the device's current job measured of it ({@code slowdown},
-     *                    {@code uploadBytesPerMilli}), if anything yet
+     *                    {@code upload_bytes_per_ms}), if anything yet
      */
     static ObjectNode device(DeviceRegistry.Device d, boolean alive, long nowMillis, Optional<JsonNode> capacity) {
         // The same view as the retained devices status on MQTT, plus what only a live answer can say.
         ObjectNode o = StatusJson.device(d, alive);
         o.set("slowdown", finite(capacity.map(c -> c.get("slowdown"))));
-        o.set("upload_bytes_per_ms", finite(capacity.map(c -> c.get("uploadBytesPerMilli"))));
+        o.set("upload_bytes_per_ms", finite(capacity.map(c -> c.get("upload_bytes_per_ms"))));
         o.put("last_seen_ms_ago", Math.max(0, nowMillis - d.lastSeenMillis()));
         o.put("joined_ms_ago", Math.max(0, nowMillis - d.joinedMillis()));
         return o;
@@ -126,8 +126,8 @@ final class ManagementJson {
             stage.set("device", st.get("device"));
             stage.set("from_unit", st.get("from"));
             stage.set("to_unit", st.get("to"));
-            stage.set("predicted_compute_ms", finite(Optional.ofNullable(st.get("predictedComputeMillis"))));
-            stage.set("predicted_send_ms", finite(Optional.ofNullable(st.get("predictedSendMillis"))));
+            stage.set("predicted_compute_ms", finite(Optional.ofNullable(st.get("predicted_compute_ms"))));
+            stage.set("predicted_send_ms", finite(Optional.ofNullable(st.get("predicted_send_ms"))));
         }
         return o;
     }
@@ -143,10 +143,6 @@ final class ManagementJson {
     }
 
     static byte[] bytes(JsonNode json) {
-        try {
-            return MAPPER.writeValueAsBytes(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
+        return PublishedJson.bytes(json);
     }
 }

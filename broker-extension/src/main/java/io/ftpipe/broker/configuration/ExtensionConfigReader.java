@@ -52,6 +52,15 @@ public final class ExtensionConfigReader {
 
     /** The embedded case: a file the caller named, which therefore must exist. */
     public ExtensionConfig read(Path file) throws InvalidConfigurationException {
+        return read(file, file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * A file given to a command that has a work folder of its own: the central node's state
+     * ({@code dataDir}, when relative) goes under {@code stateDir}, never beside the file (which
+     * may be in the source tree); other relative paths resolve against the file's folder.
+     */
+    public ExtensionConfig read(Path file, Path stateDir) throws InvalidConfigurationException {
         Path absolute = file.toAbsolutePath();
         String text;
         try {
@@ -59,7 +68,7 @@ public final class ExtensionConfigReader {
         } catch (IOException e) {
             throw new InvalidConfigurationException("cannot read " + absolute + ": " + e, e);
         }
-        return parse(text, absolute.getParent(), absolute.toString());
+        return parse(text, absolute.getParent(), stateDir.toAbsolutePath(), absolute.toString());
     }
 
     /**
@@ -67,6 +76,11 @@ public final class ExtensionConfigReader {
      * origin in error messages.
      */
     public ExtensionConfig parse(String json, Path baseDir, String source) throws InvalidConfigurationException {
+        return parse(json, baseDir, baseDir, source);
+    }
+
+    private ExtensionConfig parse(String json, Path baseDir, Path stateDir, String source)
+            throws InvalidConfigurationException {
         JsonNode root;
         try {
             root = mapper.readTree(json);
@@ -87,7 +101,8 @@ public final class ExtensionConfigReader {
         ExtensionConfig defaults = ExtensionConfig.defaults(baseDir);
         try {
             return new ExtensionConfig(
-                    path(source, object, ExtensionConfig.DATA_DIR, baseDir, defaults.dataDir()),
+                    path(source, object, ExtensionConfig.DATA_DIR, stateDir,
+                            stateDir.resolve(ExtensionConfig.DEFAULT_DATA_DIR)),
                     path(source, object, ExtensionConfig.DATASET_DIR, baseDir, defaults.datasetDir()),
                     integer(source, object, ExtensionConfig.HEARTBEAT_TIMEOUT_MILLIS, defaults.heartbeatTimeoutMillis()),
                     integer(source, object, ExtensionConfig.BACKWARD_TIMEOUT_MILLIS, defaults.backwardTimeoutMillis()),

@@ -1,12 +1,12 @@
 package io.ftpipe.broker.status;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ftpipe.broker.central.DeviceRegistry;
 import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.broker.json.PublishedJson;
 import io.ftpipe.protocol.Message;
 
 import java.util.Collection;
@@ -20,7 +20,7 @@ import java.util.List;
  * read long after it was published, so "ms ago" would be wrong by then.
  */
 public final class StatusJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = PublishedJson.MAPPER;
 
     private StatusJson() {
     }
@@ -113,10 +113,6 @@ public final class StatusJson {
     }
 
     static byte[] bytes(JsonNode json) {
-        try {
-            return MAPPER.writeValueAsBytes(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
+        return PublishedJson.bytes(json);
     }
 }

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real HiveMQ CE with the extension embedded, and Paho v5 clients. One broker for the class:
- * start and stop cost seconds (DESIGN §6). Each test uses its own client ids and topics.
+ * start and stop cost seconds (docs/design.md). Each test uses its own client ids and topics.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddedBrokerTest {
@@ -187,7 +187,7 @@ class EmbeddedBrokerTest {
             assertNotNull(message, "the device did not receive the central node's command");
             assertArrayEquals(new byte[]{7, 7, 7}, message.getPayload());
             assertEquals(1, message.getQos());
-            // Extension publishes bypass inbound interceptors (DESIGN §6): no echo into the inbox.
+            // Extension publishes bypass inbound interceptors (docs/design.md): no echo into the inbox.
             assertEquals(List.of(), node.messagesOn(topic));
         } finally {
             MqttClients.closeQuietly(device);

@@ -7,7 +7,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 
-/** Paho v5 clients for broker tests (DESIGN §6: memory persistence, not Paho's disk default). */
+/** Paho v5 clients for broker tests (docs/design.md: memory persistence, not Paho's disk default). */
 final class MqttClients {
 
     private MqttClients() {

@@ -61,7 +61,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Security on a real HiveMQ CE with the extension embedded, plus a TLS listener: every denial the
  * access rules make, as MQTT clients see it (Paho v5, and Debian's mosquitto_pub as a client that
- * is not ours). One broker for the class (DESIGN §6); each test uses its own client ids.
+ * is not ours). One broker for the class (docs/design.md); each test uses its own client ids.
  *
  * <p>What HiveMQ CE 2025.5 does, as asserted here: a refused CONNECT is a CONNACK with 0x86 (bad
  * user name or password) or 0x85 (client identifier not valid); a refused QoS 1 PUBLISH of an MQTT 5

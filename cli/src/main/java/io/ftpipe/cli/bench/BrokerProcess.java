@@ -1,7 +1,7 @@
 package io.ftpipe.cli.bench;
 
 import io.ftpipe.cli.FtpipeMain;
-import io.ftpipe.device.DeviceProcess;
+import io.ftpipe.device.ChildJvm;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ftpipe broker} (HiveMQ with the extension) in a JVM of its own, so that a benchmark or a
- * test can kill it as an operator's machine would lose it. The classpath goes through an argfile: ONNX Runtime
- * crashes on long command lines (DESIGN §6).
+ * test can kill it as an operator's machine would lose it, running in its work folder ({@link ChildJvm}).
+ * The classpath goes through an argfile: ONNX Runtime crashes on long command lines (docs/design.md).
  */
 public final class BrokerProcess implements AutoCloseable {
     /** What {@code ftpipe broker} prints once it accepts connections. */
@@ -31,13 +31,11 @@ public final class BrokerProcess implements AutoCloseable {
         Files.createDirectories(work);
         Path argfile = work.resolve("broker-classpath.args");
         Files.writeString(argfile, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx2g", DeviceProcess.tmpdirIn(work), "@" + argfile, FtpipeMain.class.getName(), "broker"));
+        List<String> command = new ArrayList<>(List.of("broker"));
         command.addAll(args);
-        Path log = work.resolve(logName);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
-        return new BrokerProcess(pb.start(), log);
+        Path log = work.resolve(logName).toAbsolutePath();
+        return new BrokerProcess(ChildJvm.builder(work, "2g", argfile, FtpipeMain.class.getName(), command)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
     }
 
     public String output() throws IOException {

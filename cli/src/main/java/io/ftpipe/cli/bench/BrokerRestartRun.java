@@ -92,9 +92,11 @@ public final class BrokerRestartRun {
      * {@code ftpipe broker --train} with the speed-blind 1F1B job of {@link FaultRun}: broker data
      * in {@code work/broker}, the report of a job it submits in {@code work/run.json}.
      */
-    public static List<String> brokerArguments(FaultRun.Setup s, int port, Path work, Path config) {
+    public static List<String> brokerArguments(FaultRun.Setup s, int port, Path relativeWork, Path config) {
+        // Absolute: the broker process runs in its own work folder.
+        Path work = relativeWork.toAbsolutePath();
         return List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--work",
-                work.resolve("broker").toString(), "--config", config.toString(), "--train", "--report",
+                work.resolve("broker").toString(), "--config", config.toAbsolutePath().toString(), "--train", "--report",
                 work.resolve("run.json").toString(), "--model", s.model(), "--devices", String.valueOf(s.devices()),
                 "--schedule", "1f1b", "--batch-size", String.valueOf(s.batchSize()), "--epochs", "1", "--lr",
                 String.valueOf(FaultRun.LEARNING_RATE), "--seed", String.valueOf(s.seed()), "--limit",

@@ -1,6 +1,7 @@
 package io.ftpipe.cli.demo;
 
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.cli.Preflight;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import picocli.CommandLine.Option;
 
@@ -41,6 +42,20 @@ public final class JobOptions {
     int globalPeriod;
     @Option(names = "--report", defaultValue = "runs/demo.json")
     public Path report;
+
+    /**
+     * Checks what can be checked before a broker or a device starts: the model, the options as a
+     * job, and the data set the job reads.
+     */
+    public void check(picocli.CommandLine cmd, java.nio.file.Path datasetDir) {
+        Preflight.model(cmd, model);
+        try {
+            spec("check");
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(cmd, e.getMessage());
+        }
+        Preflight.data(synthetic, datasetDir);
+    }
 
     public JobSpec spec(String id) {
         int micro = "gpipe".equals(schedule) ? microBatches : 1;

@@ -1,8 +1,8 @@
 package io.ftpipe.cli.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ftpipe.broker.json.JsonKeys;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,14 +12,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The one place where commands write their JSON reports: pretty-printed, record components in
- * snake_case, and atomically, so a script polling for the file never reads half a report.
+ * The one place where commands write their JSON reports: pretty-printed, record components named
+ * as in the central node's published JSON ({@link JsonKeys}: snake_case, milliseconds as
+ * {@code ms}), and atomically, so a script polling for the file never reads half a report.
  */
 public final class JsonReports {
 
     /** Map keys (such as the machine block's "os.arch") are left as they are. */
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setPropertyNamingStrategy(new JsonKeys())
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     private JsonReports() {

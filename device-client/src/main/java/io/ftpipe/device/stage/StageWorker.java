@@ -62,6 +62,7 @@ public final class StageWorker implements AutoCloseable {
     private Map<String, float[]> gradientSum;
     /** The central node ended this term (a recovery): its stage messages are stale from now on. */
     private boolean ended;
+    private boolean closed;
 
     /** @param sessions for the assignment's graphs; they stay open when this worker closes */
     public StageWorker(OrtEnvironment env, Message.Assign a, StageSessions sessions, Outbox out, ComputeClock clock)
@@ -348,8 +349,13 @@ public final class StageWorker implements AutoCloseable {
         return Tensor.ofFloats(t.getInfo().getShape(), t.getFloatBuffer());
     }
 
+    /** Idempotent: the tensors it frees are native memory. */
     @Override
     public void close() throws OrtException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         inFlight.values().forEach(f -> f.pass().close());
         inFlight.clear();
         versions.close();

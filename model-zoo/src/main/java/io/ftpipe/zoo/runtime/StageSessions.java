@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtSession;
 import io.ftpipe.zoo.stage.StageGraphs;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The ONNX Runtime sessions of one stage's graphs. They hold no weights (those are inputs), so one
@@ -13,7 +15,11 @@ import java.util.Arrays;
  * and skips both the session builds and ONNX Runtime's slow first runs.
  */
 public final class StageSessions implements AutoCloseable {
+    /** Sets open in this process: what a leak test counts. */
+    private static final AtomicInteger OPEN = new AtomicInteger();
+
     private final StageGraphs graphs;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final int threads;
     final OrtSession forward;
     final OrtSession backward;
@@ -25,6 +31,12 @@ public final class StageSessions implements AutoCloseable {
         this.forward = forward;
         this.backward = backward;
         this.eval = eval;
+        OPEN.incrementAndGet();
+    }
+
+    /** How many sets of sessions are open in this process now. */
+    public static int openCount() {
+        return OPEN.get();
     }
 
     /** Options of every session a stage runs; the caller closes them. */
@@ -67,8 +79,13 @@ public final class StageSessions implements AutoCloseable {
         return Arrays.equals(a.onnx(), b.onnx());
     }
 
+    /** Idempotent: a native session closed twice frees its memory twice. */
     @Override
     public void close() throws OrtException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        OPEN.decrementAndGet();
         forward.close();
         backward.close();
         eval.close();
