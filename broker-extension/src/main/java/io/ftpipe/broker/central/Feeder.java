@@ -76,4 +76,13 @@ final class Feeder {
         Map.Entry<Long, Fed> e = fed.ceilingEntry(iteration);
         return e == null ? OptionalLong.empty() : OptionalLong.of(clock.getAsLong() - e.getValue().atMillis());
     }
+
+    /** Micro-batches in an epoch: each batch in micro-batches of {@code micro} samples, the last one short. */
+    static long microBatchesPerEpoch(int samples, int batchSize, int micro) {
+        long n = 0;
+        for (int from = 0; from < samples; from += batchSize) {
+            n += (Math.min(batchSize, samples - from) + micro - 1) / micro;
+        }
+        return n;
+    }
 }

@@ -56,6 +56,12 @@ public record JobReport(String job, String model, String schedule, long startedM
         public List<String> devices() {
             return stages.stream().map(Stage::device).toList();
         }
+
+        /** Each stage's device and units, e.g. {@code d0 [0,2), d1 [2,3)}. */
+        public String describeStages() {
+            return String.join(", ", stages.stream().map(s -> s.device() + " [" + s.from() + "," + s.to() + ")")
+                    .toList());
+        }
     }
 
     /**

@@ -13,6 +13,8 @@ import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
 import io.ftpipe.protocol.Rejections;
 import io.ftpipe.protocol.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Map;
@@ -20,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Logger;
 
 /**
  * The central node: keeps the device registry, runs jobs, and turns device messages into
@@ -29,20 +30,21 @@ import java.util.logging.Logger;
  * status topics ({@link StatusTopics}) and the {@code ftpipe.*} metrics ({@link FtpipeMetrics}).
  */
 public final class TrainingCentralNode implements CentralNode {
-    private static final Logger LOG = Logger.getLogger(TrainingCentralNode.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingCentralNode.class);
     /** The MQTT 5 reason code of a connection replaced by a new one with the same client id. */
     private static final String SESSION_TAKEN_OVER = "SESSION_TAKEN_OVER";
 
     private final ExtensionConfig config;
     private final CentralPublisher publisher;
-    private final DeviceRegistry registry = new DeviceRegistry(System::currentTimeMillis);
+    private final java.util.function.LongSupplier clock = System::currentTimeMillis;
+    private final DeviceRegistry registry = new DeviceRegistry(clock);
     private final Rejections rejections = new Rejections();
     private final Map<String, JobRun> jobs = new ConcurrentHashMap<>();
     private final StageAssignments assignments = new StageAssignments();
     private final ExecutorService inbox = Executors.newSingleThreadExecutor(r -> daemon(r, "ftpipe-central-inbox"));
     private final ExecutorService runner = Executors.newCachedThreadPool(r -> daemon(r, "ftpipe-job"));
     private final Chunks.Assembler assembler;
-    private final JobRun.Duration timeouts;
+    private final JobTimeouts timeouts;
     private final FtpipeMetrics metrics;
     private final StatusTopics status;
     private volatile boolean closing;
@@ -55,15 +57,15 @@ public final class TrainingCentralNode implements CentralNode {
 
     /** @param metrics where the {@code ftpipe.*} metrics go: HiveMQ's registry inside a broker */
     public TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher, MetricRegistry metrics) {
-        this(config, publisher, metrics, new JobRun.Duration(60_000, 120_000));
+        this(config, publisher, metrics, new JobTimeouts(60_000, 120_000));
     }
 
-    TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher, JobRun.Duration timeouts) {
+    TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher, JobTimeouts timeouts) {
         this(config, publisher, new MetricRegistry(), timeouts);
     }
 
     private TrainingCentralNode(ExtensionConfig config, CentralPublisher publisher, MetricRegistry metrics,
-                                JobRun.Duration timeouts) {
+                                JobTimeouts timeouts) {
         this.config = config;
         this.publisher = publisher;
         this.timeouts = timeouts;
@@ -72,7 +74,7 @@ public final class TrainingCentralNode implements CentralNode {
         this.metrics.countDevices(() -> registry.alive(config.heartbeatTimeoutMillis()).size(),
                 () -> registry.all().size());
         this.status = StatusTopics.start(publisher, registry, config.heartbeatTimeoutMillis(),
-                System::currentTimeMillis, this.metrics::deviceEvent);
+                clock, this.metrics::deviceEvent);
     }
 
     /**
@@ -99,7 +101,7 @@ public final class TrainingCentralNode implements CentralNode {
         try {
             node.resumeUnfinished(JobListener.NONE);
         } catch (IOException e) {
-            LOG.severe("cannot look for jobs to resume in " + config.dataDir() + ": " + e.getMessage());
+            LOG.error("cannot look for jobs to resume in " + config.dataDir() + ": " + e.getMessage());
         }
         return node;
     }
@@ -148,7 +150,7 @@ public final class TrainingCentralNode implements CentralNode {
                 publisher.publish(Topics.device(device, Topics.COMMAND),
                         MessageCodec.encode(new Message.Stop(job, layout.term(), "stopped: " + reason)), 1, false)
                         .exceptionally(e -> {
-                            LOG.warning("could not tell " + device + " to stop job " + job + ": " + e);
+                            LOG.warn("could not tell " + device + " to stop job " + job + ": " + e);
                             return null;
                         });
             }
@@ -158,8 +160,12 @@ public final class TrainingCentralNode implements CentralNode {
 
     /** Starts a job; the future completes with its report, or with the reason it failed. */
     public CompletableFuture<JobReport> submit(JobSpec spec, JobListener listener) {
-        return start(new JobRun(spec, registry, publisher, config, observed(spec, 0, listener), timeouts, rejections,
-                null, assignments));
+        try {
+            return start(new JobRun(spec, registry, publisher, config, observed(spec, 0, listener), timeouts,
+                    rejections, null, assignments, clock));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -173,7 +179,8 @@ public final class TrainingCentralNode implements CentralNode {
         for (JobCheckpoint c : JobDirectory.unfinished(config.dataDir())) {
             LOG.info("resuming job " + c.spec().id() + " from its checkpoint");
             resumed.put(c.spec().id(), start(new JobRun(c.spec(), registry, publisher, config,
-                    observed(c.spec(), c.position().resumeAt(), listener), timeouts, rejections, c, assignments)));
+                    observed(c.spec(), c.position().resumeAt(), listener), timeouts, rejections, c, assignments,
+                    clock)));
         }
         return resumed;
     }
@@ -232,7 +239,7 @@ public final class TrainingCentralNode implements CentralNode {
         try {
             watcherCall.run();
         } catch (RuntimeException e) {
-            LOG.warning("a job watcher failed: " + e);
+            LOG.warn("a job watcher failed: " + e);
         }
     }
 
@@ -240,7 +247,7 @@ public final class TrainingCentralNode implements CentralNode {
         try {
             run.files().failed(String.valueOf(e));
         } catch (IOException io) {
-            LOG.warning("cannot record that job " + run.id() + " failed: " + io.getMessage());
+            LOG.warn("cannot record that job " + run.id() + " failed: " + io.getMessage());
         }
     }
 
@@ -276,7 +283,7 @@ public final class TrainingCentralNode implements CentralNode {
             rejections.reject(topic, e);
             metrics.rejected(e.reason());
         } catch (RuntimeException e) {
-            LOG.warning("failed to handle a message on " + topic + ": " + e);
+            LOG.warn("failed to handle a message on " + topic + ": " + e);
         }
     }
 

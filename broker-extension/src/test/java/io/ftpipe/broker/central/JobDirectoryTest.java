@@ -87,8 +87,8 @@ class JobDirectoryTest {
 
     @Test
     void microBatchesPerEpochCountsTheShortLastBatch() {
-        assertEquals(300, JobRun.microBatchesPerEpoch(19_200, 64, 64));
-        assertEquals(4 * 937 + 2, JobRun.microBatchesPerEpoch(60_000, 64, 16), "the last batch has 32 samples");
-        assertEquals(5, JobRun.microBatchesPerEpoch(10, 4, 3), "batches of 4, 4 and 2: 2 + 2 + 1 micro-batches");
+        assertEquals(300, Feeder.microBatchesPerEpoch(19_200, 64, 64));
+        assertEquals(4 * 937 + 2, Feeder.microBatchesPerEpoch(60_000, 64, 16), "the last batch has 32 samples");
+        assertEquals(5, Feeder.microBatchesPerEpoch(10, 4, 3), "batches of 4, 4 and 2: 2 + 2 + 1 micro-batches");
     }
 }

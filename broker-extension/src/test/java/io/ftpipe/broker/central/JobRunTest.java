@@ -1,0 +1,116 @@
+package io.ftpipe.broker.central;
+
+import io.ftpipe.broker.configuration.ExtensionConfig;
+import io.ftpipe.protocol.Rejections;
+import io.ftpipe.protocol.Schedules;
+import io.ftpipe.zoo.optim.OptimizerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A job's recovery and re-planning decisions, driven by a fake device side ({@link FakeDevices})
+ * and a fake clock: no broker, no device processes. The mlp's three units cost the same by the
+ * profile written here, so what the planner does follows from the devices' slowdowns alone.
+ */
+class JobRunTest {
+    private static final double UNIT_MILLIS = 1.0;
+    private static final int MICRO_BATCH = 32;
+
+    @TempDir
+    Path dir;
+    private final FakeClock clock = new FakeClock();
+    private final DeviceRegistry registry = new DeviceRegistry(clock);
+    private final FakeDevices devices = new FakeDevices(clock, registry, UNIT_MILLIS);
+
+    private JobReport run(JobSpec spec, JobListener listener) throws Exception {
+        // The reference profile the planner costs units with: three equal units.
+        Path profiles = Files.createDirectories(dir.resolve("profiles"));
+        Files.writeString(profiles.resolve("mlp-mb" + MICRO_BATCH + "-t1.json"),
+                "{\"model\": \"mlp\", \"microBatch\": 32, \"threads\": 1, \"forwardBackwardMillis\": [1, 1, 1]}");
+        ExtensionConfig config = ExtensionConfig.defaults(dir).withDataDir(dir).withCoap(0, "127.0.0.1");
+        JobRun run = new JobRun(spec, registry, devices, config, listener, new JobTimeouts(5_000, 10_000),
+                new Rejections(), null, new StageAssignments(), clock);
+        devices.answer(run);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return run.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(2, TimeUnit.MINUTES);
+    }
+
+    private static JobSpec job(String planner, int devices, int samples) {
+        return new JobSpec("fake", "mlp", devices, Schedules.ONE_F_ONE_B, MICRO_BATCH, 1, 1,
+                OptimizerConfig.adam(1e-3, 0), 1, samples, 0, planner);
+    }
+
+    @Test
+    void aKilledDeviceIsRecoveredFromAndEverySampleTrainsOnce() throws Exception {
+        devices.join("d0", 1);
+        devices.join("d1", 1);
+        devices.join("d2", 1);
+        AtomicBoolean killed = new AtomicBoolean();
+        JobReport r = run(job(JobSpec.SPEED_BLIND, 3, 512), new JobListener() {
+            @Override
+            public void microBatchDone(long done, double loss) {
+                if (done >= 5 && killed.compareAndSet(false, true)) {
+                    devices.kill("d1");
+                }
+            }
+        });
+
+        assertTrue(killed.get());
+        assertEquals(1, r.recoveries().size(), r.events().toString());
+        JobReport.Recovery recovery = r.recoveries().get(0);
+        assertEquals(List.of("d1 (connection lost)"), recovery.failed());
+        assertEquals(List.of("d0", "d2"), r.stages().stream().map(JobReport.Stage::device).toList());
+        // d1's unit had no newer copy than the central node's, from the start of the job; the
+        // survivors' units stayed where they were or came from them.
+        assertTrue(recovery.sources().get(1).startsWith(Restore.CENTRAL + " @0"), recovery.sources().toString());
+        assertEquals(recovery.resumedFrom(), recovery.iterationsLost());
+        assertTrue(recovery.sources().get(0).startsWith(Restore.LIVE), recovery.sources().toString());
+        assertEquals(512, r.epochs().get(0).samples(), "every sample trained once");
+        assertEquals(0, r.duplicateMicroBatches());
+        assertEquals(Set.of(0, 1, 2), union(devices.units("d0"), devices.units("d2")), "every unit is held");
+        assertTrue(Files.size(Path.of(r.modelPath())) > 0, "the model was exported");
+    }
+
+    @Test
+    void aSlowDeviceIsPlannedAroundFromWhatItMeasured() throws Exception {
+        devices.join("d0", 1);
+        devices.join("d1", 1);
+        devices.join("slow", 20);
+        JobReport r = run(job(JobSpec.ADAPTIVE, 3, 4096), JobListener.NONE);
+
+        assertTrue(r.terms().size() >= 2, "re-planned: " + r.events());
+        JobReport.Term replanned = r.terms().get(1);
+        assertTrue(replanned.reason().startsWith("measured capacities"), replanned.reason());
+        assertTrue(replanned.capacities().get("slow").slowdown() > 10, replanned.capacities().toString());
+        JobReport.Term last = r.terms().get(r.terms().size() - 1);
+        int slowUnits = last.stages().stream().filter(s -> s.device().equals("slow"))
+                .mapToInt(s -> s.to() - s.from()).sum();
+        assertEquals(0, slowUnits, "the slow device is left out: " + last.stages());
+        assertFalse(r.recoveries().stream().findAny().isPresent(), "no failure: " + r.recoveries());
+        assertEquals(4096, r.epochs().get(0).samples(), "every sample trained once across the re-plan");
+        assertEquals(0, r.duplicateMicroBatches());
+    }
+
+    private static Set<Integer> union(Set<Integer> a, Set<Integer> b) {
+        var all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
