@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +28,12 @@ public final class DeviceProcess {
      *                same id appends to its log, so what its earlier life said (before a kill) stays
      */
     public static Process start(String id, Map<String, String> flags, Path workDir) throws IOException {
+        return start(id, flags, workDir, UnaryOperator.identity());
+    }
+
+    /** @param launcher how the java command is started (e.g. on a testbed host), see {@link ChildJvm} */
+    public static Process start(String id, Map<String, String> flags, Path workDir,
+                                UnaryOperator<List<String>> launcher) throws IOException {
         Files.createDirectories(workDir);
         Path argfile = workDir.resolve("device-classpath.args");
         // Written afresh every time: a work folder kept from a run of another build, or started
@@ -39,7 +46,8 @@ public final class DeviceProcess {
             args.add(k);
             args.add(v);
         });
-        return ChildJvm.builder(workDir, "1g", argfile, DeviceMain.class.getName(), args).redirectErrorStream(true)
+        return ChildJvm.builder(workDir, "1g", argfile, DeviceMain.class.getName(), args, launcher)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve(id + ".log").toFile())).start();
     }
 

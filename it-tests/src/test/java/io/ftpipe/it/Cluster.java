@@ -84,6 +84,29 @@ final class Cluster implements AutoCloseable {
         return ids;
     }
 
+    /**
+     * Starts a device JVM on each host of {@code testbed} (in its namespace and CPU group), joined to
+     * this cluster's broker, which must listen on the testbed's broker address; waits until they are alive.
+     */
+    List<String> startDevicesOn(io.ftpipe.cli.testbed.Testbed testbed, String prefix) throws Exception {
+        List<String> ids = new ArrayList<>();
+        String uri = "tcp://" + testbed.brokerAddress() + ":" + broker.port();
+        for (int h = 0; h < testbed.size(); h++) {
+            int host = h;
+            String id = prefix + h;
+            devices.put(id, DeviceProcess.start(id, Map.of("--broker-url", uri, "--heartbeat-millis", "300"),
+                    work.resolve("devices"), command -> testbed.onHost(host, command)));
+            ids.add(id);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> central().registry().alive(5000).containsAll(ids));
+        return ids;
+    }
+
+    /** The process id of device {@code id}'s JVM. */
+    long pid(String id) {
+        return devices.get(id).pid();
+    }
+
     /** SIGKILLs the device JVMs {@code ids} at once, and waits until they are gone. */
     void kill(String... ids) throws InterruptedException {
         List<Process> dying = new ArrayList<>();
