@@ -1,14 +1,14 @@
 package io.ftpipe.cli;
 
-import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.cli.bench.AdaptiveComparison;
 import io.ftpipe.cli.bench.HeteroRun;
 import io.ftpipe.cli.bench.HeteroScenario;
+import io.ftpipe.cli.bench.RunResult;
 import io.ftpipe.cli.bench.WorkFolder;
 import io.ftpipe.cli.demo.JobDriver;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
-import io.ftpipe.cli.report.ThroughputChart;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,11 +30,6 @@ import java.util.concurrent.Callable;
                 "Every device is slowed by --base-slowdown on top of the scenario's factor, so that four device "
                         + "processes on a small machine each behave like a gateway with a core of its own."})
 public final class BenchHeteroCommand implements Callable<Integer> {
-    /** Throughput is averaged over windows this long (seconds) for the chart and the re-plan time. */
-    private static final double WINDOW = 4;
-    /** After a layout starts, the pipeline refills for a moment; steady throughput is measured after it. */
-    private static final double SETTLE = 5;
-
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -71,26 +66,16 @@ public final class BenchHeteroCommand implements Callable<Integer> {
 
         err.println("adaptive, slowdowns " + slowdowns + (sc.drifts() ? ", d" + sc.driftDevice() + " to " + drift
                 + " half-way" : "") + " ...");
-        HeteroRun.Result adaptive = HeteroRun.run(new HeteroRun.Setup(model, batchSize, samples, JobSpec.ADAPTIVE,
+        RunResult adaptive = HeteroRun.run(new HeteroRun.Setup(model, batchSize, samples, JobSpec.ADAPTIVE,
                 slowdowns, sc.driftDevice(), drift), work.resolve("adaptive"), err::println);
         err.println("speed-blind ...");
         // Under drift the speed-blind rate is the second half's, so its run is as long as the adaptive one.
-        HeteroRun.Result blind = HeteroRun.run(new HeteroRun.Setup(model, batchSize, sc.drifts() ? samples : baselineSamples,
+        RunResult blind = HeteroRun.run(new HeteroRun.Setup(model, batchSize, sc.drifts() ? samples : baselineSamples,
                 JobSpec.SPEED_BLIND, slowdowns, sc.driftDevice(), drift), work.resolve("speed-blind"), err::println);
         err.println("best single device (slowdown " + sc.fastest() * baseSlowdown + ") ...");
-        HeteroRun.Result single = HeteroRun.run(new HeteroRun.Setup(model, batchSize, baselineSamples,
+        RunResult single = HeteroRun.run(new HeteroRun.Setup(model, batchSize, baselineSamples,
                 JobSpec.SPEED_BLIND, List.of(sc.fastest() * baseSlowdown), -1, 1), work.resolve("single"), err::println);
-
-        double lastTerm = adaptive.termSeconds().get(adaptive.termSeconds().size() - 1);
-        double adaptiveRate = adaptive.timeline().samplesPerSecond(lastTerm + SETTLE);
-        double blindRate = blind.timeline().samplesPerSecond(sc.drifts() ? blind.driftSeconds() + SETTLE
-                : blind.termSeconds().get(0) + SETTLE);
-        double singleRate = single.timeline().samplesPerSecond(single.termSeconds().get(0) + SETTLE);
-        JobReport.Term last = adaptive.report().terms().get(adaptive.report().terms().size() - 1);
-        double speedup = adaptiveRate / blindRate;
-        double planEfficiency = adaptiveRate / last.predictedSamplesPerSecond();
-        double replanSeconds = sc.drifts()
-                ? adaptive.timeline().secondsToReach(adaptive.driftSeconds(), adaptiveRate, WINDOW) : Double.NaN;
+        AdaptiveComparison c = new AdaptiveComparison(adaptive, blind, single);
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", "hetero");
@@ -100,47 +85,16 @@ public final class BenchHeteroCommand implements Callable<Integer> {
         json.put("base_slowdown", baseSlowdown);
         json.put("scenario_slowdowns", sc.slowdowns());
         json.put("device_slowdowns", slowdowns);
-        Map<String, Object> throughput = new LinkedHashMap<>();
-        throughput.put("adaptive", adaptiveRate);
-        throughput.put("speed_blind", blindRate);
-        throughput.put("best_single", singleRate);
-        throughput.put("adaptive_whole_run", adaptive.report().samplesPerSecond());
-        json.put("throughput", throughput);
-        json.put("speedup_vs_speed_blind", speedup);
-        json.put("speedup_vs_best_single", adaptiveRate / singleRate);
-        json.put("predicted_adaptive", last.predictedSamplesPerSecond());
-        json.put("plan_efficiency", planEfficiency);
-        json.put("recosted_adaptive", adaptive.report().recostedSamplesPerSecond());
-        json.put("cost_model_efficiency", adaptiveRate / adaptive.report().recostedSamplesPerSecond());
-        json.put("capacities_at_end", adaptive.report().capacities());
-        if (sc.drifts()) {
-            json.put("drift_at_seconds", adaptive.driftSeconds());
-            json.put("replan_seconds", replanSeconds);
-        }
-        json.put("terms", adaptive.report().terms());
-        json.put("speed_blind_plan", blind.report().stages());
-        json.put("adaptive_test_accuracy", adaptive.report().testAccuracy());
-        json.put("adaptive_samples_per_epoch", adaptive.report().epochs().get(0).samples());
-        json.put("adaptive_duplicate_micro_batches", adaptive.report().duplicateMicroBatches());
-        json.put("adaptive_events", adaptive.report().events());
+        json.putAll(c.json());
         json.put("machine", Machine.describe());
         JsonReports.write(report, json);
-
-        ThroughputChart chart = new ThroughputChart("bench hetero " + sc.name() + ": " + model + ", slowdowns "
-                + sc.slowdowns() + " x " + baseSlowdown);
-        chart.series("adaptive", adaptive.timeline().windowed(WINDOW));
-        chart.series("speed-blind", blind.timeline().windowed(WINDOW));
-        chart.series("best single device", single.timeline().windowed(WINDOW));
-        chart.moments("re-partition", adaptive.termSeconds().subList(1, adaptive.termSeconds().size()));
-        if (sc.drifts()) {
-            chart.moments("slow-down", List.of(adaptive.driftSeconds()));
-        }
         Path png = report.toAbsolutePath().resolveSibling(JobDriver.pngName(report));
-        chart.write(png);
+        c.chart("bench hetero " + sc.name() + ": " + model + ", slowdowns " + sc.slowdowns() + " x " + baseSlowdown,
+                "slow-down").write(png);
         out.printf("%s: adaptive %.0f, speed-blind %.0f, best single %.0f samples/s; speedup %.2fx, plan efficiency "
-                        + "%.2f%s; wrote %s and %s%n", sc.name(), adaptiveRate, blindRate, singleRate,
-                speedup, planEfficiency, sc.drifts() ? String.format(", re-planned in %.1f s", replanSeconds) : "",
-                report, png.getFileName());
+                        + "%.2f%s; re-plan pauses %s s; wrote %s and %s%n", sc.name(), c.adaptiveRate(), c.blindRate(),
+                c.singleRate(), c.speedup(), c.planEfficiency(), sc.drifts() ? String.format(", re-planned in %.1f s",
+                        c.replanSeconds()) : "", c.replanPauses(), report, png.getFileName());
         return 0;
     }
 }

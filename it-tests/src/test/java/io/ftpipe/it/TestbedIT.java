@@ -32,6 +32,7 @@ class TestbedIT {
         try (Testbed testbed = Testbed.up(List.of(new HostSpec(0.5, 50), new HostSpec(0.3, 20)));
              Cluster cluster = new Cluster(work, b -> b.bindAddress(testbed.brokerAddress()))) {
             List<String> ids = cluster.startDevicesOn(testbed, "tb-");
+            testbed.limitCpus();
             for (int h = 0; h < ids.size(); h++) {
                 long pid = cluster.pid(ids.get(h));
                 String inNamespace = new String(new ProcessBuilder("ip", "netns", "pids", Names.namespace(h))

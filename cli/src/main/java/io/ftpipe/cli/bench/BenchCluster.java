@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * A benchmark run's own world: a fresh embedded broker with the central node, and device JVMs that
@@ -31,15 +33,26 @@ public final class BenchCluster implements AutoCloseable {
 
     /** @param devices each device's id and its flags besides {@code --broker-url}, in order */
     public static BenchCluster start(Path work, Map<String, Map<String, String>> devices) throws Exception {
+        return start(work, devices, "127.0.0.1", i -> UnaryOperator.identity());
+    }
+
+    /**
+     * @param bind      where the broker listens (the devices' side of a testbed, say)
+     * @param launchers how device {@code i}'s JVM is started (e.g. on a testbed host)
+     */
+    public static BenchCluster start(Path work, Map<String, Map<String, String>> devices, String bind,
+                                     IntFunction<UnaryOperator<List<String>>> launchers) throws Exception {
         AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
-        EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
+        EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find()).bindAddress(bind)
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start();
         BenchCluster cluster = new BenchCluster(broker, central.get());
         try {
+            int i = 0;
             for (Map.Entry<String, Map<String, String>> d : devices.entrySet()) {
                 Map<String, String> flags = new HashMap<>(d.getValue());
                 flags.put("--broker-url", broker.serverUri());
-                cluster.devices.put(d.getKey(), DeviceProcess.start(d.getKey(), flags, work.resolve("devices")));
+                cluster.devices.put(d.getKey(), DeviceProcess.start(d.getKey(), flags, work.resolve("devices"),
+                        launchers.apply(i++)));
             }
             DevicesJoined.await(cluster.central, cluster.ids());
             return cluster;

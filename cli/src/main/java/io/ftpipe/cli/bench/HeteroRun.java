@@ -22,10 +22,6 @@ public final class HeteroRun {
     /** Heartbeats are the planner's measurements; twice a second keeps re-planning prompt. */
     private static final String HEARTBEAT_MILLIS = "500";
 
-    /** What a run produced. */
-    public record Result(JobReport report, Timeline timeline, List<Double> termSeconds, double driftSeconds) {
-    }
-
     /** What to run. */
     public record Setup(String model, int batchSize, int samples, String planner, List<Double> slowdowns,
                         int driftDevice, double driftSlowdown) {
@@ -34,7 +30,7 @@ public final class HeteroRun {
     private HeteroRun() {
     }
 
-    public static Result run(Setup setup, Path work, Consumer<String> progress) throws Exception {
+    public static RunResult run(Setup setup, Path work, Consumer<String> progress) throws Exception {
         Map<String, Map<String, String>> flags = new LinkedHashMap<>();
         for (int i = 0; i < setup.slowdowns().size(); i++) {
             flags.put("d" + i, Map.of("--heartbeat-millis", HEARTBEAT_MILLIS, "--slowdown",
@@ -64,14 +60,13 @@ public final class HeteroRun {
                 public void termStarted(JobReport.Term term) {
                     terms.add((System.nanoTime() - start) / 1e9);
                     progress.accept(String.format("%.0fs: term %d, %s, predicted %.0f samples/s", terms.get(
-                            terms.size() - 1), term.term(), term.stages().stream().map(s -> s.device() + "["
-                            + s.from() + "," + s.to() + ")").toList(), term.predictedSamplesPerSecond()));
+                            terms.size() - 1), term.term(), term.describeStages(), term.predictedSamplesPerSecond()));
                 }
             };
             JobSpec spec = new JobSpec("hetero", setup.model(), setup.slowdowns().size(), "1f1b-overlap", setup.batchSize(), 1,
                     1, OptimizerConfig.adam(1e-3, 0), 1, 0, setup.samples(), setup.planner());
             JobReport report = cluster.central().submit(spec, listener).get(60, TimeUnit.MINUTES);
-            return new Result(report, timeline, List.copyOf(terms), drift[0]);
+            return new RunResult(report, timeline, List.copyOf(terms), drift[0]);
         }
     }
 }

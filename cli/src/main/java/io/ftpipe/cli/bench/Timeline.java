@@ -67,4 +67,27 @@ public final class Timeline {
         }
         return Double.NaN;
     }
+
+    /**
+     * For each moment (a layout change), the seconds with no micro-batch finishing around it: from
+     * the first observation of the count reached at the moment to the first observation of a higher
+     * one (NaN if there is none).
+     */
+    public synchronized List<Double> pausesAround(List<Double> moments) {
+        List<Double> pauses = new ArrayList<>();
+        for (double m : moments) {
+            Point stalled = null;
+            Point resumed = null;
+            for (Point p : points) {
+                if (p.seconds() <= m) {
+                    stalled = stalled != null && stalled.done() == p.done() ? stalled : p;
+                } else if (stalled != null && p.done() > stalled.done()) {
+                    resumed = p;
+                    break;
+                }
+            }
+            pauses.add(stalled == null || resumed == null ? Double.NaN : resumed.seconds() - stalled.seconds());
+        }
+        return pauses;
+    }
 }

@@ -3,7 +3,10 @@ package io.ftpipe.cli.testbed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -12,7 +15,12 @@ import java.util.stream.Stream;
  * ({@code .../cpu.max}) are both supported; which one is read from the mounted hierarchy.
  */
 final class CpuQuotas {
-    static final long PERIOD_MICROS = 100_000;
+    /**
+     * Short, so that a quota slows every compute step rather than letting one run at full speed and
+     * stalling the process between steps (what a slow CPU does, and what a device can measure); long
+     * enough that a quota of a twenty-fifth of a core stays above the kernel's 1 ms minimum.
+     */
+    static final long PERIOD_MICROS = 25_000;
 
     private final Path group;
     private final boolean v2;
@@ -52,11 +60,11 @@ final class CpuQuotas {
         set(host, cpus);
     }
 
-    /** Changes the quota, also while the host's processes run. */
+    /** Changes the quota, also while the host's processes run; {@code cpus <= 0} lifts it. */
     void set(int host, double cpus) throws IOException {
-        long quota = Math.max(1000, Math.round(cpus * PERIOD_MICROS));
+        long quota = cpus <= 0 ? -1 : Math.max(1000, Math.round(cpus * PERIOD_MICROS));
         if (v2) {
-            Files.writeString(dir(host).resolve("cpu.max"), quota + " " + PERIOD_MICROS);
+            Files.writeString(dir(host).resolve("cpu.max"), (quota < 0 ? "max" : quota) + " " + PERIOD_MICROS);
         } else {
             Files.writeString(dir(host).resolve("cpu.cfs_period_us"), String.valueOf(PERIOD_MICROS));
             Files.writeString(dir(host).resolve("cpu.cfs_quota_us"), String.valueOf(quota));
@@ -68,14 +76,36 @@ final class CpuQuotas {
         return dir(host).resolve("cgroup.procs");
     }
 
-    /** The testbed's groups, children first (a group must be empty of processes to go). */
+    /**
+     * The testbed's groups, children first; processes still in them are killed first (a group must
+     * be empty to go, and a testbed's processes must not outlive it).
+     */
     void removeAll() throws IOException {
         if (!Files.isDirectory(group)) {
             return;
         }
+        killMembers();
         try (Stream<Path> all = Files.walk(group)) {
             for (Path d : all.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(d);
+            }
+        }
+    }
+
+    private void killMembers() throws IOException {
+        List<ProcessHandle> members = new ArrayList<>();
+        try (Stream<Path> procs = Files.walk(group)) {
+            for (Path f : procs.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
+                Files.readAllLines(f).stream().filter(l -> !l.isBlank())
+                        .forEach(pid -> ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(members::add));
+            }
+        }
+        members.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : members) {
+            try {
+                p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IOException("process " + p.pid() + " of the testbed did not end: " + e);
             }
         }
     }

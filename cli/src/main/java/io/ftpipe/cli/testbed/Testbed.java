@@ -15,6 +15,8 @@ public final class Testbed implements AutoCloseable {
     private final Network network;
     private final CpuQuotas quotas;
     private final List<HostSpec> hosts;
+    /** Removes the testbed if the JVM ends before it is closed (Ctrl-C, SIGTERM). */
+    private final Thread onExit = new Thread(this::closeQuietly, "testbed-cleanup");
     private boolean closed;
 
     private Testbed(Network network, CpuQuotas quotas, List<HostSpec> hosts) {
@@ -36,6 +38,7 @@ public final class Testbed implements AutoCloseable {
         try {
             Testbed t = new Testbed(new Network(Shell.SYSTEM), CpuQuotas.ofSystem(), hosts);
             t.removeLeftovers();
+            Runtime.getRuntime().addShutdownHook(t.onExit);
             try {
                 t.build();
             } catch (IOException | RuntimeException e) {
@@ -58,17 +61,30 @@ public final class Testbed implements AutoCloseable {
         }
     }
 
+    /**
+     * The hosts' links are shaped at once; their CPU quotas wait for {@link #limitCpus}: a gateway's
+     * device process starts long before a job, and a JVM starting on a tenth of a core would take
+     * minutes over what a real gateway did at boot.
+     */
     private void build() throws IOException {
         network.createBridge();
         for (int h = 0; h < hosts.size(); h++) {
             network.addHost(h, hosts.get(h).mbit());
-            quotas.create(h, hosts.get(h).cpus());
+            quotas.create(h, 0);
         }
     }
 
+    /** Puts every host on its CPU quota (once its processes have started). */
+    public synchronized void limitCpus() throws IOException {
+        for (int h = 0; h < hosts.size(); h++) {
+            quotas.set(h, hosts.get(h).cpus());
+        }
+    }
+
+    /** The processes (with their groups) first: nothing of the testbed's runs on without its network. */
     private void removeLeftovers() throws IOException {
-        network.removeAll();
         quotas.removeAll();
+        network.removeAll();
     }
 
     public int size() {
@@ -113,12 +129,26 @@ public final class Testbed implements AutoCloseable {
         hosts.set(host, new HostSpec(cpus, hosts.get(host).mbit()));
     }
 
-    /** Removes everything; the hosts' processes must have ended. */
+    /** Removes everything, killing the hosts' processes that are still running. */
     @Override
     public synchronized void close() throws IOException {
         if (!closed) {
             closed = true;
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException exiting) {
+                // Called by the hook itself.
+            }
             removeLeftovers();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException e) {
+            System.err.println("ftpipe: could not remove the testbed: " + e.getMessage()
+                    + "; run 'ftpipe testbed down'");
         }
     }
 

@@ -48,4 +48,18 @@ class TimelineTest {
         assertTrue(HeteroScenario.named("drift").drifts());
         assertThrows(IllegalArgumentException.class, () -> HeteroScenario.named("h11"));
     }
+
+    @Test
+    void aPauseRunsFromTheLastProgressBeforeAChangeToTheFirstAfterIt() {
+        Timeline t = new Timeline(1);
+        t.add(1, 10);
+        t.add(2, 20);
+        t.add(3, 20);
+        t.add(7, 20);
+        t.add(8, 25);
+        t.add(9, 30);
+        assertEquals(java.util.List.of(6.0), t.pausesAround(java.util.List.of(5.0)), "stalled at 2 s, on at 8 s");
+        assertEquals(java.util.List.of(1.0), t.pausesAround(java.util.List.of(8.5)));
+        assertTrue(Double.isNaN(t.pausesAround(java.util.List.of(9.5)).get(0)), "nothing after the change");
+    }
 }

@@ -21,11 +21,13 @@ class CpuQuotasTest {
         Files.writeString(root.resolve("cpu/cpu.cfs_quota_us"), "-1");
         CpuQuotas q = CpuQuotas.at(root);
         q.create(0, 0.4);
-        assertEquals("40000", Files.readString(root.resolve("cpu/ftpb/h0/cpu.cfs_quota_us")));
-        assertEquals("100000", Files.readString(root.resolve("cpu/ftpb/h0/cpu.cfs_period_us")));
-        q.set(0, 0.04);
-        assertEquals("4000", Files.readString(root.resolve("cpu/ftpb/h0/cpu.cfs_quota_us")));
+        assertEquals("10000", Files.readString(root.resolve("cpu/ftpb/h0/cpu.cfs_quota_us")));
+        assertEquals("25000", Files.readString(root.resolve("cpu/ftpb/h0/cpu.cfs_period_us")));
+        q.set(0, 0.042);
+        assertEquals("1050", Files.readString(root.resolve("cpu/ftpb/h0/cpu.cfs_quota_us")));
         assertEquals(root.resolve("cpu/ftpb/h0/cgroup.procs"), q.procs(0));
+        q.set(0, 0);
+        assertEquals("-1", Files.readString(root.resolve("cpu/ftpb/h0/cpu.cfs_quota_us")), "no limit");
     }
 
     @Test
@@ -33,9 +35,11 @@ class CpuQuotasTest {
         Files.writeString(root.resolve("cgroup.controllers"), "cpuset cpu io memory pids");
         CpuQuotas q = CpuQuotas.at(root);
         q.create(1, 0.5);
-        assertEquals("50000 100000", Files.readString(root.resolve("ftpb/h1/cpu.max")));
+        assertEquals("12500 25000", Files.readString(root.resolve("ftpb/h1/cpu.max")));
         assertEquals("+cpu", Files.readString(root.resolve("cgroup.subtree_control")));
         assertEquals("+cpu", Files.readString(root.resolve("ftpb/cgroup.subtree_control")));
+        q.set(1, 0);
+        assertEquals("max 25000", Files.readString(root.resolve("ftpb/h1/cpu.max")));
     }
 
     @Test

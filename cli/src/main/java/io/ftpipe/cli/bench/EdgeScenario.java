@@ -1,0 +1,66 @@
+package io.ftpipe.cli.bench;
+
+import io.ftpipe.cli.testbed.HostSpec;
+
+import java.util.List;
+
+/**
+ * A scenario of {@code bench edge}: the testbed's hosts (CPU quotas and link rates), the model that
+ * shows what the scenario is about, and what changes half-way.
+ *
+ * <p>Quotas: the four device hosts together get about 1.3 of this machine's 2 cores, so the broker
+ * and the central node keep the rest. A quota of 0.42 cores is a gateway's core under load; 0.042
+ * is ten times slower.
+ *
+ * @param change what happens half-way through the adaptive run, or null
+ */
+public record EdgeScenario(String name, String model, int batchSize, List<HostSpec> hosts, Change change) {
+    public static final List<String> NAMES = List.of("h10", "wifi", "mixed", "drift", "link-drop");
+    private static final double CORE = 0.42;
+    private static final double EQUAL = 0.3;
+    private static final double FAST_LINK = 1000;
+    private static final List<Double> WIFI = List.of(20.0, 50.0, 100.0, 100.0);
+
+    /** Host {@code device}'s quota or link rate divided by {@code factor}. */
+    public record Change(boolean cpu, int device, double factor) {
+        public String describe() {
+            return "d" + device + "'s " + (cpu ? "CPU quota" : "link rate") + " cut " + factor + "x";
+        }
+    }
+
+    /**
+     * h10 and drift train mobilenetv2 (ten units of uneven compute: what CPU quotas are felt on);
+     * wifi, mixed and link-drop train cnn at batch 64, whose boundaries carry 0.8 and 1.6 MB per
+     * micro-batch, so that at Wi-Fi rates the links, not the CPUs, bind.
+     */
+    public static EdgeScenario named(String name) {
+        return switch (name) {
+            case "h10" -> new EdgeScenario(name, "mobilenetv2", 32, hosts(List.of(CORE, CORE, CORE, CORE / 10),
+                    List.of(FAST_LINK, FAST_LINK, FAST_LINK, FAST_LINK)), null);
+            case "wifi" -> new EdgeScenario(name, "cnn", 64, hosts(List.of(EQUAL, EQUAL, EQUAL, EQUAL), WIFI), null);
+            case "mixed" -> new EdgeScenario(name, "cnn", 64, hosts(List.of(CORE, CORE, CORE, CORE / 10), WIFI),
+                    null);
+            case "drift" -> new EdgeScenario(name, "mobilenetv2", 32, hosts(List.of(EQUAL, EQUAL, EQUAL, EQUAL),
+                    List.of(FAST_LINK, FAST_LINK, FAST_LINK, FAST_LINK)), new Change(true, 1, 5));
+            case "link-drop" -> new EdgeScenario(name, "cnn", 64, hosts(List.of(EQUAL, EQUAL, EQUAL, EQUAL),
+                    List.of(100.0, 100.0, 100.0, 100.0)), new Change(false, 1, 10));
+            default -> throw new IllegalArgumentException("unknown scenario '" + name + "'; known: " + NAMES);
+        };
+    }
+
+    private static List<HostSpec> hosts(List<Double> cpus, List<Double> mbit) {
+        return java.util.stream.IntStream.range(0, cpus.size()).mapToObj(i -> new HostSpec(cpus.get(i), mbit.get(i)))
+                .toList();
+    }
+
+    /** The host with the most CPU (the first of equals): what {@code best_single} runs on. */
+    public int fastest() {
+        int best = 0;
+        for (int h = 1; h < hosts.size(); h++) {
+            if (hosts.get(h).cpus() > hosts.get(best).cpus()) {
+                best = h;
+            }
+        }
+        return best;
+    }
+}
