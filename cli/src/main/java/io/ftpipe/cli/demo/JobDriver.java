@@ -30,16 +30,16 @@ public final class JobDriver {
         try (progress) {
             result = central.submit(spec, JobListener.both(progress, also)).get();
         }
-        Path png = job.report.toAbsolutePath().resolveSibling(pngName(job.report));
+        Path png = job.report().toAbsolutePath().resolveSibling(pngName(job.report()));
         progress.chart().write(png, result.model() + " over MQTT, " + result.schedule() + ", "
                 + result.devices().size() + " devices");
-        Path modelPath = job.report.toAbsolutePath().resolveSibling("model.onnx");
+        Path modelPath = job.report().toAbsolutePath().resolveSibling("model.onnx");
         Files.createDirectories(modelPath.getParent());
         Files.copy(Path.of(result.modelPath()), modelPath, StandardCopyOption.REPLACE_EXISTING);
-        JsonReports.write(job.report, DemoReport.of(result, BrokerMetrics.snapshot(), BrokerMetrics.ftpipe(),
+        JsonReports.write(job.report(), DemoReport.of(result, BrokerMetrics.snapshot(), BrokerMetrics.ftpipe(),
                 modelPath, deviceThreads));
         out.printf("test accuracy %.2f%%, %.0f samples/s; wrote %s, %s and %s%n", 100 * result.testAccuracy(),
-                result.samplesPerSecond(), job.report, png.getFileName(), modelPath);
+                result.samplesPerSecond(), job.report(), png.getFileName(), modelPath);
         return result;
     }
 
