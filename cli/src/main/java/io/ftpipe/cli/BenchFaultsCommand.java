@@ -10,6 +10,7 @@ import io.ftpipe.cli.bench.FaultScenario;
 import io.ftpipe.cli.bench.Timings;
 import io.ftpipe.cli.bench.WorkFolder;
 import io.ftpipe.cli.demo.JobDriver;
+import io.ftpipe.cli.progress.QuietLogs;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
 import io.ftpipe.cli.report.ThroughputChart;
@@ -91,7 +92,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         FaultScenario sc = validate();
         Path file = report.file(sc.label());
-        java.util.logging.Logger.getLogger("io.ftpipe").setLevel(java.util.logging.Level.WARNING);
+        QuietLogs.all();
         Path work = WorkFolder.fresh(file.toAbsolutePath().resolveSibling("bench-faults-work"));
 
         FaultRun.Result off = null;

@@ -6,6 +6,7 @@ import io.ftpipe.cli.bench.HeteroRun;
 import io.ftpipe.cli.bench.HeteroScenario;
 import io.ftpipe.cli.bench.WorkFolder;
 import io.ftpipe.cli.demo.JobDriver;
+import io.ftpipe.cli.progress.QuietLogs;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
 import io.ftpipe.cli.report.ThroughputChart;
@@ -68,7 +69,7 @@ public final class BenchHeteroCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         HeteroScenario sc = HeteroScenario.named(scenario);
         Path file = report.file(sc.name());
-        java.util.logging.Logger.getLogger("io.ftpipe").setLevel(java.util.logging.Level.WARNING);
+        QuietLogs.all();
         Path work = WorkFolder.fresh(file.toAbsolutePath().resolveSibling("bench-hetero-work"));
         List<Double> slowdowns = sc.slowdowns().stream().map(s -> s * baseSlowdown).toList();
         double drift = sc.driftFactor() * baseSlowdown;

@@ -11,6 +11,7 @@ import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.cli.bench.DevicesJoined;
 import io.ftpipe.cli.bench.HopLatency;
 import io.ftpipe.cli.bench.WorkFolder;
+import io.ftpipe.cli.progress.QuietLogs;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
 import io.ftpipe.device.DeviceProcess;
@@ -87,7 +88,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         List<Map<String, Object>> runs = new ArrayList<>();
         try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
-            java.util.logging.Logger.getLogger("io.ftpipe.broker.central").setLevel(java.util.logging.Level.WARNING);
+            QuietLogs.jobEvents();
             List<Map<String, Object>> hops = new ArrayList<>();
             for (int kib = 1; kib <= 16 * 1024; kib *= 4) {
                 hops.add(HopLatency.measure(broker.serverUri(), kib * 1024, kib >= 4096 ? 5 : 20));

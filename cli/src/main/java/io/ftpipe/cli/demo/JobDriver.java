@@ -4,6 +4,7 @@ import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.mqtt.BrokerMetrics;
+import io.ftpipe.cli.progress.QuietLogs;
 import io.ftpipe.cli.report.JsonReports;
 
 import java.io.PrintWriter;
@@ -13,17 +14,13 @@ import java.nio.file.StandardCopyOption;
 
 /** Runs one job on a central node with a progress display, and writes its report and model. */
 public final class JobDriver {
-    /** Job events already show as lines and in the report; logging them too would tear the progress bar. */
-    private static final java.util.logging.Logger JOB_LOG =
-            java.util.logging.Logger.getLogger("io.ftpipe.broker.central");
-
     private JobDriver() {
     }
 
     /** @param also told of the job's progress besides the display (e.g. to inject a failure) */
     public static JobReport run(TrainingCentralNode central, JobOptions job, int deviceThreads, PrintWriter out,
                                 PrintWriter err, JobListener also) throws Exception {
-        JOB_LOG.setLevel(java.util.logging.Level.WARNING);
+        QuietLogs.jobEvents();
         JobReport result;
         var spec = job.spec("job-" + System.currentTimeMillis() % 100000);
         var progress = new DemoProgress(out, err, spec.microBatchSize());
