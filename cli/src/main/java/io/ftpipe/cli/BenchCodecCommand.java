@@ -3,11 +3,11 @@ package io.ftpipe.cli;
 import io.ftpipe.cli.bench.CodecBenchmark;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
+import io.ftpipe.cli.options.ReportOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +21,8 @@ public final class BenchCodecCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--report", defaultValue = "runs/bench-codec.json")
-    Path report;
+    @Mixin
+    private ReportOption report = new ReportOption("runs/bench-codec.json");
 
     @Override
     public Integer call() throws Exception {
@@ -40,8 +40,8 @@ public final class BenchCodecCommand implements Callable<Integer> {
         json.put("benchmark", "codec");
         json.put("results", results);
         json.put("machine", Machine.describe());
-        JsonReports.write(report, json);
-        out.println("wrote " + report);
+        JsonReports.write(report.file(), json);
+        out.println("wrote " + report.file());
         return 0;
     }
 }

@@ -11,8 +11,12 @@ import io.ftpipe.cli.report.Machine;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.model.ModelZoo;
 import me.tongfei.progressbar.ProgressBar;
+import io.ftpipe.cli.options.BatchSizeOption;
+import io.ftpipe.cli.options.ReportOption;
+import io.ftpipe.cli.options.ThreadsOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -38,16 +42,15 @@ public final class BenchComputeCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--report", defaultValue = "runs/bench-compute.json",
-            description = "Where to write the JSON report (default: ${DEFAULT-VALUE}).")
-    Path report;
+    @Mixin
+    private ReportOption report = new ReportOption("runs/bench-compute.json");
 
     @Option(names = "--models", split = ",", defaultValue = "mlp,cnn,mobilenetv2",
             description = "Comma-separated models (default: ${DEFAULT-VALUE}).")
     List<String> models;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    private BatchSizeOption batchSize = new BatchSizeOption(64);
 
     @Option(names = "--iterations", defaultValue = "30", description = "Measured runs of each kind (default: ${DEFAULT-VALUE}).")
     int iterations;
@@ -55,8 +58,8 @@ public final class BenchComputeCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "Unmeasured runs before them (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--threads", defaultValue = "2", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    private ThreadsOption threads = new ThreadsOption(2);
 
     @Override
     public Integer call() throws Exception {
@@ -69,8 +72,8 @@ public final class BenchComputeCommand implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ComputeBenchmark bench = new ComputeBenchmark(OrtEnvironment.getEnvironment(), batchSize, iterations, warmup,
-                threads, SEED);
+        ComputeBenchmark bench = new ComputeBenchmark(OrtEnvironment.getEnvironment(), batchSize.value(), iterations,
+                warmup, threads.value(), SEED);
         List<ComputeResult> results = new ArrayList<>();
         for (int i = 0; i < nets.size(); i++) {
             Model net = nets.get(i);
@@ -81,10 +84,11 @@ public final class BenchComputeCommand implements Callable<Integer> {
         }
 
         out.printf("ms per batch of %d, %d ONNX Runtime thread(s): median (p90) of %d runs after %d warm-up runs%n",
-                batchSize, threads, iterations, warmup);
+                batchSize.value(), threads.value(), iterations, warmup);
         out.print(ResultsTable.format(results));
-        Path file = report.toAbsolutePath();
-        JsonReports.write(file, new BenchComputeReport("compute", batchSize, iterations, warmup, threads, SEED, results,
+        Path file = report.file().toAbsolutePath();
+        JsonReports.write(file, new BenchComputeReport("compute", batchSize.value(), iterations, warmup, threads.value(), SEED,
+                results,
                 Machine.describe()));
         out.println("wrote " + file);
         out.flush();
@@ -92,7 +96,7 @@ public final class BenchComputeCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (batchSize < 1 || iterations < 1 || warmup < 0 || threads < 1) {
+        if (batchSize.value() < 1 || iterations < 1 || warmup < 0 || threads.value() < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--batch-size, --iterations and --threads must be at least 1 and --warmup at least 0");
         }

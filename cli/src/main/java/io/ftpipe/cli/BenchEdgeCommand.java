@@ -7,11 +7,15 @@ import io.ftpipe.cli.bench.EdgeScenario;
 import io.ftpipe.cli.bench.RunResult;
 import io.ftpipe.cli.bench.WorkFolder;
 import io.ftpipe.cli.demo.JobDriver;
+import io.ftpipe.cli.options.ReportOption;
+import io.ftpipe.cli.options.SamplesOption;
+import io.ftpipe.cli.progress.QuietLogs;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
 import io.ftpipe.cli.testbed.HostSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -36,14 +40,13 @@ public final class BenchEdgeCommand implements Callable<Integer> {
     @Option(names = "--scenario", defaultValue = "h10", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
             completionCandidates = ScenarioNames.class)
     String scenario;
-    @Option(names = "--samples", defaultValue = "6400", description = "training samples of the adaptive run "
-            + "(default: ${DEFAULT-VALUE})")
-    int samples;
+    @Mixin
+    private SamplesOption samples = new SamplesOption(6400);
     @Option(names = "--baseline-samples", defaultValue = "1600", description = "training samples of the "
             + "single-host run, and of the speed-blind run unless the scenario changes a host half-way")
     int baselineSamples;
-    @Option(names = "--report", description = "default runs/bench-edge-SCENARIO.json")
-    Path report;
+    @Mixin
+    private ReportOption report = new ReportOption("runs/bench-edge-" + ReportOption.SCENARIO + ".json");
 
     /** The scenarios, for the help text. */
     static final class ScenarioNames implements Iterable<String> {
@@ -63,16 +66,15 @@ public final class BenchEdgeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (report == null) {
-            report = Path.of("runs", "bench-edge-" + sc.name() + ".json");
-        }
-        Path work = WorkFolder.fresh(report.toAbsolutePath().resolveSibling("bench-edge-work"));
+        Path file = report.file(sc.name());
+        QuietLogs.all();
+        Path work = WorkFolder.fresh(file.toAbsolutePath().resolveSibling("bench-edge-work"));
         boolean changes = sc.change() != null;
         err.println("adaptive on " + sc.hosts() + (changes ? ", " + sc.change().describe() + " half-way" : "") + " ...");
-        RunResult adaptive = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), samples, JobSpec.ADAPTIVE,
+        RunResult adaptive = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), samples.value(), JobSpec.ADAPTIVE,
                 sc.hosts(), sc.change()), work.resolve("adaptive"), err::println);
         err.println("speed-blind ...");
-        RunResult blind = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), changes ? samples : baselineSamples,
+        RunResult blind = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), changes ? samples.value() : baselineSamples,
                 JobSpec.SPEED_BLIND, sc.hosts(), sc.change()), work.resolve("speed-blind"), err::println);
         HostSpec best = sc.hosts().get(sc.fastest());
         err.println("best single host (" + best + ") ...");
@@ -89,14 +91,14 @@ public final class BenchEdgeCommand implements Callable<Integer> {
         json.put("change", sc.change());
         json.putAll(c.json());
         json.put("machine", Machine.describe());
-        JsonReports.write(report, json);
-        Path png = report.toAbsolutePath().resolveSibling(JobDriver.pngName(report));
+        JsonReports.write(file, json);
+        Path png = file.toAbsolutePath().resolveSibling(JobDriver.pngName(file));
         c.chart("bench edge " + sc.name() + ": " + sc.model() + " on " + sc.hosts().size() + " testbed hosts",
                 changes ? sc.change().describe() : "").write(png);
         out.printf("%s: adaptive %.0f, speed-blind %.0f, best single %.0f samples/s; speedup %.2fx, plan efficiency "
                         + "%.2f%s; re-plan pauses %s s; wrote %s and %s%n", sc.name(), c.adaptiveRate(), c.blindRate(),
                 c.singleRate(), c.speedup(), c.planEfficiency(), changes ? String.format(", re-planned in %.1f s",
-                        c.replanSeconds()) : "", c.replanPauses(), report, png.getFileName());
+                        c.replanSeconds()) : "", c.replanPauses(), file, png.getFileName());
         return 0;
     }
 }

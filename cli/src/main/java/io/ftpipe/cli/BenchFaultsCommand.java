@@ -10,12 +10,20 @@ import io.ftpipe.cli.bench.FaultScenario;
 import io.ftpipe.cli.bench.Timings;
 import io.ftpipe.cli.bench.WorkFolder;
 import io.ftpipe.cli.demo.JobDriver;
+import io.ftpipe.cli.progress.QuietLogs;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
 import io.ftpipe.cli.report.ThroughputChart;
 import io.ftpipe.zoo.model.ModelZoo;
+import io.ftpipe.cli.options.BatchSizeOption;
+import io.ftpipe.cli.options.DevicesOption;
+import io.ftpipe.cli.options.ModelOption;
+import io.ftpipe.cli.options.ReportOption;
+import io.ftpipe.cli.options.SamplesOption;
+import io.ftpipe.cli.options.SeedOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -38,7 +46,9 @@ import java.util.stream.Stream;
                 + "lost, accuracy against a failure-free run, and the throughput replication costs.",
                 "Scenarios: single (stage 1's device), adjacent (stages 1 and 2 at once), all-but-one (every "
                         + "device but stage 1's), broker-restart (the central node's broker, in a JVM of its own, "
-                        + "killed and started again)."})
+                        + "killed and started again).",
+                "Trial t kills at a micro-batch drawn from --seed + t; the default --samples are 200 micro-batches "
+                        + "of the default --batch-size."})
 public final class BenchFaultsCommand implements Callable<Integer> {
     /** Throughput is averaged over windows this long (seconds) for the chart. */
     private static final double WINDOW = 4;
@@ -52,23 +62,21 @@ public final class BenchFaultsCommand implements Callable<Integer> {
     String scenario;
     @Option(names = "--trials", defaultValue = "3", description = "jobs with a kill (default: ${DEFAULT-VALUE})")
     int trials;
-    @Option(names = "--model", defaultValue = "cnn", completionCandidates = ModelNames.class,
-            description = "default ${DEFAULT-VALUE}")
-    String model;
-    @Option(names = "--devices", defaultValue = "4", description = "default ${DEFAULT-VALUE}")
-    int devices;
-    @Option(names = "--batch-size", defaultValue = "32")
-    int batchSize;
-    @Option(names = "--samples", defaultValue = "6400", description = "training samples per job (default: ${DEFAULT-VALUE}: 200 micro-batches of 32)")
-    int samples;
-    @Option(names = "--seed", defaultValue = "1",
-            description = "the jobs' seed; trial t kills at a micro-batch drawn from seed + t (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    private ModelOption model = new ModelOption("cnn");
+    @Mixin
+    private DevicesOption devices = new DevicesOption(4);
+    @Mixin
+    private BatchSizeOption batchSize = new BatchSizeOption(32);
+    @Mixin
+    private SamplesOption samples = new SamplesOption(6400);
+    @Mixin
+    private SeedOption seed = new SeedOption(1);
     @Option(names = "--skip-failure-free", description = "skip the two failure-free runs (replication off and on) "
             + "that give the replication overhead and the accuracy to compare with")
     boolean skipFailureFree;
-    @Option(names = "--report", description = "default runs/bench-faults-SCENARIO.json")
-    Path report;
+    @Mixin
+    private ReportOption report = new ReportOption("runs/bench-faults-" + ReportOption.SCENARIO + ".json");
 
     /** One trial as reported; {@code error}, {@code events} only when they say something. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -83,11 +91,9 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         FaultScenario sc = validate();
-        if (report == null) {
-            report = Path.of("runs", "bench-faults-" + sc.label() + ".json");
-        }
-        java.util.logging.Logger.getLogger("io.ftpipe").setLevel(java.util.logging.Level.WARNING);
-        Path work = WorkFolder.fresh(report.toAbsolutePath().resolveSibling("bench-faults-work"));
+        Path file = report.file(sc.label());
+        QuietLogs.all();
+        Path work = WorkFolder.fresh(file.toAbsolutePath().resolveSibling("bench-faults-work"));
 
         FaultRun.Result off = null;
         FaultRun.Result on = null;
@@ -102,9 +108,10 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         List<Trial> rows = new ArrayList<>();
         FaultRun.Result first = null;
         for (int t = 0; t < trials; t++) {
-            long trialSeed = seed + t;
+            long trialSeed = seed.value() + t;
             err.println("trial " + (t + 1) + "/" + trials + ", kill seed " + trialSeed + " ...");
-            var setup = new FaultRun.Setup(model, devices, batchSize, samples, seed, REPLICATION);
+            var setup = new FaultRun.Setup(model.name(), devices.value(), batchSize.value(), samples.value(),
+                    seed.value(), REPLICATION);
             FaultRun.Result r = sc == FaultScenario.BROKER_RESTART
                     ? BrokerRestartRun.withKill(setup, trialSeed, work.resolve("trial-" + t), err::println)
                     : FaultRun.withKill(setup, sc, trialSeed, work.resolve("trial-" + t), err::println);
@@ -136,11 +143,11 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", "faults");
         json.put("scenario", sc.label());
-        json.put("model", model);
-        json.put("devices", devices);
-        json.put("batch_size", batchSize);
-        json.put("samples", samples);
-        json.put("seed", seed);
+        json.put("model", model.name());
+        json.put("devices", devices.value());
+        json.put("batch_size", batchSize.value());
+        json.put("samples", samples.value());
+        json.put("seed", seed.value());
         json.put("replication", REPLICATION);
         json.put("trials", trials);
         json.put("recovered", recovered);
@@ -158,16 +165,16 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         }
         json.put("restart_baseline", restart);
         json.put("machine", Machine.describe());
-        JsonReports.write(report, json);
+        JsonReports.write(file, json);
 
-        Path png = report.toAbsolutePath().resolveSibling(JobDriver.pngName(report));
+        Path png = file.toAbsolutePath().resolveSibling(JobDriver.pngName(file));
         chart(sc, first).write(png);
         out.printf("%s: recovered %d of %d; detection median %.1f s, training again after median %.1f s; "
                         + "%.0f iterations lost on average (restart estimate: %.0f, %.1f s); replication overhead "
                         + "%s; wrote %s and %s%n", sc.label(), recovered, trials, detection.get("median"),
                 recovery.get("median"), lost, restart.get("iterations_lost"), restart.get("restart_seconds"),
                 Double.isNaN(overhead) ? "not measured" : String.format("%.1f%% (replication time %.2f%% of "
-                        + "training, an upper bound)", 100 * overhead, 100 * replicationTime), report,
+                        + "training, an upper bound)", 100 * overhead, 100 * replicationTime), file,
                 png.getFileName());
         return 0;
     }
@@ -179,16 +186,17 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (!ModelZoo.NAMES.contains(model)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown model '" + model + "'; known: "
+        if (!ModelZoo.NAMES.contains(model.name())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown model '" + model.name()
+                    + "'; known: "
                     + ModelZoo.NAMES);
         }
-        if (devices < sc.minStages()) {
+        if (devices.value() < sc.minStages()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--scenario " + sc.label() + " needs at "
                     + "least " + sc.minStages() + " devices");
         }
         // The kill lands in the middle half of the job, which must hold at least one micro-batch.
-        if (trials < 1 || batchSize < 1 || samples / Math.max(1, batchSize) < 4) {
+        if (trials < 1 || batchSize.value() < 1 || samples.value() / Math.max(1, batchSize.value()) < 4) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--trials and --batch-size must be at least "
                     + "1, and --samples at least 4 batches");
         }
@@ -197,8 +205,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
 
     private FaultRun.Result failureFree(JobSpec.Replication replication, Path work, PrintWriter err)
             throws Exception {
-        FaultRun.Result r = FaultRun.failureFree(new FaultRun.Setup(model, devices, batchSize, samples, seed,
-                replication), work, err::println);
+        FaultRun.Result r = FaultRun.failureFree(new FaultRun.Setup(model.name(), devices.value(), batchSize.value(),
+                samples.value(), seed.value(), replication), work, err::println);
         if (r.report() == null) {
             throw new IllegalStateException("the failure-free run (replication " + replication + ") failed: "
                     + r.error());
@@ -239,7 +247,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         List<JobReport.Recovery> recoveries = rep.recoveries();
         JobReport.Recovery firstRecovery = recoveries.isEmpty() ? null : recoveries.get(0);
         long trained = rep.epochs().get(0).samples();
-        boolean recovered = trained == samples && rep.duplicateMicroBatches() == 0 && !recoveries.isEmpty()
+        boolean recovered = trained == samples.value() && rep.duplicateMicroBatches() == 0 && !recoveries.isEmpty()
                 && recoveries.stream().noneMatch(x -> Double.isNaN(x.resumedAtSeconds()));
         return new Trial(t, trialSeed, r.killAt(), r.killed(), r.killSeconds(),
                 firstRecovery == null ? Double.NaN : firstRecovery.detectedAtSeconds() - r.killSeconds(),
@@ -288,8 +296,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
     }
 
     private ThroughputChart chart(FaultScenario sc, FaultRun.Result first) {
-        ThroughputChart chart = new ThroughputChart("bench faults " + sc.label() + ": " + model + ", " + devices
-                + " devices, trial 1, killed " + first.killed());
+        ThroughputChart chart = new ThroughputChart("bench faults " + sc.label() + ": " + model.name() + ", "
+                + devices.value() + " devices, trial 1, killed " + first.killed());
         chart.series("trial 1", first.timeline().windowed(WINDOW));
         chart.moments("kill", Stream.of(first.killSeconds()).filter(Double::isFinite).toList());
         if (first.report() != null) {

@@ -1,6 +1,7 @@
 package io.ftpipe.cli;
 
 import io.ftpipe.broker.central.DeviceRegistry;
+import io.ftpipe.broker.central.JobDefaults;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
@@ -10,6 +11,7 @@ import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.cli.bench.DevicesJoined;
 import io.ftpipe.cli.bench.HopLatency;
 import io.ftpipe.cli.bench.WorkFolder;
+import io.ftpipe.cli.progress.QuietLogs;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
 import io.ftpipe.device.DeviceProcess;
@@ -20,8 +22,13 @@ import io.ftpipe.zoo.optim.OptimizerConfig;
 import io.ftpipe.zoo.train.LocalTrainer;
 import io.ftpipe.zoo.train.TrainConfig;
 import io.ftpipe.zoo.train.TrainListener;
+import io.ftpipe.cli.options.ModelOption;
+import io.ftpipe.cli.options.ReportOption;
+import io.ftpipe.cli.options.SamplesOption;
+import io.ftpipe.cli.options.ScheduleOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -46,16 +53,16 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "cnn")
-    String model;
+    @Mixin
+    private ModelOption model = new ModelOption("cnn");
     @Option(names = "--max-devices", defaultValue = "4")
     int maxDevices;
-    @Option(names = "--samples", defaultValue = "6400", description = "training samples per run (default: ${DEFAULT-VALUE})")
-    int samples;
-    @Option(names = "--schedule", defaultValue = "1f1b")
-    String schedule;
-    @Option(names = "--report", defaultValue = "runs/bench-pipeline.json")
-    Path report;
+    @Mixin
+    private SamplesOption samples = new SamplesOption(6400);
+    @Mixin
+    private ScheduleOption schedule = new ScheduleOption();
+    @Mixin
+    private ReportOption report = new ReportOption("runs/bench-pipeline.json");
 
     @Override
     public Integer call() throws Exception {
@@ -64,24 +71,24 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         OptimizerConfig adam = OptimizerConfig.adam(1e-3, 0);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", "pipeline");
-        json.put("model", model);
-        json.put("schedule", schedule);
-        json.put("samples", samples);
+        json.put("model", model.name());
+        json.put("schedule", schedule.name());
+        json.put("samples", samples.value());
 
         err.println("local trainer (one process, 2 threads)...");
-        var local = LocalTrainer.train(ModelZoo.create(model), new TrainConfig(1, 64, 1, adam, 1, 2),
-                FashionMnist.train(FashionMnist.DEFAULT_DIR).limit(samples),
+        var local = LocalTrainer.train(ModelZoo.create(model.name()), new TrainConfig(1, 64, 1, adam, 1, 2),
+                FashionMnist.train(FashionMnist.DEFAULT_DIR).limit(samples.value()),
                 FashionMnist.test(FashionMnist.DEFAULT_DIR).limit(1000), new TrainListener() {
                 });
         json.put("local_samples_per_second", local.samplesPerSecond());
         out.printf("local trainer: %.0f samples/s%n", local.samplesPerSecond());
 
-        Path work = WorkFolder.fresh(report.toAbsolutePath().resolveSibling("bench-pipeline-work"));
+        Path work = WorkFolder.fresh(report.file().toAbsolutePath().resolveSibling("bench-pipeline-work"));
         AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
         List<Map<String, Object>> runs = new ArrayList<>();
         try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
-            java.util.logging.Logger.getLogger("io.ftpipe.broker.central").setLevel(java.util.logging.Level.WARNING);
+            QuietLogs.jobEvents();
             List<Map<String, Object>> hops = new ArrayList<>();
             for (int kib = 1; kib <= 16 * 1024; kib *= 4) {
                 hops.add(HopLatency.measure(broker.serverUri(), kib * 1024, kib >= 4096 ? 5 : 20));
@@ -95,8 +102,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         }
         json.put("runs", runs);
         json.put("machine", Machine.describe());
-        JsonReports.write(report, json);
-        out.println("wrote " + report);
+        JsonReports.write(report.file(), json);
+        out.println("wrote " + report.file());
         return 0;
     }
 
@@ -112,8 +119,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                         "200"), work.resolve("devices")));
             }
             DevicesJoined.await(central, ids);
-            JobReport r = central.submit(new JobSpec("bench-" + n, model, n, schedule, 64,
-                    "gpipe".equals(schedule) ? 4 : 1, 1, adam, 1, 0, samples), new JobListener() {
+            JobReport r = central.submit(new JobSpec("bench-" + n, model.name(), n, schedule.name(), 64,
+                    schedule.microBatches(JobDefaults.GPIPE_MICRO_BATCHES), 1, adam, 1, 0, samples.value()), new JobListener() {
             }).get(30, TimeUnit.MINUTES);
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("devices", n);

@@ -42,23 +42,23 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
         job.check(spec.commandLine(), ExtensionConfig.DEFAULT_DATASET_DIR);
-        if (slowdowns.size() > job.devices) {
+        if (slowdowns.size() > job.devices()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), slowdowns.size()
-                    + " slowdowns for " + job.devices + " devices");
+                    + " slowdowns for " + job.devices() + " devices");
         }
-        if (killAt >= 0 && job.devices < 2) {
+        if (killAt >= 0 && job.devices() < 2) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--kill-at needs 2 devices or more");
         }
-        Path work = Files.createDirectories(job.report.toAbsolutePath().resolveSibling("demo-work"));
+        Path work = Files.createDirectories(job.report().toAbsolutePath().resolveSibling("demo-work"));
         AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
         err.println("starting HiveMQ CE with the ftpipe extension...");
         try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
-            err.println("broker at " + broker.serverUri() + "; starting " + job.devices + " device processes (logs in "
+            err.println("broker at " + broker.serverUri() + "; starting " + job.devices() + " device processes (logs in "
                     + work.resolve("devices") + ")");
             List<Process> processes = new ArrayList<>();
             try {
-                for (int i = 0; i < job.devices; i++) {
+                for (int i = 0; i < job.devices(); i++) {
                     String slowdown = String.valueOf(i < slowdowns.size() ? slowdowns.get(i) : 1.0);
                     processes.add(DeviceProcess.start("device-" + i, Map.of("--broker-url", broker.serverUri(),
                             "--threads", String.valueOf(deviceThreads), "--slowdown", slowdown),

@@ -5,6 +5,13 @@ import io.ftpipe.cli.train.TrainLocalReport;
 import io.ftpipe.cli.train.TrainingData;
 import io.ftpipe.cli.train.TrainingProgress;
 import io.ftpipe.cli.demo.JobDriver;
+import io.ftpipe.cli.options.BatchSizeOption;
+import io.ftpipe.cli.options.DataOptions;
+import io.ftpipe.cli.options.EpochsOption;
+import io.ftpipe.cli.options.ModelOption;
+import io.ftpipe.cli.options.ReportOption;
+import io.ftpipe.cli.options.SeedOption;
+import io.ftpipe.cli.options.ThreadsOption;
 import io.ftpipe.cli.report.TrainingChart;
 import io.ftpipe.zoo.data.FashionMnist;
 import io.ftpipe.zoo.export.InferenceExporter;
@@ -16,6 +23,7 @@ import io.ftpipe.zoo.train.TrainConfig;
 import io.ftpipe.zoo.train.TrainResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -47,23 +55,21 @@ public final class TrainLocalCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "cnn", description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            completionCandidates = ModelNames.class)
-    String model;
+    @Mixin
+    private ModelOption model = new ModelOption("cnn");
 
-    @Option(names = "--epochs", defaultValue = "2", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Mixin
+    private EpochsOption epochs = new EpochsOption(2);
 
     @Option(names = "--stages", defaultValue = "3",
             description = "Pipeline stages, split evenly by compute; at most the model's unit count (default: ${DEFAULT-VALUE}).")
     int stages;
 
-    @Option(names = "--report", defaultValue = "runs/train-local.json",
-            description = "Where to write the JSON report; model.onnx goes beside it (default: ${DEFAULT-VALUE}).")
-    Path report;
+    @Mixin
+    private ReportOption report = new ReportOption("runs/train-local.json");
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Samples per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    private BatchSizeOption batchSize = new BatchSizeOption(64);
 
     @Option(names = "--optimizer", defaultValue = "adam", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     OptimizerKind optimizer;
@@ -77,56 +83,52 @@ public final class TrainLocalCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and data order (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    private SeedOption seed = new SeedOption(1);
 
-    @Option(names = "--threads", defaultValue = "2",
-            description = "ONNX Runtime threads per stage session (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    private ThreadsOption threads = new ThreadsOption(2);
 
     @Option(names = "--data-dir", description = "Directory of the Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist).")
     Path dataDir;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Use only the first N training samples; 0 = all (default: ${DEFAULT-VALUE}).")
-    int limit;
-
-    @Option(names = "--synthetic", defaultValue = "0", paramLabel = "N",
-            description = "Train on N generated samples (test on N/5) instead of Fashion-MNIST; 0 = off (default: ${DEFAULT-VALUE}).")
-    int synthetic;
+    /** With generated samples, it tests on a fifth as many as it trains on. */
+    @Mixin
+    private DataOptions data = new DataOptions();
 
     @Override
     public Integer call() throws Exception {
         TrainConfig config = validatedConfig();
         // Cheap checks first: a bad model name or stage count should not wait for 60000 images to load.
-        Model net = ModelZoo.create(model);
+        Model net = ModelZoo.create(model.name());
         LocalTrainer.evenBounds(net, stages);
 
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainingData data;
-        if (synthetic > 0) {
-            data = TrainingData.synthetic(synthetic, seed, limit);
+        TrainingData training;
+        if (data.synthetic() > 0) {
+            training = TrainingData.synthetic(data.synthetic(), seed.value(), data.limit());
         } else {
             Path dir = dataDir == null ? FashionMnist.DEFAULT_DIR : dataDir;
             err.println("loading Fashion-MNIST from " + dir + "...");
             err.flush();
-            data = TrainingData.fashionMnist(dir, limit);
+            training = TrainingData.fashionMnist(dir, data.limit());
         }
         out.printf("training %s in %d stage(s) on %d %s samples (test: %d), %s%n", net.name(), stages,
-                data.train().size(), data.source(), data.test().size(), describe(config.optimizer()));
+                training.train().size(), training.source(), training.test().size(), describe(config.optimizer()));
         out.flush();
 
         TrainResult result;
         TrainingChart chart = new TrainingChart();
-        try (TrainingProgress progress = new TrainingProgress(out, err, epochs, data.train().size(), chart)) {
-            result = LocalTrainer.train(net, config, data.train(), data.test(), progress);
+        try (TrainingProgress progress = new TrainingProgress(out, err, epochs.value(), training.train().size(), chart)) {
+            result = LocalTrainer.train(net, config, training.train(), training.test(), progress);
         }
 
-        Path reportFile = report.toAbsolutePath();
+        Path reportFile = report.file().toAbsolutePath();
         Path modelFile = reportFile.resolveSibling("model.onnx");
         Path png = reportFile.resolveSibling(JobDriver.pngName(reportFile));
         InferenceExporter.write(net, result.weights(), modelFile);
-        JsonReports.write(reportFile, TrainLocalReport.of(net, result, data, modelFile.toString()));
+        JsonReports.write(reportFile, TrainLocalReport.of(net, result, training, modelFile.toString()));
         chart.write(png, net.name() + ", local, " + stages + " stage(s)");
         out.printf("test accuracy %.2f%%, %.0f samples/s; wrote %s, %s and %s%n", 100 * result.last().testAccuracy(),
                 result.samplesPerSecond(), reportFile, png.getFileName(), modelFile);
@@ -136,13 +138,13 @@ public final class TrainLocalCommand implements Callable<Integer> {
 
     /** Checks the values picocli cannot: a wrong value is a usage error (exit 2), not a failed run. */
     private TrainConfig validatedConfig() {
-        requireAtLeast("--epochs", epochs, 1);
+        requireAtLeast("--epochs", epochs.value(), 1);
         requireAtLeast("--stages", stages, 1);
-        requireAtLeast("--batch-size", batchSize, 1);
-        requireAtLeast("--threads", threads, 1);
-        requireAtLeast("--limit", limit, 0);
-        requireAtLeast("--synthetic", synthetic, 0);
-        if (synthetic > 0 && dataDir != null) {
+        requireAtLeast("--batch-size", batchSize.value(), 1);
+        requireAtLeast("--threads", threads.value(), 1);
+        requireAtLeast("--limit", data.limit(), 0);
+        requireAtLeast("--synthetic", data.synthetic(), 0);
+        if (data.synthetic() > 0 && dataDir != null) {
             throw usage("--synthetic and --data-dir exclude each other");
         }
         double rate = lr == null ? optimizer.defaultLr : lr;
@@ -158,7 +160,8 @@ public final class TrainLocalCommand implements Callable<Integer> {
         OptimizerConfig optimizerConfig = optimizer == OptimizerKind.sgd
                 ? OptimizerConfig.sgd(rate, momentum, weightDecay)
                 : OptimizerConfig.adam(rate, weightDecay);
-        return new TrainConfig(epochs, batchSize, stages, optimizerConfig, seed, threads);
+        return new TrainConfig(epochs.value(), batchSize.value(), stages, optimizerConfig, seed.value(),
+                threads.value());
     }
 
     private void requireAtLeast(String option, long value, long min) {

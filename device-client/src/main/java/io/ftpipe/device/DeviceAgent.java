@@ -13,6 +13,8 @@ import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
 import io.ftpipe.protocol.Rejections;
 import io.ftpipe.protocol.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 
 /**
  * A device: joins the central node, heartbeats, and runs whatever stage it is assigned (through
@@ -28,7 +29,7 @@ import java.util.logging.Logger;
  * arrival order; the heartbeat runs on a timer of its own, and a shutdown on a thread of its own.
  */
 public final class DeviceAgent implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(DeviceAgent.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
     private static final int CHUNK_BYTES = 4 << 20;
     public static final String VERSION = "0.1.0";
 
@@ -75,7 +76,7 @@ public final class DeviceAgent implements AutoCloseable {
                 hello();
                 heartbeat();
             } catch (RuntimeException e) {
-                LOG.warning("hello after reconnecting failed: " + e.getMessage());
+                LOG.warn("hello after reconnecting failed: " + e.getMessage());
             }
         }));
         // Fixed delay, not rate: a heartbeat blocked while the broker was away must not be followed
@@ -104,7 +105,7 @@ public final class DeviceAgent implements AutoCloseable {
                     w == null ? 0 : w.forwards(), w == null ? 0 : w.completed(), clock.sentBytes(),
                     replicatedBytes.get(), replicatedNanos.get() / 1e6, boundary.roundTripMillis(), boundary.bytes()), 0);
         } catch (RuntimeException e) {
-            LOG.warning("heartbeat failed: " + e.getMessage());
+            LOG.warn("heartbeat failed: " + e.getMessage());
         }
     }
 
@@ -126,7 +127,7 @@ public final class DeviceAgent implements AutoCloseable {
         } catch (ProtocolException e) {
             rejections.reject(topic, e);
         } catch (Exception e) {
-            LOG.severe("failed on " + topic + ": " + e);
+            LOG.error("failed on " + topic + ": " + e);
             StageWorker w = host.worker();
             if (w != null) {
                 send(reply(), new Message.DeviceError(w.job(), w.term(), settings.id(), e.toString()), 0);

@@ -1,13 +1,15 @@
 package io.ftpipe.protocol;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 
 /** Counts rejected messages by reason and logs each with its reason. Thread-safe. */
 public final class Rejections {
-    private static final Logger LOG = Logger.getLogger(Rejections.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Rejections.class);
     private final Map<RejectReason, AtomicLong> counts = new EnumMap<>(RejectReason.class);
 
     public Rejections() {
@@ -18,7 +20,7 @@ public final class Rejections {
 
     public void reject(String topic, ProtocolException e) {
         counts.get(e.reason()).incrementAndGet();
-        LOG.warning(() -> "rejected message on " + topic + ": " + e.getMessage());
+        LOG.warn("rejected message on {}: {}", topic, e.getMessage());
     }
 
     public long count(RejectReason reason) {

@@ -1,5 +1,8 @@
 package io.ftpipe.broker.central;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -7,15 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Replaces a file so that a kill, at any moment, leaves either the old content or the new one:
  * the new content goes to a temp file beside it, is forced to disk, and is renamed over the old.
  */
 final class AtomicFile {
-    private static final Logger LOG = Logger.getLogger(AtomicFile.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicFile.class);
     /** Temp files end so; a loader deletes those it finds (writes the process did not live to rename). */
     static final String TEMP_SUFFIX = ".tmp";
 
@@ -50,7 +51,7 @@ final class AtomicFile {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.log(Level.FINE, "cannot force directory " + dir, e);
+            LOG.debug("cannot force directory {}", dir, e);
         }
     }
 }

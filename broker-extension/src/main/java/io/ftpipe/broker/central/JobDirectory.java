@@ -3,6 +3,8 @@ package io.ftpipe.broker.central;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * A job's files on the central node, {@code dataDir/jobs/<id>/}: its replica store, its checkpoint
@@ -19,7 +20,7 @@ import java.util.logging.Logger;
  * checkpoint and neither of those is unfinished: a restarted central node resumes it.
  */
 final class JobDirectory {
-    private static final Logger LOG = Logger.getLogger(JobDirectory.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JobDirectory.class);
     static final String CHECKPOINT = "checkpoint.json";
     static final String REPORT = "report.json";
     static final String FAILURE = "failure.txt";
@@ -92,7 +93,7 @@ final class JobDirectory {
                 try {
                     out.add(read(c));
                 } catch (IOException | RuntimeException e) {
-                    LOG.severe("cannot resume the job in " + d + ": its checkpoint " + c + " is unreadable ("
+                    LOG.error("cannot resume the job in " + d + ": its checkpoint " + c + " is unreadable ("
                             + e.getMessage() + "); move the folder away to silence this");
                 }
             }

@@ -28,10 +28,10 @@ public record JobSpec(String id, String model, int devices, String schedule, int
     /**
      * Replication periods, in micro-batches finished by a stage (0 = off): every {@code chainPeriod}
      * a stage sends its units to the next stage (the last to the central node), every
-     * {@code globalPeriod} to the central node. FTPipeHD's 100 and 200 are the defaults.
+     * {@code globalPeriod} to the central node. FTPipeHD's periods ({@link JobDefaults}) are the defaults.
      */
     public record Replication(int chainPeriod, int globalPeriod) {
-        public static final Replication DEFAULT = new Replication(100, 200);
+        public static final Replication DEFAULT = new Replication(JobDefaults.CHAIN_PERIOD, JobDefaults.GLOBAL_PERIOD);
         public static final Replication OFF = new Replication(0, 0);
 
         public Replication {

@@ -7,6 +7,8 @@ import io.ftpipe.broker.plan.UnitCost;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.model.UnitInfo;
 import io.ftpipe.zoo.runtime.UnitProfiler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * What each unit of a model costs the planner: forward + backward time per micro-batch measured
@@ -23,7 +24,7 @@ import java.util.logging.Logger;
  * micro-batch size and thread count.
  */
 final class ReferenceProfile {
-    private static final Logger LOG = Logger.getLogger(ReferenceProfile.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ReferenceProfile.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int WARMUP = 3;
     private static final int ITERATIONS = 9;
@@ -56,7 +57,7 @@ final class ReferenceProfile {
                     return cached;
                 }
             } catch (IOException e) {
-                LOG.warning("ignoring unreadable profile " + file + ": " + e.getMessage());
+                LOG.warn("ignoring unreadable profile " + file + ": " + e.getMessage());
             }
         }
         LOG.info("profiling " + model.name() + " at micro-batch " + microBatch + " (once; kept in " + file + ")");

@@ -2,6 +2,8 @@ package io.ftpipe.broker.central;
 
 import io.ftpipe.zoo.state.UnitState;
 import io.ftpipe.zoo.state.UnitStateCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -17,8 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -35,7 +35,7 @@ import java.util.zip.CRC32C;
  * the checksum catches what the disk got wrong anyway.
  */
 final class ReplicaStore {
-    private static final Logger LOG = Logger.getLogger(ReplicaStore.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaStore.class);
     private static final byte[] MAGIC = {'F', 'T', 'P', 'R'};
     private static final int VERSION = 1;
     private static final int HEADER = MAGIC.length + Integer.BYTES * 3 + Long.BYTES * 2;
@@ -142,7 +142,7 @@ final class ReplicaStore {
             try {
                 Files.deleteIfExists(f);
             } catch (IOException e) {
-                LOG.log(Level.FINE, "cannot delete leftover temp file " + f, e);
+                LOG.debug("cannot delete leftover temp file {}", f, e);
             }
             return;
         }
@@ -155,7 +155,7 @@ final class ReplicaStore {
             replicas.put(r.unit(), r);
         } catch (IOException | RuntimeException e) {
             corrupt++;
-            LOG.warning("skipping replica file " + f + ": " + (e.getMessage() != null ? e.getMessage() : e));
+            LOG.warn("skipping replica file " + f + ": " + (e.getMessage() != null ? e.getMessage() : e));
         }
     }
 

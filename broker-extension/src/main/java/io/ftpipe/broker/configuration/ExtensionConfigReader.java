@@ -1,17 +1,15 @@
 package io.ftpipe.broker.configuration;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ftpipe.broker.json.JsonBinding;
+import io.ftpipe.broker.json.JsonBindingException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Reads {@value #FILE_NAME} — the one place the extension's configuration is parsed.
@@ -24,21 +22,6 @@ import java.util.List;
 public final class ExtensionConfigReader {
 
     public static final String FILE_NAME = "ftpipe-extension.json";
-
-    private static final List<String> KEYS = List.of(
-            ExtensionConfig.DATA_DIR,
-            ExtensionConfig.DATASET_DIR,
-            ExtensionConfig.HEARTBEAT_TIMEOUT_MILLIS,
-            ExtensionConfig.BACKWARD_TIMEOUT_MILLIS,
-            ExtensionConfig.MAX_PAYLOAD_BYTES,
-            ExtensionConfig.EVAL_BATCH_SIZE,
-            ExtensionConfig.THREADS,
-            ExtensionConfig.COAP_PORT,
-            ExtensionConfig.COAP_BIND,
-            ExtensionConfig.SECURITY);
-
-    private final ObjectMapper mapper = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /**
      * The drop-in case: {@code home/ftpipe-extension.json}, or all defaults (relative to
@@ -81,98 +64,53 @@ public final class ExtensionConfigReader {
 
     private ExtensionConfig parse(String json, Path baseDir, Path stateDir, String source)
             throws InvalidConfigurationException {
-        JsonNode root;
-        try {
-            root = mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new InvalidConfigurationException(source + " is not valid JSON: " + e.getOriginalMessage()
-                    + location(e), e);
-        }
-        if (!(root instanceof ObjectNode object)) {
-            throw new InvalidConfigurationException(source + " must hold a JSON object of settings");
-        }
-        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!KEYS.contains(name)) {
-                throw new InvalidConfigurationException(source + ": unknown key '" + name + "' (known keys: "
-                        + String.join(", ", KEYS) + ")");
-            }
-        }
         ExtensionConfig defaults = ExtensionConfig.defaults(baseDir);
         try {
+            JsonNode tree = JsonBinding.parse(json);
+            if (!tree.isObject()) {
+                throw new InvalidConfigurationException(source + " must hold a JSON object of settings");
+            }
+            ExtensionConfigFile file = JsonBinding.bind(tree, ExtensionConfigFile.class);
             return new ExtensionConfig(
-                    path(source, object, ExtensionConfig.DATA_DIR, stateDir,
+                    path(source, ExtensionConfig.DATA_DIR, file.dataDir(), stateDir,
                             stateDir.resolve(ExtensionConfig.DEFAULT_DATA_DIR)),
-                    path(source, object, ExtensionConfig.DATASET_DIR, baseDir, defaults.datasetDir()),
-                    integer(source, object, ExtensionConfig.HEARTBEAT_TIMEOUT_MILLIS, defaults.heartbeatTimeoutMillis()),
-                    integer(source, object, ExtensionConfig.BACKWARD_TIMEOUT_MILLIS, defaults.backwardTimeoutMillis()),
-                    (int) integer(source, object, ExtensionConfig.MAX_PAYLOAD_BYTES, defaults.maxPayloadBytes()),
-                    (int) integer(source, object, ExtensionConfig.EVAL_BATCH_SIZE, defaults.evalBatchSize()),
-                    (int) integer(source, object, ExtensionConfig.THREADS, defaults.threads()),
-                    (int) integer(source, object, ExtensionConfig.COAP_PORT, defaults.coapPort()),
-                    text(source, object, ExtensionConfig.COAP_BIND, defaults.coapBind()),
-                    SecurityConfigReader.read(source, object.get(ExtensionConfig.SECURITY)));
+                    path(source, ExtensionConfig.DATASET_DIR, file.datasetDir(), baseDir, defaults.datasetDir()),
+                    Objects.requireNonNullElse(file.heartbeatTimeoutMillis(), defaults.heartbeatTimeoutMillis()),
+                    Objects.requireNonNullElse(file.backwardTimeoutMillis(), defaults.backwardTimeoutMillis()),
+                    Objects.requireNonNullElse(file.maxPayloadBytes(), defaults.maxPayloadBytes()),
+                    Objects.requireNonNullElse(file.evalBatchSize(), defaults.evalBatchSize()),
+                    Objects.requireNonNullElse(file.threads(), defaults.threads()),
+                    Objects.requireNonNullElse(file.coapPort(), defaults.coapPort()),
+                    Objects.requireNonNullElse(file.coapBind(), defaults.coapBind()),
+                    SecurityConfigReader.read(source, file.security()));
+        } catch (JsonBindingException e) {
+            // "F is not valid JSON: ..." but "F: threads must be an integer, got ..."
+            String separator = e.kind() == JsonBindingException.Kind.SYNTAX ? " " : ": ";
+            throw new InvalidConfigurationException(source + separator + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             // The record's range checks name the key; add the file.
             throw new InvalidConfigurationException(source + ": " + e.getMessage(), e);
         }
     }
 
-    private static Path path(String source, ObjectNode object, String key, Path baseDir, Path fallback)
+    private static Path path(String source, String key, String value, Path baseDir, Path fallback)
             throws InvalidConfigurationException {
-        JsonNode node = object.get(key);
-        if (node == null) {
+        if (value == null) {
             return fallback;
         }
-        if (!node.isTextual() || node.asText().isBlank()) {
-            throw new InvalidConfigurationException(source + ": " + key + " must be a non-empty path string, got "
-                    + node);
+        if (value.isBlank()) {
+            throw new InvalidConfigurationException(source + ": " + key + " must be "
+                    + ExtensionConfigFile.PATH + ", got " + JsonBinding.json(value));
         }
         try {
-            return baseDir.resolve(node.asText()).normalize();
+            return baseDir.resolve(value).normalize();
         } catch (InvalidPathException e) {
             throw new InvalidConfigurationException(source + ": " + key + " is not a valid path: " + e.getMessage(), e);
         }
     }
 
-    private static String text(String source, ObjectNode object, String key, String fallback)
-            throws InvalidConfigurationException {
-        JsonNode node = object.get(key);
-        if (node == null) {
-            return fallback;
-        }
-        if (!node.isTextual()) {
-            throw new InvalidConfigurationException(source + ": " + key + " must be a string, got " + node);
-        }
-        return node.asText();
-    }
-
-    private static long integer(String source, ObjectNode object, String key, long fallback)
-            throws InvalidConfigurationException {
-        JsonNode node = object.get(key);
-        if (node == null) {
-            return fallback;
-        }
-        // Strings like "5000" and fractions are refused rather than coerced: the file is the
-        // contract, and a quoted number usually means someone edited the wrong field.
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw new InvalidConfigurationException(source + ": " + key + " must be an integer, got " + node);
-        }
-        long value = node.asLong();
-        boolean isInt = !key.endsWith("Millis");
-        if (isInt && (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE)) {
-            throw new InvalidConfigurationException(source + ": " + key + " is out of range: " + value);
-        }
-        return value;
-    }
-
-    private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-    }
-
     /** The known keys, in the order the shipped file lists them. */
     public static List<String> keys() {
-        return KEYS;
+        return JsonBinding.keys(ExtensionConfigFile.class);
     }
 }

@@ -6,6 +6,8 @@ import io.ftpipe.broker.central.DeviceRegistry;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.protocol.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -14,7 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.logging.Logger;
 
 /**
  * Publishes the central node's view for dashboards and fleet tools (docs/protocol.md): the retained
@@ -24,7 +25,7 @@ import java.util.logging.Logger;
  * presence signals as they come; this class decides what is an event.
  */
 public final class StatusTopics implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(StatusTopics.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(StatusTopics.class);
     /**
      * Heartbeats change the devices view all the time (last seen, compute time); for them it is
      * published at most this often. Presence changes are published at once.
@@ -137,14 +138,14 @@ public final class StatusTopics implements AutoCloseable {
     }
 
     private void announce(DeviceEvent e) {
-        LOG.info(() -> "device " + e.device() + ": " + e.kind().json() + " (" + e.reason() + ")");
+        LOG.info("device {}: {} ({})", e.device(), e.kind().json(), e.reason());
         publish(Topics.DEVICE_EVENTS, StatusJson.event(e), false);
         guard("event listener", () -> told.accept(e));
     }
 
     private void publish(String topic, JsonNode json, boolean retain) {
         publisher.publish(topic, StatusJson.bytes(json), 1, retain).exceptionally(e -> {
-            LOG.warning("could not publish " + topic + ": " + e);
+            LOG.warn("could not publish " + topic + ": " + e);
             return null;
         });
     }
@@ -162,7 +163,7 @@ public final class StatusTopics implements AutoCloseable {
         try {
             task.run();
         } catch (RuntimeException e) {
-            LOG.warning("status " + what + " failed: " + e);
+            LOG.warn("status " + what + " failed: " + e);
         }
     }
 

@@ -1,5 +1,10 @@
 package io.ftpipe.broker.central;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.filter.ThresholdFilter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.ftpipe.broker.central.ReplicaStore.Replica;
 import io.ftpipe.zoo.optim.ParamState;
 import io.ftpipe.zoo.state.UnitState;
@@ -7,18 +12,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,33 +31,25 @@ class ReplicaStoreTest {
     @TempDir
     Path dir;
 
-    private final List<LogRecord> warnings = new ArrayList<>();
-    private final Logger log = Logger.getLogger(ReplicaStore.class.getName());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    /** Logback is the slf4j backend the broker runs with (HiveMQ's), and so the tests'. */
+    private final Logger log = (Logger) LoggerFactory.getLogger(ReplicaStore.class);
+    private final ListAppender<ILoggingEvent> capture = new ListAppender<>();
+    private final List<ILoggingEvent> warnings = capture.list;
 
     @BeforeEach
     void captureWarnings() {
-        log.addHandler(capture);
+        ThresholdFilter warnOrWorse = new ThresholdFilter();
+        warnOrWorse.setLevel(Level.WARN.levelStr);
+        warnOrWorse.start();
+        capture.addFilter(warnOrWorse);
+        capture.start();
+        log.addAppender(capture);
     }
 
     @AfterEach
     void releaseWarnings() {
-        log.removeHandler(capture);
+        log.detachAppender(capture);
+        capture.stop();
     }
 
     @Test
@@ -116,8 +109,8 @@ class ReplicaStoreTest {
         ReplicaStore restarted = new ReplicaStore(dir);
         assertEquals(1, restarted.corrupt());
         assertEquals(List.of(0, 2), List.copyOf(restarted.all().keySet()));
-        assertTrue(warnings.stream().anyMatch(w -> w.getMessage().contains(damaged.toString())
-                && w.getMessage().contains("checksum")), "warning names the file and the reason: " + warnings);
+        assertTrue(warnings.stream().anyMatch(w -> w.getFormattedMessage().contains(damaged.toString())
+                && w.getFormattedMessage().contains("checksum")), "warning names the file and the reason: " + warnings);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.mqtt.BrokerMetrics;
+import io.ftpipe.cli.progress.QuietLogs;
 import io.ftpipe.cli.report.JsonReports;
 
 import java.io.PrintWriter;
@@ -13,33 +14,29 @@ import java.nio.file.StandardCopyOption;
 
 /** Runs one job on a central node with a progress display, and writes its report and model. */
 public final class JobDriver {
-    /** Job events already show as lines and in the report; logging them too would tear the progress bar. */
-    private static final java.util.logging.Logger JOB_LOG =
-            java.util.logging.Logger.getLogger("io.ftpipe.broker.central");
-
     private JobDriver() {
     }
 
     /** @param also told of the job's progress besides the display (e.g. to inject a failure) */
     public static JobReport run(TrainingCentralNode central, JobOptions job, int deviceThreads, PrintWriter out,
                                 PrintWriter err, JobListener also) throws Exception {
-        JOB_LOG.setLevel(java.util.logging.Level.WARNING);
+        QuietLogs.jobEvents();
         JobReport result;
         var spec = job.spec("job-" + System.currentTimeMillis() % 100000);
         var progress = new DemoProgress(out, err, spec.microBatchSize());
         try (progress) {
             result = central.submit(spec, JobListener.both(progress, also)).get();
         }
-        Path png = job.report.toAbsolutePath().resolveSibling(pngName(job.report));
+        Path png = job.report().toAbsolutePath().resolveSibling(pngName(job.report()));
         progress.chart().write(png, result.model() + " over MQTT, " + result.schedule() + ", "
                 + result.devices().size() + " devices");
-        Path modelPath = job.report.toAbsolutePath().resolveSibling("model.onnx");
+        Path modelPath = job.report().toAbsolutePath().resolveSibling("model.onnx");
         Files.createDirectories(modelPath.getParent());
         Files.copy(Path.of(result.modelPath()), modelPath, StandardCopyOption.REPLACE_EXISTING);
-        JsonReports.write(job.report, DemoReport.of(result, BrokerMetrics.snapshot(), BrokerMetrics.ftpipe(),
+        JsonReports.write(job.report(), DemoReport.of(result, BrokerMetrics.snapshot(), BrokerMetrics.ftpipe(),
                 modelPath, deviceThreads));
         out.printf("test accuracy %.2f%%, %.0f samples/s; wrote %s, %s and %s%n", 100 * result.testAccuracy(),
-                result.samplesPerSecond(), job.report, png.getFileName(), modelPath);
+                result.samplesPerSecond(), job.report(), png.getFileName(), modelPath);
         return result;
     }
 

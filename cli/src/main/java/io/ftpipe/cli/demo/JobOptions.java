@@ -1,65 +1,84 @@
 package io.ftpipe.cli.demo;
 
+import io.ftpipe.broker.central.JobDefaults;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.cli.Preflight;
+import io.ftpipe.cli.options.BatchSizeOption;
+import io.ftpipe.cli.options.DataOptions;
+import io.ftpipe.cli.options.DevicesOption;
+import io.ftpipe.cli.options.EpochsOption;
+import io.ftpipe.cli.options.ModelOption;
+import io.ftpipe.cli.options.ReportOption;
+import io.ftpipe.cli.options.ScheduleOption;
+import io.ftpipe.cli.options.SeedOption;
 import io.ftpipe.zoo.optim.OptimizerConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** The options that describe a pipeline job, shared by {@code demo} and {@code broker}. */
+/**
+ * The options that describe a pipeline job, shared by {@code demo} and {@code broker}, with the
+ * defaults of a job submitted through the CoAP management API ({@link JobDefaults}).
+ */
 public final class JobOptions {
-    @Option(names = "--devices", defaultValue = "3", description = "devices to train on (default: ${DEFAULT-VALUE})")
-    public int devices;
-    @Option(names = "--model", defaultValue = "cnn", description = "mlp, cnn or mobilenetv2 (default: ${DEFAULT-VALUE})")
-    String model;
-    @Option(names = "--epochs", defaultValue = "1")
-    int epochs;
-    @Option(names = "--schedule", defaultValue = "1f1b", description = "1f1b (asynchronous, PipeDream's), "
-            + "1f1b-overlap (1f1b with more micro-batches in flight to overlap the broker's round trips: faster, "
-            + "staler weights) or gpipe (synchronous)")
-    String schedule;
-    @Option(names = "--batch-size", defaultValue = "64")
-    int batchSize;
-    @Option(names = "--micro-batches", defaultValue = "4", description = "per step, gpipe only")
+    @Mixin
+    private DevicesOption devices = new DevicesOption(JobDefaults.DEVICES);
+    @Mixin
+    private ModelOption model = new ModelOption(JobDefaults.MODEL);
+    @Mixin
+    private EpochsOption epochs = new EpochsOption(JobDefaults.EPOCHS);
+    @Mixin
+    private ScheduleOption schedule = new ScheduleOption();
+    @Mixin
+    private BatchSizeOption batchSize = new BatchSizeOption(JobDefaults.BATCH_SIZE);
+    @Option(names = "--micro-batches", defaultValue = "" + JobDefaults.GPIPE_MICRO_BATCHES,
+            description = "per step, gpipe only")
     int microBatches;
-    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate")
+    @Option(names = "--lr", defaultValue = "" + JobDefaults.LR, description = "Adam learning rate")
     double lr;
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
-    @Option(names = "--synthetic", defaultValue = "0", description = "train on N generated samples instead of Fashion-MNIST")
-    int synthetic;
-    @Option(names = "--limit", defaultValue = "0", description = "use only the first N training samples")
-    int limit;
-    @Option(names = "--planner", defaultValue = JobSpec.ADAPTIVE, description = "adaptive (re-plans from measured "
+    @Mixin
+    private SeedOption seed = new SeedOption(JobDefaults.SEED);
+    @Mixin
+    private DataOptions data = new DataOptions();
+    @Option(names = "--planner", defaultValue = JobDefaults.PLANNER, description = "adaptive (re-plans from measured "
             + "device speeds) or speed-blind (default: ${DEFAULT-VALUE})")
     String planner;
-    @Option(names = "--chain-period", defaultValue = "100", description = "micro-batches between a stage's "
-            + "replicas to the next stage; 0 = off (default: ${DEFAULT-VALUE}, FTPipeHD's)")
+    @Option(names = "--chain-period", defaultValue = "" + JobDefaults.CHAIN_PERIOD, description = "micro-batches "
+            + "between a stage's replicas to the next stage; 0 = off (default: ${DEFAULT-VALUE}, FTPipeHD's)")
     int chainPeriod;
-    @Option(names = "--global-period", defaultValue = "200", description = "micro-batches between a stage's "
-            + "replicas to the central node; 0 = off (default: ${DEFAULT-VALUE}, FTPipeHD's)")
+    @Option(names = "--global-period", defaultValue = "" + JobDefaults.GLOBAL_PERIOD, description = "micro-batches "
+            + "between a stage's replicas to the central node; 0 = off (default: ${DEFAULT-VALUE}, FTPipeHD's)")
     int globalPeriod;
-    @Option(names = "--report", defaultValue = "runs/demo.json")
-    public Path report;
+    @Mixin
+    private ReportOption report = new ReportOption("runs/demo.json");
+
+    public int devices() {
+        return devices.value();
+    }
+
+    public Path report() {
+        return report.file();
+    }
 
     /**
      * Checks what can be checked before a broker or a device starts: the model, the options as a
      * job, and the data set the job reads.
      */
-    public void check(picocli.CommandLine cmd, java.nio.file.Path datasetDir) {
-        Preflight.model(cmd, model);
+    public void check(CommandLine cmd, Path datasetDir) {
+        Preflight.model(cmd, model.name());
         try {
             spec("check");
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(cmd, e.getMessage());
+            throw new CommandLine.ParameterException(cmd, e.getMessage());
         }
-        Preflight.data(synthetic, datasetDir);
+        Preflight.data(data.synthetic(), datasetDir);
     }
 
     public JobSpec spec(String id) {
-        int micro = "gpipe".equals(schedule) ? microBatches : 1;
-        return new JobSpec(id, model, devices, schedule, batchSize, micro, epochs, OptimizerConfig.adam(lr, 0), seed,
-                synthetic, limit, planner, new JobSpec.Replication(chainPeriod, globalPeriod));
+        return new JobSpec(id, model.name(), devices.value(), schedule.name(), batchSize.value(),
+                schedule.microBatches(microBatches), epochs.value(), OptimizerConfig.adam(lr, 0), seed.value(),
+                data.synthetic(), data.limit(), planner, new JobSpec.Replication(chainPeriod, globalPeriod));
     }
 }

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A job submitted through the CoAP management API with no settings is the job {@code ftpipe demo}
- * runs with no options: the API's defaults live in broker-extension (which cannot see the CLI),
- * so this keeps the two from drifting apart.
+ * runs with no options: both read {@link io.ftpipe.broker.central.JobDefaults}, and this checks
+ * that they apply them the same way (GPipe's micro-batches among them).
  */
 class JobRequestDefaultsTest {
 

@@ -1,19 +1,12 @@
 package io.ftpipe.device.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ftpipe.protocol.Topics;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -29,9 +22,6 @@ public final class DeviceConfigLoader {
     /** Largest MQTT remaining length; HiveMQ's default packet limit is just above it. */
     private static final int MQTT_MAX_PAYLOAD = 268_435_455;
     private static final String FALLBACK_ID = "device";
-    /** A key given twice is a mistake, not "last one wins". */
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /** A raw setting and where it came from. */
     private record Value(String text, String origin, String fix) {
@@ -104,35 +94,8 @@ public final class DeviceConfigLoader {
     }
 
     private static void readFile(Path file, Map<Setting, Value> values) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw new ConfigException("config file " + file + " is not valid JSON: " + e.getOriginalMessage()
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file " + file + " does not exist; create it (see device.example.json)"
-                    + " or do not pass a config file", e);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ConfigException("config file " + file + " must hold a JSON object like {\"id\": \"d1\"}");
-        }
-        for (Map.Entry<String, JsonNode> field : root.properties()) {
-            Setting s = Setting.byKey(field.getKey()).orElseThrow(() -> new ConfigException("config file " + file
-                    + ": unknown key \"" + field.getKey() + "\"; remove it or use one of: " + Setting.knownKeys()));
-            JsonNode node = field.getValue();
-            if (node.isNull()) {
-                continue;
-            }
-            if (!node.isValueNode()) {
-                throw new ConfigException("config file " + file + ": \"" + s.key
-                        + "\" must be a string or a number, not " + node.getNodeType().toString().toLowerCase());
-            }
-            values.put(s, new Value(node.asText(), "config file " + file, "change \"" + s.key + "\" in " + file));
-        }
+        DeviceConfigFile.read(file).forEach((s, text) ->
+                values.put(s, new Value(text, "config file " + file, "change \"" + s.key + "\" in " + file)));
     }
 
     private static ConfigException invalid(Setting setting, Value value, String requirement) {

@@ -1,12 +1,13 @@
 package io.ftpipe.device.mqtt;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Runs message handlers on one dedicated thread, in arrival order. Never on Paho's callback
@@ -17,7 +18,7 @@ import java.util.logging.Logger;
  * pipeline's own admission control (at most S micro-batches in flight) bounds what arrives.
  */
 final class InboundDispatcher {
-    private static final Logger LOG = Logger.getLogger(InboundDispatcher.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(InboundDispatcher.class);
 
     private final Subscriptions subscriptions;
     private final TransportCounters counters;
@@ -41,7 +42,7 @@ final class InboundDispatcher {
             long arrived = System.nanoTime();
             executor.execute(() -> deliver(topic, payload, arrived));
         } catch (RejectedExecutionException closing) {
-            LOG.fine(() -> "dropped message on " + topic + ": transport closing");
+            LOG.debug("dropped message on {}: transport closing", topic);
         }
     }
 
@@ -60,7 +61,7 @@ final class InboundDispatcher {
                 handler.accept(topic, payload);
             } catch (RuntimeException e) {
                 counters.handlerFailed();
-                LOG.log(Level.WARNING, "handler for " + topic + " failed; delivery continues", e);
+                LOG.warn("handler for {} failed; delivery continues", topic, e);
             }
         }
     }

@@ -1,24 +1,14 @@
 package io.ftpipe.device.mqtt;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.util.MqttTopicValidator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Topics and byte payloads over one MQTT 5 connection (Eclipse Paho), with what Paho leaves out:
@@ -33,28 +23,12 @@ import org.eclipse.paho.mqttv5.common.util.MqttTopicValidator;
  * subscribe and unsubscribe.
  */
 public final class MqttTransport implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(MqttTransport.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MqttTransport.class);
 
-    /** The broker notices a silent device, and publishes its will, within 1.5 × this. */
-    private static final int KEEP_ALIVE_SECONDS = 10;
-    /**
-     * Paho 1.2.5 ignores {@code setAutomaticReconnectDelay}; it doubles a delay starting at 1 s
-     * while the delay is below this bound, so 1 s × a power of two makes it the exact cap: after
-     * the first half minute of fast retries ({@link AutoReconnectClient}), a device still tries once
-     * a second, which costs it nothing worth saving.
-     */
-    private static final int MAX_RECONNECT_DELAY_MILLIS = 1000;
     /** How long a graceful close lets queued publishes reach the broker. */
     private static final long QUIESCE_MILLIS = 2000;
     /** Pause before retrying a publish that Paho refused for a passing reason. */
     private static final long RETRY_PAUSE_MILLIS = 2;
-    /** Paho refusals that clear by themselves: window race, or a disconnect not yet reported. */
-    private static final Set<Integer> TRANSIENT = Set.of(
-            (int) MqttClientException.REASON_CODE_MAX_INFLIGHT,
-            (int) MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED,
-            (int) MqttClientException.REASON_CODE_CLIENT_DISCONNECTING,
-            (int) MqttClientException.REASON_CODE_CONNECTION_LOST);
-    private static final int FIRST_FAILURE_REASON_CODE = 0x80;
     private static final String SHARED_PREFIX = "$share/";
 
     private final TransportOptions options;
@@ -64,13 +38,15 @@ public final class MqttTransport implements AutoCloseable {
     private final PublishWindow window = new PublishWindow();
     private final InboundDispatcher dispatcher;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Runnable onReconnect = () -> { };
+    private final PahoEvents events;
 
     private MqttTransport(TransportOptions options, AutoReconnectClient client) {
         this.options = options;
         this.client = client;
         this.dispatcher = new InboundDispatcher(options.clientId(), subscriptions, counters);
-        client.setCallback(new PahoEvents());
+        this.events = new PahoEvents(options.clientId(), client, window, counters, subscriptions, dispatcher,
+                closed::get);
+        client.setCallback(events);
     }
 
     /**
@@ -90,7 +66,7 @@ public final class MqttTransport implements AutoCloseable {
         }
         long deadline = System.nanoTime() + options.connectTimeout().toNanos();
         try {
-            transport.client.connect(transport.connectionOptions())
+            transport.client.connect(ConnectionSettings.of(options))
                     .waitForCompletion(options.connectTimeout().toMillis());
             // The token completes a moment before Paho reports connectComplete, which opens the window.
             transport.window.awaitOpen(deadline);
@@ -107,8 +83,8 @@ public final class MqttTransport implements AutoCloseable {
             transport.close();
             throw e;
         }
-        LOG.info(() -> "'" + options.clientId() + "' connected to " + options.brokerUrl()
-                + " (server Receive Maximum " + transport.client.serverReceiveMaximum() + ")");
+        LOG.info("'{}' connected to {} (server Receive Maximum {})", options.clientId(), options.brokerUrl(),
+                transport.client.serverReceiveMaximum());
         return transport;
     }
 
@@ -140,7 +116,7 @@ public final class MqttTransport implements AutoCloseable {
                     return;
                 } catch (MqttException e) {
                     permit.release();
-                    if (!TRANSIENT.contains(e.getReasonCode())) {
+                    if (!ReasonCodes.passing(e.getReasonCode())) {
                         throw new TransportException("publish to " + topic + " failed: " + e.getMessage(), e);
                     }
                     Thread.sleep(RETRY_PAUSE_MILLIS);
@@ -193,21 +169,21 @@ public final class MqttTransport implements AutoCloseable {
         checkOpen();
         subscriptions.put(topicFilter, qos, handler);
         if (!client.isConnected()) {
-            LOG.info(() -> "not connected: " + topicFilter + " will be subscribed on reconnect");
+            LOG.info("not connected: {} will be subscribed on reconnect", topicFilter);
             return;
         }
         try {
             IMqttToken token = client.subscribe(new MqttSubscription(topicFilter, qos));
             token.waitForCompletion(options.connectTimeout().toMillis());
             int code = token.getReasonCodes()[0];
-            if (code >= FIRST_FAILURE_REASON_CODE) {
+            if (ReasonCodes.failure(code)) {
                 subscriptions.remove(topicFilter);
                 throw new TransportException("broker refused the subscription to " + topicFilter
-                        + " (reason code 0x" + Integer.toHexString(code) + ")");
+                        + " (reason code " + ReasonCodes.hex(code) + ")");
             }
         } catch (MqttException e) {
-            if (TRANSIENT.contains(e.getReasonCode())) {
-                LOG.info(() -> "connection lost while subscribing to " + topicFilter + "; renewed on reconnect");
+            if (ReasonCodes.passing(e.getReasonCode())) {
+                LOG.info("connection lost while subscribing to {}; renewed on reconnect", topicFilter);
                 return;
             }
             subscriptions.remove(topicFilter);
@@ -224,7 +200,7 @@ public final class MqttTransport implements AutoCloseable {
         try {
             client.unsubscribe(topicFilter).waitForCompletion(options.connectTimeout().toMillis());
         } catch (MqttException e) {
-            if (!TRANSIENT.contains(e.getReasonCode())) {
+            if (!ReasonCodes.passing(e.getReasonCode())) {
                 throw new TransportException("unsubscribe from " + topicFilter + " failed: " + e.getMessage(), e);
             }
         }
@@ -263,17 +239,17 @@ public final class MqttTransport implements AutoCloseable {
                 client.disconnect(QUIESCE_MILLIS).waitForCompletion(options.connectTimeout().toMillis());
             }
         } catch (MqttException e) {
-            LOG.log(Level.FINE, "disconnect of " + options.clientId() + " failed; closing anyway", e);
+            LOG.debug("disconnect of {} failed; closing anyway", options.clientId(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         try {
             client.close(true);
         } catch (MqttException e) {
-            LOG.log(Level.FINE, "close of " + options.clientId() + " failed", e);
+            LOG.debug("close of {} failed", options.clientId(), e);
         }
         dispatcher.close();
-        LOG.info(() -> "'" + options.clientId() + "' closed; " + stats());
+        LOG.info("'{}' closed; {}", options.clientId(), stats());
     }
 
     private void checkOpen() {
@@ -282,149 +258,12 @@ public final class MqttTransport implements AutoCloseable {
         }
     }
 
-    private MqttConnectionOptions connectionOptions() {
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        o.setSessionExpiryInterval(0L);
-        o.setAutomaticReconnect(true);
-        o.setMaxReconnectDelay(MAX_RECONNECT_DELAY_MILLIS);
-        o.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
-        o.setConnectionTimeout((int) Math.max(1, options.connectTimeout().toSeconds()));
-        if (TransportOptions.isTls(options.brokerUrl())) {
-            o.setSocketFactory(TlsTrust.socketFactory(options.truststore(), options.truststorePassword()));
-            // Paho's default, stated: the certificate must name the host in the broker URL.
-            o.setHttpsHostnameVerificationEnabled(true);
-        } else {
-            o.setSocketFactory(new NoDelaySocketFactory());
-        }
-        if (options.username() != null) {
-            o.setUserName(options.username());
-        }
-        if (options.password() != null) {
-            o.setPassword(options.password().getBytes(StandardCharsets.UTF_8));
-        }
-        LastWill will = options.lastWill();
-        if (will != null) {
-            MqttMessage message = new MqttMessage(will.payload(), will.qos(), will.retained(), new MqttProperties());
-            o.setWill(will.topic(), message);
-        }
-        return o;
-    }
-
     /**
      * Runs {@code hook} after every automatic reconnect, once subscriptions are renewed and
      * publishes go through again: the broker on the other side may have restarted and forgotten
      * everything it knew of this client. Runs on Paho's callback thread: hand long work elsewhere.
      */
     public void onReconnect(Runnable hook) {
-        this.onReconnect = Objects.requireNonNull(hook, "hook");
-    }
-
-    /**
-     * Renews every subscription after a reconnect and only then lets publishes through again, so
-     * a reply to anything published after the reconnect cannot arrive before its subscription.
-     */
-    private void renewSubscriptions(long epoch, int receiveMaximum) {
-        MqttSubscription[] all = subscriptions.all();
-        if (all.length == 0) {
-            reopen(epoch, receiveMaximum);
-            return;
-        }
-        // Asynchronous: this runs on Paho's callback thread, which must not wait for the SUBACK.
-        MqttActionListener renewed = new MqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-                logRefusals(all, token.getReasonCodes());
-                reopen(epoch, receiveMaximum);
-            }
-
-            @Override
-            public void onFailure(IMqttToken token, Throwable e) {
-                LOG.log(Level.WARNING, "renewing " + all.length + " subscriptions failed", e);
-                reopen(epoch, receiveMaximum);
-            }
-        };
-        try {
-            client.subscribe(all, null, renewed, new MqttProperties());
-        } catch (MqttException e) {
-            renewed.onFailure(null, e);
-        }
-    }
-
-    private void reopen(long epoch, int receiveMaximum) {
-        window.open(epoch, receiveMaximum);
-        onReconnect.run();
-    }
-
-    private static void logRefusals(MqttSubscription[] asked, int[] codes) {
-        for (int i = 0; i < asked.length && i < codes.length; i++) {
-            if (codes[i] >= FIRST_FAILURE_REASON_CODE) {
-                LOG.severe("broker refused renewed subscription to " + asked[i].getTopic()
-                        + " (reason code 0x" + Integer.toHexString(codes[i]) + ")");
-            }
-        }
-    }
-
-    /** Paho's callbacks: all run on Paho's callback thread, so each returns quickly. */
-    private final class PahoEvents implements MqttCallback {
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-            long epoch = window.epoch();
-            int receiveMaximum = client.serverReceiveMaximum();
-            if (!reconnect) {
-                window.open(epoch, receiveMaximum);
-                return;
-            }
-            counters.reconnected();
-            LOG.info(() -> "'" + options.clientId() + "' reconnected to " + serverUri);
-            renewSubscriptions(epoch, receiveMaximum);
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            window.lost();
-            if (!closed.get()) {
-                client.retrySoon();
-                LOG.warning(() -> "'" + options.clientId() + "' lost its connection (" + describe(response)
-                        + "); reconnecting");
-            }
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            byte[] payload = message.getPayload();
-            counters.received(payload.length);
-            dispatcher.dispatch(topic, payload);
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-            if (token.getUserContext() instanceof PublishWindow.Permit permit) {
-                permit.release();
-            }
-            int[] codes = token.getReasonCodes();
-            if (codes != null && codes.length > 0 && codes[0] >= FIRST_FAILURE_REASON_CODE) {
-                LOG.warning(() -> "broker rejected a publish to " + Arrays.toString(token.getTopics())
-                        + " (reason code 0x" + Integer.toHexString(codes[0]) + ")");
-            }
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException e) {
-            LOG.log(Level.WARNING, "MQTT protocol error on '" + options.clientId() + "'", e);
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            // No enhanced authentication is used.
-        }
-
-        private String describe(MqttDisconnectResponse response) {
-            if (response.getException() != null) {
-                return response.getException().getMessage();
-            }
-            return "broker sent DISCONNECT, reason code 0x" + Integer.toHexString(response.getReturnCode())
-                    + (response.getReasonString() == null ? "" : ": " + response.getReasonString());
-        }
+        events.onReconnect(hook);
     }
 }

@@ -1,8 +1,8 @@
 package io.ftpipe.device.mqtt;
 
 import org.eclipse.paho.mqttv5.common.packet.util.CountingInputStream;
-
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether Paho decodes incoming packets in bulk, which it does when device-client's own
@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * there). Otherwise every payload byte costs a monitor and two calls: about 30 ms of CPU per MB.
  */
 public final class PahoDecoding {
-    private static final Logger LOG = Logger.getLogger(PahoDecoding.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PahoDecoding.class);
 
     private PahoDecoding() {
     }
@@ -29,10 +29,9 @@ public final class PahoDecoding {
     /** Logs a warning, naming the fix, when Paho would copy payloads byte by byte. */
     static void warnIfSlow() {
         if (!bulk()) {
-            LOG.warning(() -> "Paho's own CountingInputStream (from "
-                    + CountingInputStream.class.getProtectionDomain().getCodeSource()
-                    + ") is loaded: incoming messages are decoded byte by byte, about 30 ms of CPU per MB. "
-                    + "Put the device-client jar before Paho's on the classpath.");
+            LOG.warn("Paho's own CountingInputStream (from {}) is loaded: incoming messages are decoded byte by "
+                    + "byte, about 30 ms of CPU per MB. Put the device-client jar before Paho's on the classpath.",
+                    CountingInputStream.class.getProtectionDomain().getCodeSource());
         }
     }
 }
