@@ -50,13 +50,19 @@ final class Feeder {
     /** Sends micro-batch {@code iteration}: samples {@code from .. from + count} of this epoch's order. */
     void feed(long iteration, int from, int count) {
         Dataset d = data.get();
-        int size = d.rows() * d.cols();
-        float[] images = new float[count * size];
+        float[] features = new float[count * d.sampleSize()];
         long[] labels = new long[count];
-        d.copyBatch(order, from, count, images, labels);
+        d.copyBatch(order, from, count, features, labels);
         fed.put(iteration, new Fed(from, count, clock.getAsLong()));
-        sink.send(iteration, Tensor.ofFloats(new long[]{count, 1, d.rows(), d.cols()}, FloatBuffer.wrap(images)),
+        sink.send(iteration, Tensor.ofFloats(batched(count, d.sampleShape()), FloatBuffer.wrap(features)),
                 Tensor.ofLongs(new long[]{count}, labels, count));
+    }
+
+    private static long[] batched(int count, long[] sampleShape) {
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = count;
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        return shape;
     }
 
     /** Micro-batches below {@code iteration} will never be fed again. */

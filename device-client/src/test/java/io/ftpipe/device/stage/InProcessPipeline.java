@@ -101,7 +101,7 @@ final class InProcessPipeline implements AutoCloseable {
 
     /** Sends micro-batch {@code iteration} (samples order[from, from+n)) into the pipeline. */
     void feed(long iteration, Dataset data, int[] order, int from, int n) throws Exception {
-        int size = data.rows() * data.cols();
+        int size = data.sampleSize();
         float[] images = new float[n * size];
         long[] labels = new long[n];
         data.copyBatch(order, from, n, images, labels);
@@ -109,7 +109,7 @@ final class InProcessPipeline implements AutoCloseable {
         last.onLabels((Message.Labels) viaWire(new Message.Labels(settings.job(), 1, iteration,
                 Tensor.ofLongs(new long[]{n}, labels, n))));
         workers.get(0).onForward((Message.Forward) viaWire(new Message.Forward(settings.job(), 1, iteration,
-                Tensor.ofFloats(new long[]{n, 1, data.rows(), data.cols()}, FloatBuffer.wrap(images)))));
+                Tensor.ofFloats(new long[]{n, 1, 28, 28}, FloatBuffer.wrap(images)))));
     }
 
     /** Delivers messages until none are left. */

@@ -52,7 +52,7 @@ public final class FashionMnist {
                         + (Dataset.CLASSES - 1) + ", so this is not Fashion-MNIST", INSTALL_FIX);
             }
         }
-        return new Dataset(Normalization.normalize(images.pixels()), labels, images.rows(), images.cols());
+        return Dataset.images(Normalization.normalize(images.pixels()), labels, images.rows(), images.cols());
     }
 
     private static void requireDirectory(Path dir) {

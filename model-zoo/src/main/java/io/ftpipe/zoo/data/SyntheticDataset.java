@@ -43,7 +43,7 @@ public final class SyntheticDataset {
                 images[i * pixels + p] = Normalization.normalize((int) Math.max(0, Math.min(255, value)));
             }
         }
-        return new Dataset(images, labels, SIZE, SIZE);
+        return Dataset.images(images, labels, SIZE, SIZE);
     }
 
     private static double[][] prototypes() {

@@ -18,7 +18,7 @@ class DatasetTest {
             Arrays.fill(images, i * 6, (i + 1) * 6, i);
             labels[i] = i % 10;
         }
-        return new Dataset(images, labels, 2, 3);
+        return Dataset.images(images, labels, 2, 3);
     }
 
     @Test
@@ -66,7 +66,7 @@ class DatasetTest {
 
         assertEquals(3, first.size());
         assertArrayEquals(new int[]{0, 1, 2}, first.labels());
-        assertEquals(2, first.images()[first.images().length - 1]);
+        assertEquals(2, first.features()[first.features().length - 1]);
         assertSame(data, data.limit(0));
         assertSame(data, data.limit(12));
         assertSame(data, data.limit(100));
@@ -77,15 +77,14 @@ class DatasetTest {
         Dataset data = numbered(4);
 
         assertEquals(4, data.size());
-        assertEquals(2, data.rows());
-        assertEquals(3, data.cols());
+        assertArrayEquals(new long[]{1, 2, 3}, data.sampleShape());
         assertEquals(10, data.classes());
     }
 
     @Test
     void rejectsInconsistentArrays() {
-        assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[5], new int[1], 2, 3));
-        assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[6], new int[]{10}, 2, 3));
-        assertThrows(IllegalArgumentException.class, () -> new Dataset(new float[0], new int[0], 0, 3));
+        assertThrows(IllegalArgumentException.class, () -> Dataset.images(new float[5], new int[1], 2, 3));
+        assertThrows(IllegalArgumentException.class, () -> Dataset.images(new float[6], new int[]{10}, 2, 3));
+        assertThrows(IllegalArgumentException.class, () -> Dataset.images(new float[0], new int[0], 0, 3));
     }
 }

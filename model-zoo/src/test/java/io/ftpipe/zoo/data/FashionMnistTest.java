@@ -29,13 +29,12 @@ class FashionMnistTest {
 
         assertEquals(3, train.size());
         assertEquals(2, test.size());
-        assertEquals(2, train.rows());
-        assertEquals(3, train.cols());
+        assertArrayEquals(new long[]{1, 2, 3}, train.sampleShape());
         assertArrayEquals(new int[]{0, 9, 4}, train.labels());
         assertArrayEquals(new int[]{7, 1}, test.labels());
         // The ramp starts at pixel value 0, so the first normalised pixel is -mean/std.
-        assertEquals(-Normalization.MEAN / Normalization.STD, train.images()[0], 1e-6);
-        assertEquals((5 / 255f - Normalization.MEAN) / Normalization.STD, train.images()[5], 1e-6);
+        assertEquals(-Normalization.MEAN / Normalization.STD, train.features()[0], 1e-6);
+        assertEquals((5 / 255f - Normalization.MEAN) / Normalization.STD, train.features()[5], 1e-6);
     }
 
     @Test
@@ -109,8 +108,7 @@ class FashionMnistTest {
         Dataset test = FashionMnist.test(FashionMnist.DEFAULT_DIR);
 
         assertEquals(10000, test.size());
-        assertEquals(28, test.rows());
-        assertEquals(28, test.cols());
+        assertArrayEquals(new long[]{1, 28, 28}, test.sampleShape());
         int[] perClass = new int[Dataset.CLASSES];
         for (int label : test.labels()) {
             perClass[label]++;
@@ -118,10 +116,10 @@ class FashionMnistTest {
         // The published test set is balanced: 1000 images of each class.
         assertArrayEquals(new int[]{1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000}, perClass);
         double sum = 0;
-        for (float v : test.images()) {
+        for (float v : test.features()) {
             sum += v;
         }
-        assertEquals(0, sum / test.images().length, 0.05);
+        assertEquals(0, sum / test.features().length, 0.05);
     }
 
     private void writeSplit(String split, int count, byte[] labels) throws IOException {

@@ -16,9 +16,9 @@ class SyntheticDatasetTest {
         Dataset b = SyntheticDataset.generate(50, 9);
         Dataset c = SyntheticDataset.generate(50, 10);
 
-        assertArrayEquals(a.images(), b.images());
+        assertArrayEquals(a.features(), b.features());
         assertArrayEquals(a.labels(), b.labels());
-        assertFalse(Arrays.equals(a.images(), c.images()));
+        assertFalse(Arrays.equals(a.features(), c.features()));
     }
 
     @Test
@@ -29,15 +29,14 @@ class SyntheticDatasetTest {
             perClass[label]++;
         }
 
-        assertEquals(28, data.rows());
-        assertEquals(28, data.cols());
+        assertArrayEquals(new long[]{1, 28, 28}, data.sampleShape());
         assertEquals(103, data.size());
         assertArrayEquals(new int[]{11, 11, 11, 10, 10, 10, 10, 10, 10, 10}, perClass);
     }
 
     @Test
     void normalisedLikeTheRealData() {
-        float[] pixels = SyntheticDataset.generate(200, 3).images();
+        float[] pixels = SyntheticDataset.generate(200, 3).features();
         double sum = 0;
         double squares = 0;
         for (float v : pixels) {
@@ -57,13 +56,13 @@ class SyntheticDatasetTest {
         // any model under test should too.
         Dataset train = SyntheticDataset.generate(300, 1);
         Dataset test = SyntheticDataset.generate(200, 2);
-        int pixels = train.rows() * train.cols();
+        int pixels = train.sampleSize();
         double[][] means = new double[Dataset.CLASSES][pixels];
         int[] counts = new int[Dataset.CLASSES];
         for (int i = 0; i < train.size(); i++) {
             counts[train.labels()[i]]++;
             for (int p = 0; p < pixels; p++) {
-                means[train.labels()[i]][p] += train.images()[i * pixels + p];
+                means[train.labels()[i]][p] += train.features()[i * pixels + p];
             }
         }
         int correct = 0;
@@ -73,7 +72,7 @@ class SyntheticDatasetTest {
             for (int c = 0; c < Dataset.CLASSES; c++) {
                 double distance = 0;
                 for (int p = 0; p < pixels; p++) {
-                    double d = test.images()[i * pixels + p] - means[c][p] / counts[c];
+                    double d = test.features()[i * pixels + p] - means[c][p] / counts[c];
                     distance += d * d;
                 }
                 if (distance < bestDistance) {

@@ -42,11 +42,11 @@ class InferenceExporterTest {
             var opt = OptimizerConfig.sgd(0.05, 0.9, 0).create();
             var opt0 = OptimizerConfig.sgd(0.05, 0.9, 0).create();
             for (int i = 0; i < 3; i++) {
-                p.forwardBackward(data.images(), labels, n);
+                p.forwardBackward(data.features(), labels, n);
                 opt0.step(p.stages().get(0).store());
                 opt.step(p.stages().get(1).store());
             }
-            p.evaluate(data.images(), labels, n, expected);
+            p.evaluate(data.features(), labels, n, expected);
             for (StageRuntime s : p.stages()) {
                 weights.putAll(s.store().snapshot());
             }
@@ -55,7 +55,7 @@ class InferenceExporterTest {
         InferenceExporter.write(model, weights, file);
 
         try (OrtSession session = env.createSession(file.toString());
-             OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data.images()), new long[]{n, 1, 28, 28});
+             OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data.features()), new long[]{n, 1, 28, 28});
              OrtSession.Result r = session.run(Map.of(InferenceExporter.INPUT, x))) {
             float[] logits = new float[n * model.classes()];
             ((OnnxTensor) r.get(InferenceExporter.LOGITS).orElseThrow()).getFloatBuffer().get(logits);

@@ -22,7 +22,7 @@ class StageSplitTest {
     void splitMatchesWhole(String name, int stages) throws Exception {
         Model model = ModelZoo.create(name);
         var data = SyntheticDataset.generate(16, 3);
-        float[] x = data.images();
+        float[] x = data.features();
         long[] labels = new long[data.size()];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = data.labels()[i];

@@ -32,7 +32,7 @@ class UnitStateTest {
             Optimizer[] ob = {cfg.create(), cfg.create()};
             Optimizer[] oa = {cfg.create(), cfg.create()};
             for (int i = 0; i < 2; i++) {
-                before.forwardBackward(data.images(), labels, 16);
+                before.forwardBackward(data.features(), labels, 16);
                 ob[0].step(before.stages().get(0).store());
                 ob[1].step(before.stages().get(1).store());
             }
@@ -43,8 +43,8 @@ class UnitStateTest {
                 UnitState moved = UnitStateCodec.decode(UnitStateCodec.encode(s));
                 moved.apply(after.stages().get(to).store(), oa[to]);
             }
-            double lossBefore = before.forwardBackward(data.images(), labels, 16).loss();
-            double lossAfter = after.forwardBackward(data.images(), labels, 16).loss();
+            double lossBefore = before.forwardBackward(data.features(), labels, 16).loss();
+            double lossAfter = after.forwardBackward(data.features(), labels, 16).loss();
             assertEquals(lossBefore, lossAfter, 1e-6);
             ob[0].step(before.stages().get(0).store());
             ob[1].step(before.stages().get(1).store());
