@@ -4,6 +4,9 @@ import ai.onnxruntime.OrtEnvironment;
 import io.ftpipe.cli.bench.BenchComputeReport;
 import io.ftpipe.cli.bench.ComputeBenchmark;
 import io.ftpipe.cli.bench.ComputeResult;
+import io.ftpipe.cli.bench.PyTorchComparison;
+import io.ftpipe.cli.bench.PyTorchPeer;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ftpipe.cli.bench.ResultsTable;
 import io.ftpipe.cli.progress.ProgressBars;
 import io.ftpipe.cli.report.JsonReports;
@@ -61,6 +64,14 @@ public final class BenchComputeCommand implements Callable<Integer> {
     @Mixin
     private ThreadsOption threads = new ThreadsOption(2);
 
+    @Option(names = "--against-pytorch", description = "Also time each model's training step in PyTorch on this "
+            + "machine (Debian's python3-torch with OpenBLAS), alternating with ours, and report the ratio.")
+    boolean againstPytorch;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "With --against-pytorch: alternated rounds per "
+            + "model, whose medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
         validate();
@@ -74,29 +85,61 @@ public final class BenchComputeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ComputeBenchmark bench = new ComputeBenchmark(OrtEnvironment.getEnvironment(), batchSize.value(), iterations,
                 warmup, threads.value(), SEED);
+        Path file = report.file().toAbsolutePath();
+        PyTorchPeer torch = againstPytorch ? PyTorchPeer.in(file.resolveSibling("bench-compute-work")) : null;
         List<ComputeResult> results = new ArrayList<>();
+        List<PyTorchComparison> comparisons = new ArrayList<>();
         for (int i = 0; i < nets.size(); i++) {
             Model net = nets.get(i);
             String task = net.name() + " (" + (i + 1) + "/" + nets.size() + ")";
-            try (ProgressBar bar = ProgressBars.open(err, task, bench.steps())) {
-                results.add(bench.measure(net, bar::step));
+            List<double[]> paired = new ArrayList<>();
+            for (int round = 0; round < (torch == null ? 1 : rounds); round++) {
+                // Alternate who goes first, so that a machine getting faster or slower favours neither.
+                JsonNode theirs = torch != null && round % 2 == 1 ? pytorch(torch, net, err) : null;
+                ComputeResult ours;
+                try (ProgressBar bar = ProgressBars.open(err, task, bench.steps())) {
+                    ours = bench.measure(net, bar::step);
+                }
+                if (torch != null && theirs == null) {
+                    theirs = pytorch(torch, net, err);
+                }
+                if (round == 0) {
+                    results.add(ours);
+                }
+                if (theirs != null) {
+                    paired.add(new double[]{ours.trainStepMs(), theirs.get("train_step_ms").asDouble(),
+                            ours.forwardMs(), theirs.get("eval_forward_ms").asDouble()});
+                    pytorchVersion = theirs.get("torch_version").asText();
+                    pytorchBlas = theirs.get("blas").toString();
+                }
+            }
+            if (torch != null) {
+                comparisons.add(PyTorchComparison.of(net.name(), paired));
             }
         }
 
         out.printf("ms per batch of %d, %d ONNX Runtime thread(s): median (p90) of %d runs after %d warm-up runs%n",
                 batchSize.value(), threads.value(), iterations, warmup);
         out.print(ResultsTable.format(results));
-        Path file = report.file().toAbsolutePath();
-        JsonReports.write(file, new BenchComputeReport("compute", batchSize.value(), iterations, warmup, threads.value(), SEED,
-                results,
-                Machine.describe()));
+        comparisons.forEach(out::println);
+        JsonReports.write(file, new BenchComputeReport("compute", batchSize.value(), iterations, warmup, threads.value(),
+                SEED, results, comparisons, pytorchVersion, pytorchBlas, Machine.describe()));
         out.println("wrote " + file);
         out.flush();
         return 0;
     }
 
+    private String pytorchVersion;
+    private String pytorchBlas;
+
+    private JsonNode pytorch(PyTorchPeer torch, Model net, PrintWriter err) throws java.io.IOException {
+        err.println(net.name() + " in PyTorch ...");
+        err.flush();
+        return torch.step(net.name(), batchSize.value(), threads.value(), iterations, warmup);
+    }
+
     private void validate() {
-        if (batchSize.value() < 1 || iterations < 1 || warmup < 0 || threads.value() < 1) {
+        if (batchSize.value() < 1 || iterations < 1 || warmup < 0 || threads.value() < 1 || rounds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--batch-size, --iterations and --threads must be at least 1 and --warmup at least 0");
         }

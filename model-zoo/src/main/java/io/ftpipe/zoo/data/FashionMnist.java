@@ -28,6 +28,19 @@ public final class FashionMnist {
      * Fails as loading would if a file is missing, without reading any: for a caller that loads
      * in the background but must not wait long to report a missing data set.
      */
+    /**
+     * How these samples were normalised, in terms of raw pixels (0..255): what whoever runs the
+     * trained model must do to its inputs.
+     */
+    public static final ChannelNormalization NORMALIZATION = ChannelNormalization.of(
+            Normalization.MEAN * Normalization.PIXEL_SCALE, Normalization.STD * Normalization.PIXEL_SCALE);
+
+    /** Whether {@code dir} holds IDX files as Fashion-MNIST ships them. */
+    public static boolean looksLike(Path dir) {
+        return Files.exists(dir.resolve("train-images-idx3-ubyte.gz")) || Files.exists(dir.resolve(
+                "train-images-idx3-ubyte"));
+    }
+
     public static void requirePresent(Path dir) {
         requireDirectory(dir);
         for (String split : new String[]{"train", "t10k"}) {
