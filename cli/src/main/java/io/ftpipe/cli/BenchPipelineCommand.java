@@ -14,6 +14,7 @@ import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
 import io.ftpipe.device.DeviceProcess;
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.data.FashionMnist;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.optim.OptimizerConfig;
@@ -52,7 +53,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     int maxDevices;
     @Option(names = "--samples", defaultValue = "6400", description = "training samples per run (default: ${DEFAULT-VALUE})")
     int samples;
-    @Option(names = "--schedule", defaultValue = "1f1b")
+    @Option(names = "--schedule", defaultValue = Schedule.Names.ONE_F_ONE_B)
     String schedule;
     @Option(names = "--report", defaultValue = "runs/bench-pipeline.json")
     Path report;
@@ -113,7 +114,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             }
             DevicesJoined.await(central, ids);
             JobReport r = central.submit(new JobSpec("bench-" + n, model, n, schedule, 64,
-                    "gpipe".equals(schedule) ? 4 : 1, 1, adam, 1, 0, samples), new JobListener() {
+                    Schedule.named(schedule).microBatchesPerStep(4), 1, adam, 1, 0, samples), new JobListener() {
             }).get(30, TimeUnit.MINUTES);
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("devices", n);

@@ -5,7 +5,7 @@ import io.ftpipe.device.stage.Outbox;
 import io.ftpipe.protocol.Assignments;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.ProtocolException;
-import io.ftpipe.protocol.Schedules;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.model.ModelZoo;
@@ -127,7 +127,7 @@ class StageHostStressTest {
         int[] bounds = random.nextBoolean() ? new int[]{0, 2, model.size()} : new int[]{0, 1, model.size()};
         int stage = random.nextInt(2);
         long term = terms.incrementAndGet();
-        var settings = new Assignments.JobSettings(JOB, OptimizerConfig.sgd(0.01, 0.9, 0), Schedules.ONE_F_ONE_B, 1,
+        var settings = new Assignments.JobSettings(JOB, OptimizerConfig.sgd(0.01, 0.9, 0), Schedule.ONE_F_ONE_B, 1,
                 BATCH, 3, 5);
         Message.Assign a = Assignments.forPartition(model, bounds, term, term * 10, settings,
                 Assignments.initialUnits(model, term), java.util.Set.of(),

@@ -21,7 +21,7 @@ public final class Assignments {
     }
 
     /** Settings shared by all stages of a job. */
-    public record JobSettings(String job, OptimizerConfig optimizer, String schedule, int microBatches,
+    public record JobSettings(String job, OptimizerConfig optimizer, Schedule schedule, int microBatches,
                               int maxBatch, int chainPeriod, int globalPeriod) {
     }
 
@@ -58,7 +58,7 @@ public final class Assignments {
                 }
             }
             out.add(new Message.Assign(s.job(), term, stage, stages, graphs.apply(bounds[stage], bounds[stage + 1]),
-                    s.optimizer(), mine, keep, s.schedule(), s.microBatches(), s.maxBatch(),
+                    s.optimizer(), mine, keep, s.schedule().wireName(), s.microBatches(), s.maxBatch(),
                     start, s.chainPeriod(), s.globalPeriod()));
         }
         return out;

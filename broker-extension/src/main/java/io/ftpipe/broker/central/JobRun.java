@@ -14,11 +14,9 @@ import io.ftpipe.broker.plan.StageAssignment;
 import io.ftpipe.broker.plan.UnitCost;
 import io.ftpipe.protocol.Assignments;
 import io.ftpipe.protocol.Chunks;
-import io.ftpipe.protocol.InFlight;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
 import io.ftpipe.protocol.Rejections;
-import io.ftpipe.protocol.Schedules;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.data.Dataset;
@@ -380,7 +378,7 @@ final class JobRun {
                     feeder.feed(i, m, Math.min(micro, batchEnd - m));
                     iteration++;
                 }
-                if (spec.schedule().equals("gpipe")) {
+                if (spec.scheduling().accumulates()) {
                     survive(() -> drain("the step to flush"));
                 }
                 report();
@@ -535,12 +533,11 @@ final class JobRun {
     /** Where training goes on after a break: the first unfinished micro-batch; under GPipe, its step's first. */
     private long resumePoint() {
         long first = progress.firstUnfinished();
-        return spec.schedule().equals("gpipe") && first < iteration ? Math.min(first, stepStart) : first;
+        return spec.scheduling().accumulates() && first < iteration ? Math.min(first, stepStart) : first;
     }
 
     private int allowedInFlight() {
-        int limit = InFlight.limit(spec.schedule(), 0, layout.stages().size(), spec.microBatches());
-        return spec.schedule().equals(Schedules.GPIPE) ? limit : limit + 2;
+        return spec.scheduling().feedLimit(layout.stages().size(), spec.microBatches());
     }
 
     /** Runs {@code step}, recovering and running it again as often as devices fail under it. */
@@ -814,7 +811,7 @@ final class JobRun {
         states.forEach((u, state) -> replicas.put(new ReplicaStore.Replica(u, start, newTerm, state)));
         // A restarted central node collects from this layout (and takes any newer term its devices hold).
         checkpoint(true);
-        var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.schedule(), spec.microBatches(),
+        var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.scheduling(), spec.microBatches(),
                 spec.microBatchSize(), spec.replication().chainPeriod(), spec.replication().globalPeriod());
         for (Message.Assign a : Assignments.forPartition(model, bounds, newTerm, start, settings, states, kept,
                 this::graphs)) {

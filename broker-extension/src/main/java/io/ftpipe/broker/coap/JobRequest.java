@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ftpipe.broker.central.JobSpec;
-import io.ftpipe.protocol.Schedules;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.optim.OptimizerConfig;
@@ -44,7 +44,7 @@ public final class JobRequest {
     static final String DEFAULT_MODEL = "cnn";
     static final int DEFAULT_DEVICES = 3;
     static final int DEFAULT_EPOCHS = 1;
-    static final String DEFAULT_SCHEDULE = Schedules.ONE_F_ONE_B;
+    static final String DEFAULT_SCHEDULE = Schedule.Names.ONE_F_ONE_B;
     static final int DEFAULT_BATCH_SIZE = 64;
     static final int DEFAULT_GPIPE_MICRO_BATCHES = 4;
     static final double DEFAULT_LR = 0.001;
@@ -76,7 +76,7 @@ public final class JobRequest {
             throw bad(ID + ": " + e.getMessage());
         }
         String model = oneOf(object, MODEL, ModelZoo.NAMES, DEFAULT_MODEL);
-        String schedule = oneOf(object, SCHEDULE, Schedules.NAMES, DEFAULT_SCHEDULE);
+        String schedule = oneOf(object, SCHEDULE, Schedule.names(), DEFAULT_SCHEDULE);
         String planner = oneOf(object, PLANNER, JobSpec.PLANNERS, JobSpec.ADAPTIVE);
         int devices = integer(object, DEVICES, 1, DEFAULT_DEVICES);
         int epochs = integer(object, EPOCHS, 1, DEFAULT_EPOCHS);
@@ -122,7 +122,7 @@ public final class JobRequest {
 
     /** 1F1B sends each batch as one micro-batch; GPipe splits it (the CLI's rule). */
     private static int microBatches(ObjectNode object, String schedule) throws BadRequest {
-        if (schedule.equals("gpipe")) {
+        if (Schedule.named(schedule).accumulates()) {
             return integer(object, MICRO_BATCHES, 1, DEFAULT_GPIPE_MICRO_BATCHES);
         }
         // The CLI ignores --micro-batches for 1f1b; an API should say so rather than drop a setting.

@@ -2,6 +2,7 @@ package io.ftpipe.cli.demo;
 
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.cli.Preflight;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import picocli.CommandLine.Option;
 
@@ -15,7 +16,7 @@ public final class JobOptions {
     String model;
     @Option(names = "--epochs", defaultValue = "1")
     int epochs;
-    @Option(names = "--schedule", defaultValue = "1f1b", description = "1f1b (asynchronous, PipeDream's), "
+    @Option(names = "--schedule", defaultValue = Schedule.Names.ONE_F_ONE_B, description = "1f1b (asynchronous, PipeDream's), "
             + "1f1b-overlap (1f1b with more micro-batches in flight to overlap the broker's round trips: faster, "
             + "staler weights) or gpipe (synchronous)")
     String schedule;
@@ -58,7 +59,7 @@ public final class JobOptions {
     }
 
     public JobSpec spec(String id) {
-        int micro = "gpipe".equals(schedule) ? microBatches : 1;
+        int micro = Schedule.named(schedule).microBatchesPerStep(microBatches);
         return new JobSpec(id, model, devices, schedule, batchSize, micro, epochs, OptimizerConfig.adam(lr, 0), seed,
                 synthetic, limit, planner, new JobSpec.Replication(chainPeriod, globalPeriod));
     }

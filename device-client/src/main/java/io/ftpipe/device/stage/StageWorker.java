@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtException;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
+import io.ftpipe.protocol.Schedule;
+import io.ftpipe.protocol.StageRules;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.zoo.optim.Optimizer;
 import io.ftpipe.zoo.runtime.ParamStore;
@@ -28,7 +30,7 @@ import java.util.TreeMap;
 
 /**
  * Runs one stage of one term of a job: takes forwards, labels and backwards as they arrive (in any
- * order), runs them when the {@link Schedule} allows, and sends what they produce. Not
+ * order), runs them when the {@link Schedule}'s {@link StageRules} allow, and sends what they produce. Not
  * thread-safe: messages are handed to it one at a time.
  */
 public final class StageWorker implements AutoCloseable {
@@ -40,7 +42,7 @@ public final class StageWorker implements AutoCloseable {
     private final OrtEnvironment env;
     private final Message.Assign assignment;
     private final StageGraphs graphs;
-    private final Schedule schedule;
+    private final StageRules schedule;
     private final ParamStore store;
     private final StageRuntime runtime;
     private final Optimizer optimizer;
@@ -70,7 +72,7 @@ public final class StageWorker implements AutoCloseable {
         this.env = env;
         this.assignment = a;
         this.graphs = a.graphs();
-        this.schedule = new Schedule(a.schedule(), a.stage(), a.stages(), a.microBatches());
+        this.schedule = Schedule.named(a.schedule()).at(a.stage(), a.stages(), a.microBatches());
         this.out = out;
         this.clock = clock;
         this.store = ParamStore.initialize(env, graphs.params().values(), 0);
@@ -291,7 +293,7 @@ public final class StageWorker implements AutoCloseable {
 
     /** An optimizer step now (1F1B), or accumulate until the step's last micro-batch (GPipe). */
     private void step(int count) {
-        if (!schedule.synchronous()) {
+        if (schedule.stepsAfterEach()) {
             optimizer.step(store);
             versions.advance();
             return;
