@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import io.ftpipe.device.mqtt.LastWill;
 import io.ftpipe.device.mqtt.MqttTransport;
 import io.ftpipe.device.config.DeviceConfig;
+import io.ftpipe.device.stage.Assignment;
 import io.ftpipe.device.stage.Outbox;
 import io.ftpipe.device.stage.StageWorker;
 import io.ftpipe.protocol.Chunks;
@@ -153,7 +154,7 @@ public final class DeviceAgent implements AutoCloseable {
 
     private void handle(Message m) throws Exception {
         if (m instanceof Message.Assign a) {
-            assign(a);
+            assign(Assignment.decode(a));
         } else if (m instanceof Message.Emulate e) {
             emulate(e);
         } else if (m instanceof Message.Forward f) {
@@ -192,7 +193,7 @@ public final class DeviceAgent implements AutoCloseable {
         LOG.info("emulating slowdown " + e.slowdown());
     }
 
-    private void assign(Message.Assign a) throws Exception {
+    private void assign(Assignment a) throws Exception {
         int s = a.stage();
         String job = a.job();
         boundary.restart();

@@ -1,9 +1,5 @@
 package io.ftpipe.protocol;
 
-import io.ftpipe.zoo.optim.OptimizerConfig;
-import io.ftpipe.zoo.stage.StageGraphs;
-import io.ftpipe.zoo.state.UnitState;
-
 import java.util.List;
 
 /**
@@ -11,6 +7,10 @@ import java.util.List;
  * {@code (job, term, iteration)}: {@code term} increases at every re-plan or recovery, and
  * anything from an older term is dropped and counted, never applied. {@code iteration} is the
  * micro-batch's global sequence number within the job.
+ *
+ * <p>Structures of the model code travel encoded, as bytes the receiver decodes: stage graphs
+ * (model-zoo's {@code StageGraphsCodec}) and unit states, each a unit's weights and optimizer state
+ * ({@code UnitStateCodec}). This module carries them and knows nothing of models.
  */
 public sealed interface Message {
     int VERSION = 1;
@@ -55,9 +55,9 @@ public sealed interface Message {
     }
 
     /**
-     * Central to device: run stage {@code stage} of {@code stages}: its graphs, initial unit states
-     * (weights and optimizer state), optimizer settings and schedule ({@code 1f1b},
-     * {@code 1f1b-overlap} or {@code gpipe} with {@code microBatches} per step). The term's first micro-batch is {@code start}: a re-plan
+     * Central to device: run stage {@code stage} of {@code stages}: its encoded graphs, encoded
+     * initial unit states (weights and optimizer state), optimizer settings and schedule (a
+     * {@link Schedule}'s name, with {@code microBatches} per step). The term's first micro-batch is {@code start}: a re-plan
      * continues the job's iteration numbering. Every {@code chainPeriod} finished micro-batches the
      * stage sends a {@link Replica} of its units to the next stage (the last stage to the central
      * node), and every {@code globalPeriod} to the central node; 0 turns either off.
@@ -66,8 +66,8 @@ public sealed interface Message {
      * (as it answered the last {@link Collect} that ended its term): it keeps those, and
      * {@code units} carries the others. Together they are exactly the stage's units.
      */
-    record Assign(String job, long term, int stage, int stages, StageGraphs graphs, OptimizerConfig optimizer,
-                  List<UnitState> units, List<Integer> kept, String schedule, int microBatches, int maxBatch,
+    record Assign(String job, long term, int stage, int stages, byte[] graphs, OptimizerSettings optimizer,
+                  List<byte[]> units, List<Integer> kept, String schedule, int microBatches, int maxBatch,
                   long start, int chainPeriod, int globalPeriod)
             implements Message {
     }
@@ -100,7 +100,7 @@ public sealed interface Message {
      * for its previous stage (used when that stage's device has failed). A summary (the answer to
      * a collect that ends the term) has units without values or optimizer state.
      */
-    record Weights(String job, long term, long request, int stage, long iteration, List<UnitState> units,
+    record Weights(String job, long term, long request, int stage, long iteration, List<byte[]> units,
                    List<Replica> held)
             implements Message {
     }
@@ -110,7 +110,7 @@ public sealed interface Message {
      * {@code iteration}: to the next stage (chain replication) or to the central node (global, and
      * the last stage's chain).
      */
-    record Replica(String job, long term, int stage, long iteration, List<UnitState> units) implements Message {
+    record Replica(String job, long term, int stage, long iteration, List<byte[]> units) implements Message {
     }
 
     /** Central to device: the job (or this term of it) is over. */

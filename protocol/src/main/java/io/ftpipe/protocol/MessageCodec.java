@@ -1,8 +1,5 @@
 package io.ftpipe.protocol;
 
-import io.ftpipe.zoo.optim.OptimizerConfig;
-import io.ftpipe.zoo.state.UnitState;
-import io.ftpipe.zoo.state.UnitStateCodec;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
@@ -41,10 +38,10 @@ public final class MessageCodec {
                         .num("boundary_bytes", h.boundaryBytes());
             } else if (m instanceof Message.Assign a) {
                 w.head("assign", 14).str("job", a.job()).num("term", a.term()).num("stage", a.stage())
-                        .num("stages", a.stages()).bin("graphs", StageGraphsCodec.encode(a.graphs()));
+                        .num("stages", a.stages()).bin("graphs", a.graphs());
                 w.key("optimizer");
                 writeOptimizer(p, a.optimizer());
-                w.units(a.units()).ints("kept", a.kept()).str("schedule", a.schedule()).num("micro_batches", a.microBatches()).num("max_batch", a.maxBatch())
+                w.binaries("units", a.units()).ints("kept", a.kept()).str("schedule", a.schedule()).num("micro_batches", a.microBatches()).num("max_batch", a.maxBatch())
                         .num("start", a.start()).num("chain_period", a.chainPeriod())
                         .num("global_period", a.globalPeriod());
             } else if (m instanceof Message.Emulate e) {
@@ -58,17 +55,11 @@ public final class MessageCodec {
             } else if (m instanceof Message.Weights x) {
                 w.head("weights", 7).str("job", x.job()).num("term", x.term()).num("request", x.request())
                         .num("stage", x.stage()).num("iteration", x.iteration());
-                w.units(x.units());
-                w.key("held");
-                p.packArrayHeader(x.held().size());
-                for (Message.Replica r : x.held()) {
-                    byte[] b = encode(r);
-                    p.packBinaryHeader(b.length).writePayload(b);
-                }
+                w.binaries("units", x.units()).binaries("held", x.held().stream().map(MessageCodec::encode).toList());
             } else if (m instanceof Message.Replica r) {
                 w.head("replica", 5).str("job", r.job()).num("term", r.term()).num("stage", r.stage())
                         .num("iteration", r.iteration());
-                w.units(r.units());
+                w.binaries("units", r.units());
             } else if (m instanceof Message.Stop s) {
                 w.head("stop", 3).str("job", s.job()).num("term", s.term()).str("reason", s.reason());
             } else if (m instanceof Message.Forward f) {
@@ -131,7 +122,7 @@ public final class MessageCodec {
                     f.num("sent_bytes"), f.num("replicated_bytes"), f.real("replicated_ms"),
                     f.has("boundary_ms") ? f.real("boundary_ms") : 0, f.has("boundary_bytes") ? f.num("boundary_bytes") : 0);
             case "assign" -> new Message.Assign(f.str("job"), f.num("term"), f.int32("stage"), f.int32("stages"),
-                    StageGraphsCodec.decode(f.bin("graphs")), readOptimizer(f.map("optimizer")), units(f),
+                    f.bin("graphs"), readOptimizer(f.map("optimizer")), units(f),
                     f.has("kept") ? f.ints("kept") : List.of(), f.str("schedule"), f.int32("micro_batches"), f.int32("max_batch"), f.num("start"),
                     f.int32("chain_period"), f.int32("global_period"));
             case "emulate" -> new Message.Emulate(f.str("device"), f.real("slowdown"));
@@ -156,17 +147,14 @@ public final class MessageCodec {
         };
     }
 
-    private static List<UnitState> units(Fields f) {
-        List<UnitState> out = new ArrayList<>();
+    /** Encoded unit states, which the receiver decodes. */
+    private static List<byte[]> units(Fields f) {
+        List<byte[]> out = new ArrayList<>();
         for (Value v : f.array("units")) {
             if (!v.isBinaryValue()) {
                 throw new ProtocolException(RejectReason.MALFORMED, "units must be binary unit states");
             }
-            try {
-                out.add(UnitStateCodec.decode(v.asBinaryValue().asByteArray()));
-            } catch (IllegalArgumentException e) {
-                throw new ProtocolException(RejectReason.MALFORMED, e.getMessage());
-            }
+            out.add(v.asBinaryValue().asByteArray());
         }
         return out;
     }
@@ -184,216 +172,14 @@ public final class MessageCodec {
         return out;
     }
 
-    private static void writeOptimizer(MessageBufferPacker p, OptimizerConfig o) throws IOException {
+    private static void writeOptimizer(MessageBufferPacker p, OptimizerSettings o) throws IOException {
         p.packMapHeader(7);
         new MapWriter(p).str("kind", o.kind()).real("lr", o.lr()).real("momentum", o.momentum()).real("weight_decay", o.weightDecay())
                 .real("beta1", o.beta1()).real("beta2", o.beta2()).real("eps", o.eps());
     }
 
-    private static OptimizerConfig readOptimizer(Fields f) {
-        try {
-            return new OptimizerConfig(f.str("kind"), f.real("lr"), f.real("momentum"), f.real("weight_decay"),
-                    f.real("beta1"), f.real("beta2"), f.real("eps"));
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException(RejectReason.MALFORMED, e.getMessage());
-        }
-    }
-
-    /** Writes map entries; {@link #head} opens a message map with its version and type. */
-    static final class MapWriter {
-        private final MessageBufferPacker p;
-
-        MapWriter(MessageBufferPacker p) {
-            this.p = p;
-        }
-
-        /** Opens a message map of {@code fields} fields besides the version and the type. */
-        MapWriter head(String type, int fields) throws IOException {
-            p.packMapHeader(fields + 2);
-            p.packString("v").packInt(Message.VERSION);
-            p.packString("type").packString(type);
-            return this;
-        }
-
-        MapWriter key(String k) throws IOException {
-            p.packString(k);
-            return this;
-        }
-
-        MapWriter str(String k, String v) throws IOException {
-            p.packString(k).packString(v);
-            return this;
-        }
-
-        MapWriter num(String k, long v) throws IOException {
-            p.packString(k).packLong(v);
-            return this;
-        }
-
-        MapWriter real(String k, double v) throws IOException {
-            p.packString(k).packDouble(v);
-            return this;
-        }
-
-        MapWriter bin(String k, byte[] v) throws IOException {
-            p.packString(k).packBinaryHeader(v.length).writePayload(v);
-            return this;
-        }
-
-        MapWriter longs(String k, long[] v) throws IOException {
-            p.packString(k).packArrayHeader(v.length);
-            for (long x : v) {
-                p.packLong(x);
-            }
-            return this;
-        }
-
-        MapWriter flag(String k, boolean v) throws IOException {
-            p.packString(k).packBoolean(v);
-            return this;
-        }
-
-        MapWriter ints(String k, List<Integer> v) throws IOException {
-            p.packString(k).packArrayHeader(v.size());
-            for (int x : v) {
-                p.packInt(x);
-            }
-            return this;
-        }
-
-        MapWriter units(List<UnitState> units) throws IOException {
-            p.packString("units").packArrayHeader(units.size());
-            for (UnitState u : units) {
-                byte[] b = UnitStateCodec.encode(u);
-                p.packBinaryHeader(b.length).writePayload(b);
-            }
-            return this;
-        }
-
-        MapWriter tensor(String k, Tensor t) throws IOException {
-            p.packString(k);
-            TensorCodec.write(p, t);
-            return this;
-        }
-    }
-
-    /** Typed access to a decoded map; a missing or mistyped field is a MALFORMED message. */
-    static final class Fields {
-        private final Map<Value, Value> map;
-
-        Fields(Map<Value, Value> map) {
-            this.map = map;
-        }
-
-        private Value get(String k) {
-            Value v = map.get(org.msgpack.value.ValueFactory.newString(k));
-            if (v == null) {
-                throw new ProtocolException(RejectReason.MALFORMED, "missing field '" + k + "'");
-            }
-            return v;
-        }
-
-        private static ProtocolException wrong(String k, String what) {
-            return new ProtocolException(RejectReason.MALFORMED, "field '" + k + "' must be " + what);
-        }
-
-        /** Whether the field is there: fields added to a message later are optional, for older peers. */
-        boolean has(String k) {
-            return map.containsKey(org.msgpack.value.ValueFactory.newString(k));
-        }
-
-        boolean flag(String k) {
-            Value v = get(k);
-            if (!v.isBooleanValue()) {
-                throw wrong(k, "true or false");
-            }
-            return v.asBooleanValue().getBoolean();
-        }
-
-        List<Integer> ints(String k) {
-            List<Integer> out = new ArrayList<>();
-            for (long x : longs(k)) {
-                if (x < Integer.MIN_VALUE || x > Integer.MAX_VALUE) {
-                    throw wrong(k, "an array of 32-bit integers");
-                }
-                out.add((int) x);
-            }
-            return out;
-        }
-
-        String str(String k) {
-            Value v = get(k);
-            if (!v.isStringValue()) {
-                throw wrong(k, "a string");
-            }
-            return v.asStringValue().asString();
-        }
-
-        long num(String k) {
-            Value v = get(k);
-            if (!v.isIntegerValue() || !v.asIntegerValue().isInLongRange()) {
-                throw wrong(k, "an integer");
-            }
-            return v.asIntegerValue().toLong();
-        }
-
-        int int32(String k) {
-            long v = num(k);
-            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                throw wrong(k, "a 32-bit integer");
-            }
-            return (int) v;
-        }
-
-        double real(String k) {
-            Value v = get(k);
-            if (v.isFloatValue()) {
-                return v.asFloatValue().toDouble();
-            }
-            if (v.isIntegerValue()) {
-                return v.asIntegerValue().toLong();
-            }
-            throw wrong(k, "a number");
-        }
-
-        byte[] bin(String k) {
-            Value v = get(k);
-            if (!v.isBinaryValue()) {
-                throw wrong(k, "binary");
-            }
-            return v.asBinaryValue().asByteArray();
-        }
-
-        List<Value> array(String k) {
-            Value v = get(k);
-            if (!v.isArrayValue()) {
-                throw wrong(k, "an array");
-            }
-            return v.asArrayValue().list();
-        }
-
-        Fields map(String k) {
-            Value v = get(k);
-            if (!v.isMapValue()) {
-                throw wrong(k, "a map");
-            }
-            return new Fields(v.asMapValue().map());
-        }
-
-        long[] longs(String k) {
-            List<Value> a = array(k);
-            long[] out = new long[a.size()];
-            for (int i = 0; i < out.length; i++) {
-                if (!a.get(i).isIntegerValue()) {
-                    throw wrong(k, "an array of integers");
-                }
-                out[i] = a.get(i).asIntegerValue().toLong();
-            }
-            return out;
-        }
-
-        Tensor tensor(String k) {
-            return TensorCodec.read(get(k), Tensor.DTYPES);
-        }
+    private static OptimizerSettings readOptimizer(Fields f) {
+        return new OptimizerSettings(f.str("kind"), f.real("lr"), f.real("momentum"), f.real("weight_decay"),
+                f.real("beta1"), f.real("beta2"), f.real("eps"));
     }
 }

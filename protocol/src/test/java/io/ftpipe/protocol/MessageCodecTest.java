@@ -1,17 +1,10 @@
 package io.ftpipe.protocol;
 
-import io.ftpipe.zoo.model.ModelZoo;
-import io.ftpipe.zoo.optim.OptimizerConfig;
-import io.ftpipe.zoo.optim.ParamState;
-import io.ftpipe.zoo.stage.StageCompiler;
-import io.ftpipe.zoo.stage.StageGraphs;
-import io.ftpipe.zoo.state.UnitState;
 import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessagePack;
 
 import java.nio.FloatBuffer;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -64,24 +57,15 @@ class MessageCodecTest {
     }
 
     @Test
-    void assignmentCarriesGraphsStatesAndSettings() {
-        var model = ModelZoo.cnn();
-        StageGraphs g = StageCompiler.compile(model, 2, 4);
-        UnitState u = new UnitState(2, Map.of("u2.weight", new float[]{1, 2}),
-                Map.of("u2.weight", new ParamState(3, List.of(new float[]{0.5f, 0.25f}))));
-        var a = (Message.Assign) roundTrip(new Message.Assign("j", 2, 1, 3, g, OptimizerConfig.adam(1e-3, 0),
-                List.of(u), List.of(3), "1f1b", 1, 64, 1234, 100, 200));
-        assertEquals(g.from(), a.graphs().from());
-        assertEquals(g.last(), a.graphs().last());
-        assertArrayEquals(g.forward().onnx(), a.graphs().forward().onnx());
-        assertArrayEquals(g.backward().onnx(), a.graphs().backward().onnx());
-        assertEquals(g.forward().params(), a.graphs().forward().params());
-        assertEquals(g.stash(), a.graphs().stash());
-        assertEquals(g.gradients(), a.graphs().gradients());
-        assertEquals(g.params().keySet(), a.graphs().params().keySet());
-        assertArrayEquals(g.inputShape(), a.graphs().inputShape());
-        assertEquals(OptimizerConfig.adam(1e-3, 0), a.optimizer());
-        assertEquals(3, a.units().get(0).optimizer().get("u2.weight").step());
+    void assignmentCarriesEncodedGraphsAndStatesAndPlainSettings() {
+        var settings = new OptimizerSettings("adam", 1e-3, 0, 0, 0.9, 0.999, 1e-8);
+        var a = (Message.Assign) roundTrip(new Message.Assign("j", 2, 1, 3, new byte[]{1, 2, 3}, settings,
+                List.of(new byte[]{4, 5}, new byte[0]), List.of(3), "1f1b", 1, 64, 1234, 100, 200));
+        assertArrayEquals(new byte[]{1, 2, 3}, a.graphs());
+        assertEquals(settings, a.optimizer());
+        assertEquals(2, a.units().size());
+        assertArrayEquals(new byte[]{4, 5}, a.units().get(0));
+        assertArrayEquals(new byte[0], a.units().get(1));
         assertEquals("1f1b", a.schedule());
         assertEquals(List.of(3), a.kept());
         assertEquals(1234, a.start());
@@ -91,21 +75,29 @@ class MessageCodecTest {
 
     @Test
     void weightsCarryTheChainReplicasTheDeviceHolds() {
-        UnitState u1 = new UnitState(1, Map.of("u1.weight", new float[]{3, 4}),
-                Map.of("u1.weight", new ParamState(5, List.of(new float[]{0.5f, 0.25f}))));
-        UnitState u2 = new UnitState(2, Map.of("u2.weight", new float[]{-1}), Map.of());
-        var replica = new Message.Replica("j", 4, 0, 300, List.of(u1));
-        var w = (Message.Weights) roundTrip(new Message.Weights("j", 4, 7, 1, 320, List.of(u2), List.of(replica)));
+        var replica = new Message.Replica("j", 4, 0, 300, List.of(new byte[]{7, 8}));
+        var w = (Message.Weights) roundTrip(new Message.Weights("j", 4, 7, 1, 320, List.of(new byte[]{9}),
+                List.of(replica)));
         assertEquals(320, w.iteration());
-        assertArrayEquals(new float[]{-1}, w.units().get(0).values().get("u2.weight"));
+        assertArrayEquals(new byte[]{9}, w.units().get(0));
         Message.Replica held = w.held().get(0);
         assertEquals(0, held.stage());
         assertEquals(300, held.iteration());
-        assertArrayEquals(new float[]{3, 4}, held.units().get(0).values().get("u1.weight"));
-        assertEquals(5, held.units().get(0).optimizer().get("u1.weight").step());
+        assertArrayEquals(new byte[]{7, 8}, held.units().get(0));
         var r = (Message.Replica) roundTrip(replica);
         assertEquals(4, r.term());
         assertEquals(1, r.units().size());
+    }
+
+    @Test
+    void unitStatesMustBeBinary() throws Exception {
+        var p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(7).packString("v").packInt(1).packString("type").packString("replica")
+                .packString("job").packString("j").packString("term").packLong(1).packString("stage").packInt(0)
+                .packString("iteration").packLong(3).packString("units").packArrayHeader(1).packString("not bytes");
+        var e = assertThrows(ProtocolException.class, () -> MessageCodec.decode(p.toByteArray(), MAX));
+        assertEquals(RejectReason.MALFORMED, e.reason());
+        assertEquals("MALFORMED: units must be binary unit states", e.getMessage());
     }
 
     @Test

@@ -12,7 +12,6 @@ import io.ftpipe.broker.plan.Planner;
 import io.ftpipe.broker.plan.Replan;
 import io.ftpipe.broker.plan.StageAssignment;
 import io.ftpipe.broker.plan.UnitCost;
-import io.ftpipe.protocol.Assignments;
 import io.ftpipe.protocol.Chunks;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
@@ -30,6 +29,7 @@ import io.ftpipe.zoo.runtime.ParamStore;
 import io.ftpipe.zoo.stage.StageCompiler;
 import io.ftpipe.zoo.stage.StageGraphs;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 import io.ftpipe.zoo.train.LocalTrainer;
 
 import java.io.IOException;
@@ -261,7 +261,7 @@ final class JobRun {
                 weights.put(device, w);
             } else if (m instanceof Message.Replica r && r.term() == term) {
                 // On a thread of its own: the disk's fsyncs must not hold up the devices' progress.
-                replicaWriter.execute(() -> r.units().forEach(u -> replicas.put(
+                replicaWriter.execute(() -> UnitStatePayloads.decode(r.units()).forEach(u -> replicas.put(
                         new ReplicaStore.Replica(u.unit(), r.iteration(), r.term(), u))));
             } else if (m instanceof Message.DeviceError e) {
                 failure = "device " + device + ": " + e.reason();
@@ -563,7 +563,7 @@ final class JobRun {
     private Map<Integer, UnitState> collectAll() throws Exception {
         Map<Integer, UnitState> all = new TreeMap<>();
         for (Message.Weights w : collect(layout.devices(), false).values()) {
-            w.units().forEach(u -> all.put(u.unit(), u));
+            UnitStatePayloads.decode(w.units()).forEach(u -> all.put(u.unit(), u));
         }
         return all;
     }
@@ -760,7 +760,8 @@ final class JobRun {
                 .map(Map.Entry::getValue).distinct().toList();
         Map<Integer, UnitState> moving = new TreeMap<>();
         for (Message.Weights w : collect(giving, false).values()) {
-            w.units().stream().filter(u -> !kept.contains(u.unit())).forEach(u -> moving.put(u.unit(), u));
+            UnitStatePayloads.decode(w.units()).stream().filter(u -> !kept.contains(u.unit()))
+                    .forEach(u -> moving.put(u.unit(), u));
         }
         startTerm(better.get(), moving, kept, iteration, migrationStart, seen, String.format(
                 "measured capacities: predicted %.0f -> %.0f samples/s", samplesPerSecond(current),

@@ -271,6 +271,7 @@ public final class TrainingCentralNode implements CentralNode {
                 }
                 m = MessageCodec.decode(whole, Integer.MAX_VALUE);
             }
+            UnitPayloadCheck.check(m);
             dispatch(clientId, topic, m);
         } catch (ProtocolException e) {
             rejections.reject(topic, e);

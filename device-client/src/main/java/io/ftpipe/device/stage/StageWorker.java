@@ -17,6 +17,7 @@ import io.ftpipe.zoo.runtime.StageSessions;
 import io.ftpipe.zoo.runtime.WeightSnapshot;
 import io.ftpipe.zoo.stage.StageGraphs;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -67,12 +68,13 @@ public final class StageWorker implements AutoCloseable {
     private boolean closed;
 
     /** @param sessions for the assignment's graphs; they stay open when this worker closes */
-    public StageWorker(OrtEnvironment env, Message.Assign a, StageSessions sessions, Outbox out, ComputeClock clock)
+    public StageWorker(OrtEnvironment env, Assignment a, StageSessions sessions, Outbox out, ComputeClock clock)
             throws OrtException {
         this.env = env;
-        this.assignment = a;
+        this.assignment = a.message();
         this.graphs = a.graphs();
-        this.schedule = Schedule.named(a.schedule()).at(a.stage(), a.stages(), a.microBatches());
+        this.schedule = Schedule.named(assignment.schedule()).at(assignment.stage(), assignment.stages(),
+                assignment.microBatches());
         this.out = out;
         this.clock = clock;
         this.store = ParamStore.initialize(env, graphs.params().values(), 0);
@@ -82,8 +84,8 @@ public final class StageWorker implements AutoCloseable {
         }
         this.runtime = new StageRuntime(sessions, graphs, store);
         this.versions = new WeightVersions(env, store);
-        this.nextForward = a.start();
-        this.trainedThrough = a.start();
+        this.nextForward = assignment.start();
+        this.trainedThrough = assignment.start();
     }
 
     public String job() {
@@ -276,7 +278,8 @@ public final class StageWorker implements AutoCloseable {
         // Timed here, not around each send: capturing the units' states is replication's cost too,
         // and all of it is time this thread does not train.
         long started = System.nanoTime();
-        Message.Replica r = new Message.Replica(job(), term(), stage(), trainedThrough, unitStates());
+        Message.Replica r = new Message.Replica(job(), term(), stage(), trainedThrough,
+                UnitStatePayloads.encode(unitStates()));
         if (chain) {
             chainReplicated = completed;
             out.replicate(r, true);

@@ -1,7 +1,7 @@
 package io.ftpipe.device.stage;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.ftpipe.protocol.Assignments;
+import io.ftpipe.broker.central.Assignments;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.model.Model;
@@ -27,7 +27,8 @@ class StageWarmUpTest {
                 1, 16, 0, 0);
         var assigns = Assignments.forPartition(model, new int[]{0, 1, model.size()}, 1, 0, settings,
                 Assignments.initialUnits(model, 1));
-        for (Message.Assign a : assigns) {
+        for (Message.Assign m : assigns) {
+            Assignment a = Assignment.decode(m);
             List<Run> runs = new ArrayList<>();
             ComputeClock clock = new ComputeClock() {
                 @Override

@@ -1,7 +1,7 @@
 package io.ftpipe.device.stage;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.ftpipe.protocol.Assignments;
+import io.ftpipe.broker.central.Assignments;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
@@ -17,6 +17,7 @@ import io.ftpipe.zoo.optim.OptimizerConfig;
 import io.ftpipe.zoo.runtime.LocalPipeline;
 import io.ftpipe.zoo.runtime.StageRuntime;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
@@ -126,7 +127,7 @@ class StageWorkerTest {
                 for (var r : rounds) {
                     assertTrue(r.sendNanos() > 0 && r.nanos() >= r.sendNanos(), r.toString());
                 }
-                var last = chain.get(chain.size() - 1).replica().units();
+                var last = UnitStatePayloads.decode(chain.get(chain.size() - 1).replica().units());
                 var now = p.workers.get(stage).unitStates();
                 assertEquals(now.size(), last.size());
                 for (int u = 0; u < now.size(); u++) {

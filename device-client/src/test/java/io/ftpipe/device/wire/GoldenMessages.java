@@ -1,12 +1,14 @@
 package io.ftpipe.device.wire;
 
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.OptimizerSettings;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.zoo.model.ModelZoo;
-import io.ftpipe.zoo.optim.OptimizerConfig;
 import io.ftpipe.zoo.optim.ParamState;
 import io.ftpipe.zoo.stage.StageCompiler;
+import io.ftpipe.zoo.stage.StageGraphsCodec;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
@@ -28,17 +30,18 @@ final class GoldenMessages {
                 300.75, 19, 17, 1L << 33, 1L << 34, 1234.125, 240.5, 3_200_000));
         m.put("heartbeat-offline", new Message.Heartbeat("gw-1", -1, Message.Heartbeat.OFFLINE, "", 0, -1, 0, 0,
                 0, 0, 0, 0, 0, 0, 0, 0));
-        m.put("assign", new Message.Assign("job-1", 2, 1, 3, StageCompiler.compile(ModelZoo.mlp(), 1, 3),
-                OptimizerConfig.adam(1e-3, 1e-4), List.of(unitWithMoments(1), unitWithMoments(2)), List.of(),
-                "1f1b", 1, 64, 1234, 100, 200));
-        m.put("assign-kept", new Message.Assign("job-1", 3, 0, 2, StageCompiler.compile(ModelZoo.mlp(), 0, 1),
-                OptimizerConfig.sgd(0.05, 0.9, 1e-4), List.of(), List.of(0), "gpipe", 4, 16, 96, 0, 0));
+        m.put("assign", new Message.Assign("job-1", 2, 1, 3, mlpGraphs(1, 3),
+                new OptimizerSettings("adam", 1e-3, 0, 1e-4, 0.9, 0.999, 1e-8),
+                units(unitWithMoments(1), unitWithMoments(2)), List.of(), "1f1b", 1, 64, 1234, 100, 200));
+        m.put("assign-kept", new Message.Assign("job-1", 3, 0, 2, mlpGraphs(0, 1),
+                new OptimizerSettings("sgd", 0.05, 0.9, 1e-4, 0, 0, 0), units(), List.of(0), "gpipe", 4, 16, 96,
+                0, 0));
         m.put("emulate", new Message.Emulate("gw-1", 2.5));
         m.put("ack", new Message.Ack("job-1", 2, 1, "gw-1"));
         m.put("collect", new Message.Collect("job-1", 2, 99, true));
-        m.put("weights", new Message.Weights("job-1", 4, 7, 1, 320, List.of(unitWithMoments(2)),
-                List.of(new Message.Replica("job-1", 4, 0, 300, List.of(unitWithMoments(0), summary(1))))));
-        m.put("replica", new Message.Replica("job-1", 4, 1, 310, List.of(unitWithMoments(1), unitWithoutMoments(2))));
+        m.put("weights", new Message.Weights("job-1", 4, 7, 1, 320, units(unitWithMoments(2)),
+                List.of(new Message.Replica("job-1", 4, 0, 300, units(unitWithMoments(0), summary(1))))));
+        m.put("replica", new Message.Replica("job-1", 4, 1, 310, units(unitWithMoments(1), unitWithoutMoments(2))));
         m.put("stop", new Message.Stop("job-1", 4, "job complete"));
         m.put("forward", new Message.Forward("job-1", 4, 41,
                 Tensor.ofFloats(new long[]{2, 3}, FloatBuffer.wrap(new float[]{1, -2, 3.5f, Float.MIN_VALUE, 0, 7}))));
@@ -49,6 +52,15 @@ final class GoldenMessages {
         m.put("error", new Message.DeviceError("job-1", 4, "gw-1", "out of memory"));
         m.put("chunk", new Message.Chunk("job-1", 4, 41, 5, 1, 3, new byte[]{1, 2, 3, (byte) 0xff, 0}));
         return m;
+    }
+
+    /** The compiled graphs of units [from, to) of the mlp, as an {@code assign} carries them. */
+    static byte[] mlpGraphs(int from, int to) {
+        return StageGraphsCodec.encode(StageCompiler.compile(ModelZoo.mlp(), from, to));
+    }
+
+    private static List<byte[]> units(UnitState... states) {
+        return UnitStatePayloads.encode(List.of(states));
     }
 
     /** A unit's weights and Adam moments (two slots), parameters in a fixed order. */
