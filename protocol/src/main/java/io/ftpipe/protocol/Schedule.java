@@ -70,7 +70,7 @@ public enum Schedule {
         return this == GPIPE;
     }
 
-    /** Micro-batches per step for a job that asks for {@code requested}: GPipe splits each batch so, 1F1B sends it whole. */
+    /** Micro-batches per step of a job that asks for {@code requested}: GPipe splits a batch so, 1F1B sends it whole. */
     public int microBatchesPerStep(int requested) {
         return accumulates() ? requested : 1;
     }

@@ -1,5 +1,6 @@
 package io.ftpipe.protocol;
 
+import io.ftpipe.protocol.Message.Heartbeat;
 import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessagePack;
 
@@ -19,8 +20,9 @@ class MessageCodecTest {
     void simpleMessagesRoundTrip() {
         List<Message> all = List.of(
                 new Message.Hello("d1", 4, 1L << 33, 2, "0.1.0", 1 << 20),
-                new Message.Heartbeat("d1", 7, "training", "job-1", 3, 1, 12.5, 2, 100, 20, 300, 19, 17, 1L << 33, 1L << 34,
-                        1234.125),
+                new Heartbeat("d1", 7, new Heartbeat.Activity("training", "job-1", 3, 1), 12.5, 2,
+                        new Heartbeat.StageTime(100, 20, 300), new Heartbeat.StageCounts(19, 17, 1L << 33),
+                        new Heartbeat.Replication(1L << 34, 1234.125), Heartbeat.Boundary.NONE),
                 new Message.Emulate("d1", 2.5),
                 new Message.Ack("job-1", 3, 2, "d1"),
                 new Message.Collect("job-1", 3, 99, false),
@@ -51,8 +53,9 @@ class MessageCodecTest {
 
     @Test
     void heartbeatCarriesBoundaryRoundTrips() {
-        var h = new Message.Heartbeat("d", 3, "training", "j", 2, 0, 1.5, 0, 100, 10, 400, 20, 18, 5000, 0, 0, 240.5,
-                3_200_000);
+        var h = new Heartbeat("d", 3, new Heartbeat.Activity("training", "j", 2, 0), 1.5, 0,
+                new Heartbeat.StageTime(100, 10, 400), new Heartbeat.StageCounts(20, 18, 5000),
+                Heartbeat.Replication.NONE, new Heartbeat.Boundary(240.5, 3_200_000));
         assertEquals(h, roundTrip(h));
     }
 
@@ -126,12 +129,12 @@ class MessageCodecTest {
                 MessageCodec.decode(map("v", 1, "type", "collect", "job", "j", "term", 2, "request", 7), MAX));
         assertEquals(RejectReason.MALFORMED, reject(map("v", 1, "type", "collect", "job", "j", "term", 2,
                 "request", 7, "ends_term", "yes")));
-        var older = (Message.Heartbeat) MessageCodec.decode(map("v", 1, "type", "heartbeat", "device", "d", "seq", 1,
+        var older = (Heartbeat) MessageCodec.decode(map("v", 1, "type", "heartbeat", "device", "d", "seq", 1,
                 "state", "idle", "job", "", "term", 0, "stage", -1, "compute_ms", 0, "rejected", 0,
                 "compute_total_ms", 0, "send_total_ms", 0, "stage_ms", 0, "forwards", 0, "micro_batches", 0,
                 "sent_bytes", 0, "replicated_bytes", 0, "replicated_ms", 0), MAX);
-        assertEquals(0, older.boundaryMillis());
-        assertEquals(0, older.boundaryBytes());
+        assertEquals(0, older.boundary().millis());
+        assertEquals(0, older.boundary().bytes());
     }
 
     @Test

@@ -290,7 +290,7 @@ final class JobRun {
         synchronized (lock) {
             replicated.heartbeat(h);
             // A resumed job knows its layout before it has profiled the units: no speed to measure yet.
-            if (layout == null || h.term() != term || costs.isEmpty()) {
+            if (layout == null || h.activity().term() != term || costs.isEmpty()) {
                 return;
             }
             for (JobReport.Stage s : layout.stages()) {
@@ -461,7 +461,7 @@ final class JobRun {
         synchronized (lock) {
             // Devices take no term older than theirs, and the last checkpoint may predate a term start.
             for (String d : back) {
-                heartbeatFor(d).ifPresent(h -> term = Math.max(term, h.term()));
+                heartbeatFor(d).ifPresent(h -> term = Math.max(term, h.activity().term()));
             }
             termStartMillis = System.currentTimeMillis();
         }
@@ -494,7 +494,7 @@ final class JobRun {
     /** The device's latest heartbeat, if it was about a stage of this job. */
     private Optional<Message.Heartbeat> heartbeatFor(String device) {
         return registry.get(device).map(DeviceRegistry.Device::lastHeartbeat)
-                .filter(h -> spec.id().equals(h.job()));
+                .filter(h -> spec.id().equals(h.activity().job()));
     }
 
     /** Micro-batches in an epoch: each batch in micro-batches of {@code micro} samples, the last one short. */

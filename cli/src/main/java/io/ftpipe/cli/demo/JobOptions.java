@@ -16,7 +16,8 @@ public final class JobOptions {
     String model;
     @Option(names = "--epochs", defaultValue = "1")
     int epochs;
-    @Option(names = "--schedule", defaultValue = Schedule.Names.ONE_F_ONE_B, description = "1f1b (asynchronous, PipeDream's), "
+    @Option(names = "--schedule", defaultValue = Schedule.Names.ONE_F_ONE_B,
+            description = "1f1b (asynchronous, PipeDream's), "
             + "1f1b-overlap (1f1b with more micro-batches in flight to overlap the broker's round trips: faster, "
             + "staler weights) or gpipe (synchronous)")
     String schedule;

@@ -20,7 +20,10 @@ import java.util.List;
 public record Assignment(Message.Assign message, StageGraphs graphs, OptimizerConfig optimizer,
                          List<UnitState> units) {
 
-    /** @throws ProtocolException ({@code MALFORMED}) if the graphs, the optimizer settings or a unit state are unusable */
+    /**
+     * @throws ProtocolException ({@code MALFORMED}) if the graphs, the optimizer settings or a unit
+     *                           state are unusable
+     */
     public static Assignment decode(Message.Assign a) {
         return new Assignment(a, StageGraphsCodec.decode(a.graphs()), optimizer(a.optimizer()),
                 UnitStatePayloads.decode(a.units()));

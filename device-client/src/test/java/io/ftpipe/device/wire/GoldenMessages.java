@@ -1,6 +1,7 @@
 package io.ftpipe.device.wire;
 
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.Message.Heartbeat;
 import io.ftpipe.protocol.OptimizerSettings;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.zoo.model.ModelZoo;
@@ -26,10 +27,10 @@ final class GoldenMessages {
     static Map<String, Message> all() {
         Map<String, Message> m = new LinkedHashMap<>();
         m.put("hello", new Message.Hello("gw-1", 4, 1L << 33, 2, "0.1.0", 1 << 20));
-        m.put("heartbeat", new Message.Heartbeat("gw-1", 7, "training", "job-1", 3, 1, 12.5, 2, 100.25, 20.5,
-                300.75, 19, 17, 1L << 33, 1L << 34, 1234.125, 240.5, 3_200_000));
-        m.put("heartbeat-offline", new Message.Heartbeat("gw-1", -1, Message.Heartbeat.OFFLINE, "", 0, -1, 0, 0,
-                0, 0, 0, 0, 0, 0, 0, 0));
+        m.put("heartbeat", new Heartbeat("gw-1", 7, new Heartbeat.Activity("training", "job-1", 3, 1), 12.5, 2,
+                new Heartbeat.StageTime(100.25, 20.5, 300.75), new Heartbeat.StageCounts(19, 17, 1L << 33),
+                new Heartbeat.Replication(1L << 34, 1234.125), new Heartbeat.Boundary(240.5, 3_200_000)));
+        m.put("heartbeat-offline", Heartbeat.lastWill("gw-1"));
         m.put("assign", new Message.Assign("job-1", 2, 1, 3, mlpGraphs(1, 3),
                 new OptimizerSettings("adam", 1e-3, 0, 1e-4, 0.9, 0.999, 1e-8),
                 units(unitWithMoments(1), unitWithMoments(2)), List.of(), "1f1b", 1, 64, 1234, 100, 200));

@@ -91,7 +91,7 @@ class WireCompatibilityTest {
         return m instanceof Message.Assign || m instanceof Message.Weights || m instanceof Message.Replica;
     }
 
-    /** A message's fields by name, what it carries of the model decoded: unit states and stage graphs compare as such. */
+    /** A message's fields by name, its unit states and stage graphs decoded, to compare as such. */
     private static Map<String, Object> view(Message m) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (RecordComponent c : m.getClass().getRecordComponents()) {

@@ -59,12 +59,12 @@ public final class UnitStateCodec {
             Map<String, ParamState> optimizer = new LinkedHashMap<>();
             for (var field : u.unpackValue().asMapValue().entrySet()) {
                 Value v = field.getValue();
-                switch (field.getKey().asStringValue().asString()) {
+                switch (name(field.getKey())) {
                     case "unit" -> unit = v.asIntegerValue().asInt();
                     case "values" -> v.asMapValue().entrySet()
-                            .forEach(e -> values.put(e.getKey().asStringValue().asString(), floats(e.getValue())));
+                            .forEach(e -> values.put(name(e.getKey()), floats(e.getValue())));
                     case "optimizer" -> v.asMapValue().entrySet()
-                            .forEach(e -> optimizer.put(e.getKey().asStringValue().asString(), paramState(e.getValue())));
+                            .forEach(e -> optimizer.put(name(e.getKey()), paramState(e.getValue())));
                     default -> {
                         // A field of a later version: not ours to read.
                     }
@@ -83,7 +83,7 @@ public final class UnitStateCodec {
         long step = 0;
         List<float[]> slots = new ArrayList<>();
         for (var field : v.asMapValue().entrySet()) {
-            switch (field.getKey().asStringValue().asString()) {
+            switch (name(field.getKey())) {
                 case "step" -> step = field.getValue().asIntegerValue().asLong();
                 case "slots" -> field.getValue().asArrayValue().forEach(slot -> slots.add(floats(slot)));
                 default -> {
@@ -92,6 +92,10 @@ public final class UnitStateCodec {
             }
         }
         return new ParamState(step, slots);
+    }
+
+    private static String name(Value key) {
+        return key.asStringValue().asString();
     }
 
     private static Tensor tensor(float[] v) {
