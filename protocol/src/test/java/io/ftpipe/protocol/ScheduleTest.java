@@ -37,6 +37,10 @@ class ScheduleTest {
         assertEquals(limit, rules.inFlightLimit(), "in-flight limit");
         assertEquals(stashes, rules.stashesWeights(), "stashes weights");
         assertEquals(stepsAfterEach, rules.stepsAfterEach(), "steps after each micro-batch");
+        assertTrue(rules.admitsForward(limit - 1), "a forward below the limit");
+        assertFalse(rules.admitsForward(limit), "a forward at the limit");
+        assertTrue(rules.stepsAfter(micro), "a step after the step's last micro-batch");
+        assertEquals(stepsAfterEach, rules.stepsAfter(micro - 1), "a step before the step's last micro-batch");
     }
 
     @Test
@@ -49,28 +53,6 @@ class ScheduleTest {
         assertEquals("[7, 5, 3, 1]", Arrays.toString(limits(Schedule.ONE_F_ONE_B_OVERLAP)));
         assertEquals(1, Schedule.ONE_F_ONE_B_OVERLAP.at(0, 1, 1).inFlightLimit(),
                 "a single stage runs each backward right after its forward");
-    }
-
-    @Test
-    void oneFOneBAdmitsAForwardPerStageDownstreamAndOverlapOnePerBoundaryMore() {
-        StageRules pipeDream = Schedule.ONE_F_ONE_B.at(0, 3, 1);
-        StageRules overlap = Schedule.ONE_F_ONE_B_OVERLAP.at(0, 3, 1);
-        assertTrue(pipeDream.admitsForward(2));
-        assertFalse(pipeDream.admitsForward(3));
-        assertTrue(overlap.admitsForward(4));
-        assertFalse(overlap.admitsForward(5));
-        assertTrue(overlap.stashesWeights());
-        assertTrue(overlap.stepsAfter(1));
-    }
-
-    @Test
-    void gpipeAdmitsAStepsMicroBatchesAndStepsAfterTheLast() {
-        StageRules gpipe = Schedule.GPIPE.at(1, 3, 4);
-        assertTrue(gpipe.admitsForward(3));
-        assertFalse(gpipe.admitsForward(4));
-        assertFalse(gpipe.stepsAfter(3));
-        assertTrue(gpipe.stepsAfter(4));
-        assertFalse(gpipe.stashesWeights());
     }
 
     @Test
