@@ -133,10 +133,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 Map<String, Object> st = new LinkedHashMap<>();
                 st.put("stage", s.stage());
                 st.put("units", List.of(s.from(), s.to()));
-                if (h != null && h.stageMillis() > 0) {
-                    st.put("compute_fraction", h.computeTotalMillis() / h.stageMillis());
-                    st.put("send_fraction", h.sendTotalMillis() / h.stageMillis());
-                    st.put("wait_fraction", 1 - (h.computeTotalMillis() + h.sendTotalMillis()) / h.stageMillis());
+                Message.Heartbeat.StageTime t = h == null ? Message.Heartbeat.StageTime.NONE : h.time();
+                if (t.totalMillis() > 0) {
+                    st.put("compute_fraction", t.computeMillis() / t.totalMillis());
+                    st.put("send_fraction", t.sendMillis() / t.totalMillis());
+                    st.put("wait_fraction", 1 - (t.computeMillis() + t.sendMillis()) / t.totalMillis());
                 }
                 stages.add(st);
             }

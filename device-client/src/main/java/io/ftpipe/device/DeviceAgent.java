@@ -4,10 +4,12 @@ import ai.onnxruntime.OrtEnvironment;
 import io.ftpipe.device.mqtt.LastWill;
 import io.ftpipe.device.mqtt.MqttTransport;
 import io.ftpipe.device.config.DeviceConfig;
+import io.ftpipe.device.stage.Assignment;
 import io.ftpipe.device.stage.Outbox;
 import io.ftpipe.device.stage.StageWorker;
 import io.ftpipe.protocol.Chunks;
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.Message.Heartbeat;
 import io.ftpipe.protocol.MessageCodec;
 import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
@@ -64,7 +66,7 @@ public final class DeviceAgent implements AutoCloseable {
     }
 
     public void start() {
-        byte[] will = MessageCodec.encode(new Message.Heartbeat(settings.id(), -1, Message.Heartbeat.OFFLINE, "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        byte[] will = MessageCodec.encode(Heartbeat.lastWill(settings.id()));
         transport = MqttTransport.connect(settings.transportOptions(
                 new LastWill(Topics.device(settings.id(), Topics.HEARTBEAT), will, 1, false)));
         transport.subscribe(Topics.device(settings.id(), Topics.COMMAND), 1, (topic, payload) -> receive(topic, payload));
@@ -97,16 +99,23 @@ public final class DeviceAgent implements AutoCloseable {
      */
     private synchronized void heartbeat() {
         try {
-            StageWorker w = host.worker();
-            send(Topics.device(settings.id(), Topics.HEARTBEAT), new Message.Heartbeat(settings.id(),
-                    heartbeats.incrementAndGet(), w == null ? "idle" : "training", w == null ? "" : w.job(),
-                    w == null ? 0 : w.term(), w == null ? -1 : w.stage(), clock.meanMillis(), rejections.total(),
-                    clock.computeTotalMillis(), clock.sendTotalMillis(), clock.stageMillis(),
-                    w == null ? 0 : w.forwards(), w == null ? 0 : w.completed(), clock.sentBytes(),
-                    replicatedBytes.get(), replicatedNanos.get() / 1e6, boundary.roundTripMillis(), boundary.bytes()), 0);
+            send(Topics.device(settings.id(), Topics.HEARTBEAT), beat(), 0);
         } catch (RuntimeException e) {
             LOG.warn("heartbeat failed: " + e.getMessage());
         }
+    }
+
+    /** What the device is doing and its figures now, as the next heartbeat. */
+    private Heartbeat beat() {
+        StageWorker w = host.worker();
+        return new Heartbeat(settings.id(), heartbeats.incrementAndGet(),
+                w == null ? Heartbeat.Activity.IDLE : new Heartbeat.Activity("training", w.job(), w.term(), w.stage()),
+                clock.meanMillis(), rejections.total(),
+                new Heartbeat.StageTime(clock.computeTotalMillis(), clock.sendTotalMillis(), clock.stageMillis()),
+                new Heartbeat.StageCounts(w == null ? 0 : w.forwards(), w == null ? 0 : w.completed(),
+                        clock.sentBytes()),
+                new Heartbeat.Replication(replicatedBytes.get(), replicatedNanos.get() / 1e6),
+                new Heartbeat.Boundary(boundary.roundTripMillis(), boundary.bytes()));
     }
 
     /** Every subscribed message: commands and stage inputs. */
@@ -154,7 +163,7 @@ public final class DeviceAgent implements AutoCloseable {
 
     private void handle(Message m) throws Exception {
         if (m instanceof Message.Assign a) {
-            assign(a);
+            assign(Assignment.decode(a));
         } else if (m instanceof Message.Emulate e) {
             emulate(e);
         } else if (m instanceof Message.Forward f) {
@@ -193,7 +202,7 @@ public final class DeviceAgent implements AutoCloseable {
         LOG.info("emulating slowdown " + e.slowdown());
     }
 
-    private void assign(Message.Assign a) throws Exception {
+    private void assign(Assignment a) throws Exception {
         int s = a.stage();
         String job = a.job();
         boundary.restart();
@@ -256,7 +265,7 @@ public final class DeviceAgent implements AutoCloseable {
         long started = System.nanoTime();
         byte[] bytes = MessageCodec.encode(m);
         publish(topic, m, bytes, iteration);
-        if (!(m instanceof Message.Heartbeat)) {
+        if (!(m instanceof Heartbeat)) {
             clock.sent(System.nanoTime() - started, bytes.length);
         }
         return bytes.length;
@@ -266,7 +275,7 @@ public final class DeviceAgent implements AutoCloseable {
         // Other devices' limits are not known here: devices are assumed to share one limit.
         int chunkBytes = Chunks.chunkBytesFor(settings.maxPayloadBytes(), CHUNK_BYTES);
         if (bytes.length <= chunkBytes) {
-            transport.publish(topic, bytes, m instanceof Message.Heartbeat ? 0 : 1, false);
+            transport.publish(topic, bytes, m instanceof Heartbeat ? 0 : 1, false);
             return;
         }
         long id;

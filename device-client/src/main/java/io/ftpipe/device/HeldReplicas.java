@@ -2,6 +2,7 @@ package io.ftpipe.device;
 
 import io.ftpipe.protocol.Message;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,17 @@ final class HeldReplicas {
         }
     }
 
-    /** Keeps the units of {@code r}, each replacing an older copy of the same unit. */
-    void keep(Message.Replica r) {
-        r.units().forEach(u -> units.merge(u.unit(),
-                new Message.Replica(r.job(), r.term(), r.stage(), r.iteration(), List.of(u)),
-                (old, now) -> now.iteration() >= old.iteration() ? now : old));
+    /**
+     * Keeps the units of {@code r}, each replacing an older copy of the same unit.
+     *
+     * @param states the replica's unit states, decoded
+     */
+    void keep(Message.Replica r, List<UnitState> states) {
+        for (int i = 0; i < states.size(); i++) {
+            units.merge(states.get(i).unit(),
+                    new Message.Replica(r.job(), r.term(), r.stage(), r.iteration(), List.of(r.units().get(i))),
+                    (old, now) -> now.iteration() >= old.iteration() ? now : old);
+        }
     }
 
     List<Message.Replica> all() {
@@ -38,7 +45,11 @@ final class HeldReplicas {
 
     /** Which units' replicas are held and how new they are, without their tensors. */
     List<Message.Replica> summaries() {
-        return units.values().stream().map(r -> new Message.Replica(r.job(), r.term(), r.stage(), r.iteration(),
-                r.units().stream().map(u -> new UnitState(u.unit(), Map.of(), Map.of())).toList())).toList();
+        return units.entrySet().stream().map(e -> {
+            Message.Replica r = e.getValue();
+            UnitState summary = new UnitState(e.getKey(), Map.of(), Map.of());
+            return new Message.Replica(r.job(), r.term(), r.stage(), r.iteration(),
+                    UnitStatePayloads.encode(List.of(summary)));
+        }).toList();
     }
 }

@@ -1,6 +1,7 @@
 package io.ftpipe.device;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.ftpipe.device.stage.Assignment;
 import io.ftpipe.device.stage.Outbox;
 import io.ftpipe.device.stage.StageWarmUp;
 import io.ftpipe.device.stage.StageWorker;
@@ -9,6 +10,7 @@ import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
 import io.ftpipe.zoo.runtime.StageSessions;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,9 +53,9 @@ final class StageHost implements AutoCloseable {
      *
      * @return the acknowledgement for the central node
      */
-    synchronized Message.Ack assign(Message.Assign given, Outbox out, String device) throws Exception {
+    synchronized Message.Ack assign(Assignment given, Outbox out, String device) throws Exception {
         requireOpen();
-        Message.Assign a = withKeptUnits(given);
+        Assignment a = withKeptUnits(given);
         release();
         prepareSessions(a);
         worker = new StageWorker(env, a, sessions, out, clock);
@@ -73,15 +75,16 @@ final class StageHost implements AutoCloseable {
         running().onLabels(m);
     }
 
-    /** A chain replica of the stage before this one. */
+    /** A chain replica of the stage before this one; one whose unit states do not decode is malformed. */
     synchronized void keep(Message.Replica r) {
+        List<UnitState> units = UnitStatePayloads.decode(r.units());
         StageWorker w = running();
         checkJob(w, r.job(), r.term());
         if (r.term() != w.term() || r.stage() != w.stage() - 1) {
             throw new ProtocolException(RejectReason.UNEXPECTED, "replica of stage " + r.stage() + ", term "
                     + r.term() + " at stage " + w.stage() + ", term " + w.term());
         }
-        held.keep(r);
+        held.keep(r, units);
     }
 
     /** The stage's units and the replicas held; a collect that ends the term gets summaries only. */
@@ -91,8 +94,9 @@ final class StageHost implements AutoCloseable {
         if (c.endsTerm()) {
             w.endTerm();
         }
+        List<UnitState> units = c.endsTerm() ? w.unitSummaries() : w.unitStates();
         return new Message.Weights(w.job(), w.term(), c.request(), w.stage(), w.trainedThrough(),
-                c.endsTerm() ? w.unitSummaries() : w.unitStates(), c.endsTerm() ? held.summaries() : held.all());
+                UnitStatePayloads.encode(units), c.endsTerm() ? held.summaries() : held.all());
     }
 
     /** Ends the stage and frees its sessions: the job is over for this device. */
@@ -143,7 +147,7 @@ final class StageHost implements AutoCloseable {
      * sessions: no session builds, no slow first runs, and the speeds measured on them still hold.
      * New sessions are warmed up before the term starts.
      */
-    private void prepareSessions(Message.Assign a) throws Exception {
+    private void prepareSessions(Assignment a) throws Exception {
         boolean same = sessions != null && sessions.serves(a.graphs(), threads);
         if (!same) {
             closeSessions();
@@ -151,7 +155,7 @@ final class StageHost implements AutoCloseable {
         }
         clock.restart(same);
         if (!same) {
-            StageWarmUp.run(env, sessions, a.graphs(), a.maxBatch(), clock);
+            StageWarmUp.run(env, sessions, a.graphs(), a.message().maxBatch(), clock);
         }
     }
 
@@ -161,17 +165,18 @@ final class StageHost implements AutoCloseable {
      *
      * @throws ProtocolException if a unit to keep is not here, or the stage's units are not all given
      */
-    private Message.Assign withKeptUnits(Message.Assign a) {
+    private Assignment withKeptUnits(Assignment a) {
         List<UnitState> units = new ArrayList<>(a.units());
-        if (!a.kept().isEmpty()) {
+        List<Integer> kept = a.message().kept();
+        if (!kept.isEmpty()) {
             StageWorker w = worker;
             if (w == null || !w.job().equals(a.job())) {
-                throw new ProtocolException(RejectReason.UNEXPECTED, "told to keep units " + a.kept()
+                throw new ProtocolException(RejectReason.UNEXPECTED, "told to keep units " + kept
                         + " of job " + a.job() + " but runs no stage of it");
             }
             Map<Integer, UnitState> mine = new HashMap<>();
             w.unitStates().forEach(u -> mine.put(u.unit(), u));
-            for (int u : a.kept()) {
+            for (int u : kept) {
                 if (!mine.containsKey(u)) {
                     throw new ProtocolException(RejectReason.UNEXPECTED, "told to keep unit " + u
                             + ", which stage " + w.stage() + " does not hold");
@@ -185,9 +190,7 @@ final class StageHost implements AutoCloseable {
             throw new ProtocolException(RejectReason.UNEXPECTED, "assignment of units " + stage + " carries "
                     + given);
         }
-        return new Message.Assign(a.job(), a.term(), a.stage(), a.stages(), a.graphs(), a.optimizer(), units,
-                List.of(), a.schedule(), a.microBatches(), a.maxBatch(), a.start(), a.chainPeriod(),
-                a.globalPeriod());
+        return a.withUnits(units);
     }
 
     /** The worker first: it holds tensors of the sessions' runs. */

@@ -2,6 +2,7 @@ package io.ftpipe.device;
 
 import io.ftpipe.protocol.Message;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -11,23 +12,26 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 class HeldReplicasTest {
-    private static Message.Replica replica(long iteration, int... units) {
-        return new Message.Replica("j", 1, 0, iteration, Arrays.stream(units)
-                .mapToObj(u -> new UnitState(u, Map.of("w" + u, new float[]{iteration}), Map.of())).toList());
+    /** Keeps a replica of {@code units} as a device does, its unit states decoded. */
+    private static void keep(HeldReplicas h, long iteration, int... units) {
+        List<UnitState> states = Arrays.stream(units)
+                .mapToObj(u -> new UnitState(u, Map.of("w" + u, new float[]{iteration}), Map.of())).toList();
+        h.keep(new Message.Replica("j", 1, 0, iteration, UnitStatePayloads.encode(states)), states);
     }
 
     private static List<String> held(HeldReplicas h) {
-        return h.all().stream().map(r -> r.units().get(0).unit() + "@" + r.iteration()).toList();
+        return h.all().stream().map(r -> UnitStatePayloads.decode(r.units()).get(0).unit() + "@" + r.iteration())
+                .toList();
     }
 
     @Test
     void eachUnitKeepsItsNewestCopy() {
         HeldReplicas h = new HeldReplicas();
         h.forJob("j");
-        h.keep(replica(100, 0, 1));
-        h.keep(replica(200, 1, 2)); // after a re-plan, the stage before holds units 1-2
+        keep(h, 100, 0, 1);
+        keep(h, 200, 1, 2); // after a re-plan, the stage before holds units 1-2
         assertEquals(List.of("0@100", "1@200", "2@200"), held(h));
-        h.keep(replica(150, 2)); // a late, older copy does not win
+        keep(h, 150, 2); // a late, older copy does not win
         assertEquals(List.of("0@100", "1@200", "2@200"), held(h));
     }
 
@@ -35,7 +39,7 @@ class HeldReplicasTest {
     void aReplanKeepsThemAnotherJobDoesNot() {
         HeldReplicas h = new HeldReplicas();
         h.forJob("a");
-        h.keep(replica(100, 0));
+        keep(h, 100, 0);
         h.forJob("a");
         assertEquals(List.of("0@100"), held(h));
         h.forJob("b");

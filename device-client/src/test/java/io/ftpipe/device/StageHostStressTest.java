@@ -1,11 +1,12 @@
 package io.ftpipe.device;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.ftpipe.broker.central.Assignments;
+import io.ftpipe.device.stage.Assignment;
 import io.ftpipe.device.stage.Outbox;
-import io.ftpipe.protocol.Assignments;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.ProtocolException;
-import io.ftpipe.protocol.Schedules;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.model.ModelZoo;
@@ -43,7 +44,7 @@ class StageHostStressTest {
     private final Model model = ModelZoo.mlp();
     private final Map<List<Integer>, StageGraphs> graphs = new ConcurrentHashMap<>();
     private final AtomicLong terms = new AtomicLong();
-    private final AtomicReference<Message.Assign> current = new AtomicReference<>();
+    private final AtomicReference<Assignment> current = new AtomicReference<>();
     /** The next micro-batch to feed in the current term. */
     private final AtomicLong fed = new AtomicLong();
     private final AtomicLong computed = new AtomicLong();
@@ -97,7 +98,7 @@ class StageHostStressTest {
     }
 
     private void command(StageHost host, Random random) throws Exception {
-        Message.Assign a = current.get();
+        Assignment a = current.get();
         int kind = a == null ? 0 : random.nextInt(80);
         try {
             if (kind < 2) {
@@ -107,14 +108,14 @@ class StageHostStressTest {
             } else if (kind < 5) {
                 host.stop(new Message.Stop(JOB, a.term(), "stress"));
             } else if (kind < 40) {
-                long i = a.start() + fed.getAndIncrement();
+                long i = a.message().start() + fed.getAndIncrement();
                 if (a.graphs().last()) {
                     host.labels(new Message.Labels(JOB, a.term(), i,
                             Tensor.ofLongs(new long[]{BATCH}, new long[]{1, 2, 3, 4}, BATCH)));
                 }
                 host.forward(new Message.Forward(JOB, a.term(), i, tensor(a.graphs().inputShape(), random)));
             } else {
-                long i = a.start() + random.nextInt((int) Math.max(1, fed.get()));
+                long i = a.message().start() + random.nextInt((int) Math.max(1, fed.get()));
                 host.backward(new Message.Backward(JOB, a.term(), i, tensor(a.graphs().outputShape(), random)));
             }
         } catch (ProtocolException refused) {
@@ -127,12 +128,12 @@ class StageHostStressTest {
         int[] bounds = random.nextBoolean() ? new int[]{0, 2, model.size()} : new int[]{0, 1, model.size()};
         int stage = random.nextInt(2);
         long term = terms.incrementAndGet();
-        var settings = new Assignments.JobSettings(JOB, OptimizerConfig.sgd(0.01, 0.9, 0), Schedules.ONE_F_ONE_B, 1,
+        var settings = new Assignments.JobSettings(JOB, OptimizerConfig.sgd(0.01, 0.9, 0), Schedule.ONE_F_ONE_B, 1,
                 BATCH, 3, 5);
-        Message.Assign a = Assignments.forPartition(model, bounds, term, term * 10, settings,
+        Assignment a = Assignment.decode(Assignments.forPartition(model, bounds, term, term * 10, settings,
                 Assignments.initialUnits(model, term), java.util.Set.of(),
                 (from, to) -> graphs.computeIfAbsent(List.of(from, to), r -> StageCompiler.compile(model, from, to)))
-                .get(stage);
+                .get(stage));
         synchronized (this) {
             host.assign(a, new CountingOutbox(), "d0");
             fed.set(0);

@@ -6,7 +6,7 @@ import io.ftpipe.cli.testbed.HostSpec;
 import io.ftpipe.cli.testbed.Names;
 import io.ftpipe.cli.testbed.Testbed;
 import io.ftpipe.cli.testbed.TestbedStatus;
-import io.ftpipe.protocol.Schedules;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +45,7 @@ class TestbedIT {
             testbed.setRate(1, 30);
             testbed.setCpus(0, 0.4);
             // 256 micro-batches of 8 generated samples.
-            JobReport r = cluster.run(new JobSpec("testbed", "mlp", 2, Schedules.ONE_F_ONE_B, 8, 1, 1,
+            JobReport r = cluster.run(new JobSpec("testbed", "mlp", 2, Schedule.Names.ONE_F_ONE_B, 8, 1, 1,
                     OptimizerConfig.adam(1e-3, 0), 1, 2048, 0, JobSpec.SPEED_BLIND));
             assertEquals(2048, r.epochs().get(0).samples());
             assertEquals(ids, r.stages().stream().map(JobReport.Stage::device).toList(), r.events() + "\n"

@@ -1,9 +1,5 @@
 package io.ftpipe.protocol;
 
-import io.ftpipe.zoo.optim.OptimizerConfig;
-import io.ftpipe.zoo.stage.StageGraphs;
-import io.ftpipe.zoo.state.UnitState;
-
 import java.util.List;
 
 /**
@@ -11,6 +7,10 @@ import java.util.List;
  * {@code (job, term, iteration)}: {@code term} increases at every re-plan or recovery, and
  * anything from an older term is dropped and counted, never applied. {@code iteration} is the
  * micro-batch's global sequence number within the job.
+ *
+ * <p>Structures of the model code travel encoded, as bytes the receiver decodes: stage graphs
+ * (model-zoo's {@code StageGraphsCodec}) and unit states, each a unit's weights and optimizer state
+ * ({@code UnitStateCodec}). This module carries them and knows nothing of models.
  */
 public sealed interface Message {
     int VERSION = 1;
@@ -24,40 +24,67 @@ public sealed interface Message {
     }
 
     /**
-     * Device to central: liveness and what the device is doing. {@code computeMillis} is the
-     * smoothed time of one compute step; the totals, since the current stage was assigned, split
-     * the stage's time into compute, sending, and (the rest) waiting, and count the forward passes
-     * run, the micro-batches finished (backward done) and the bytes sent. Differences between two
-     * heartbeats are the device's measured speed and upload rate, which the planner uses.
-     * {@code replicatedBytes} counts the replicas the device has sent since it started, and
-     * {@code replicatedMillis} the milliseconds the device spent encoding and publishing replicas
-     * (and capturing the states they carry) since it started: time its training thread did not train.
-     * {@code boundaryMillis} and {@code boundaryBytes} total, on the current stage, the round trips
-     * of its outgoing boundary: from a forward's send to its backward's arrival, less the time the
-     * next stage held the micro-batch ({@link Backward#heldMillis}), and the bytes of both messages.
+     * Device to central: liveness and what the device is doing, {@code seq} counting its heartbeats.
+     * {@code computeMillis} is the smoothed time of one compute step and {@code rejected} the messages
+     * the device has rejected. The parts since the current stage was assigned ({@link StageTime},
+     * {@link StageCounts}, {@link Boundary}) give, as differences between two heartbeats, the
+     * device's measured speed, upload rate and link, which the planner uses.
      */
-    record Heartbeat(String device, long seq, String state, String job, long term, int stage, double computeMillis,
-                     long rejected, double computeTotalMillis, double sendTotalMillis, double stageMillis,
-                     long forwards, long microBatches, long sentBytes, long replicatedBytes,
-                     double replicatedMillis, double boundaryMillis, long boundaryBytes)
+    record Heartbeat(String device, long seq, Activity activity, double computeMillis, long rejected, StageTime time,
+                     StageCounts counts, Replication replication, Boundary boundary)
             implements Message {
-        /** A heartbeat without boundary round trips (a device of an older version, or one with no next stage). */
-        public Heartbeat(String device, long seq, String state, String job, long term, int stage, double computeMillis,
-                         long rejected, double computeTotalMillis, double sendTotalMillis, double stageMillis,
-                         long forwards, long microBatches, long sentBytes, long replicatedBytes,
-                         double replicatedMillis) {
-            this(device, seq, state, job, term, stage, computeMillis, rejected, computeTotalMillis, sendTotalMillis,
-                    stageMillis, forwards, microBatches, sentBytes, replicatedBytes, replicatedMillis, 0, 0);
+        /** The state in a device's Last Will, which the broker publishes when the device dies. */
+        public static final String OFFLINE = "offline";
+
+        /** The heartbeat a device leaves as its MQTT Last Will: {@link #OFFLINE}, on nothing, with no figures. */
+        public static Heartbeat lastWill(String device) {
+            return new Heartbeat(device, -1, Activity.GONE, 0, 0, StageTime.NONE, StageCounts.NONE, Replication.NONE,
+                    Boundary.NONE);
         }
 
-        /** The state of the heartbeat a device leaves as its Last Will: the broker publishes it when the device dies. */
-        public static final String OFFLINE = "offline";
+        /**
+         * What the device works on: its {@code state} ({@code idle}, {@code training}, or
+         * {@link #OFFLINE}) and the job, term and stage it runs (empty, 0 and -1 when none).
+         */
+        public record Activity(String state, String job, long term, int stage) {
+            public static final Activity IDLE = new Activity("idle", "", 0, -1);
+            public static final Activity GONE = new Activity(OFFLINE, "", 0, -1);
+        }
+
+        /** The current stage's time since it was assigned: computing, sending, and all of it (the rest is waiting). */
+        public record StageTime(double computeMillis, double sendMillis, double totalMillis) {
+            public static final StageTime NONE = new StageTime(0, 0, 0);
+        }
+
+        /** Since the current stage was assigned: forward passes run, micro-batches finished and bytes sent. */
+        public record StageCounts(long forwards, long microBatches, long sentBytes) {
+            public static final StageCounts NONE = new StageCounts(0, 0, 0);
+        }
+
+        /**
+         * Since the device started: the bytes of the replicas it sent, and the milliseconds it spent
+         * capturing, encoding and publishing them (time its training thread did not train).
+         */
+        public record Replication(long bytes, double millis) {
+            public static final Replication NONE = new Replication(0, 0);
+        }
+
+        /**
+         * Since the current stage was assigned, the round trips of its outgoing boundary: from a
+         * forward's send to its backward's arrival, less the time the next stage held the
+         * micro-batch ({@link Backward#heldMillis}), and the bytes of both messages. None from a
+         * device of an older version, or one with no next stage.
+         */
+        public record Boundary(double millis, long bytes) {
+            public static final Boundary NONE = new Boundary(0, 0);
+        }
     }
 
     /**
-     * Central to device: run stage {@code stage} of {@code stages}: its graphs, initial unit states
-     * (weights and optimizer state), optimizer settings and schedule ({@code 1f1b},
-     * {@code 1f1b-overlap} or {@code gpipe} with {@code microBatches} per step). The term's first micro-batch is {@code start}: a re-plan
+     * Central to device: run stage {@code stage} of {@code stages}: its encoded graphs, encoded
+     * initial unit states (weights and optimizer state), optimizer settings and schedule (a
+     * {@link Schedule}'s name, with {@code microBatches} per step). The term's first micro-batch is
+     * {@code start}: a re-plan
      * continues the job's iteration numbering. Every {@code chainPeriod} finished micro-batches the
      * stage sends a {@link Replica} of its units to the next stage (the last stage to the central
      * node), and every {@code globalPeriod} to the central node; 0 turns either off.
@@ -66,8 +93,8 @@ public sealed interface Message {
      * (as it answered the last {@link Collect} that ended its term): it keeps those, and
      * {@code units} carries the others. Together they are exactly the stage's units.
      */
-    record Assign(String job, long term, int stage, int stages, StageGraphs graphs, OptimizerConfig optimizer,
-                  List<UnitState> units, List<Integer> kept, String schedule, int microBatches, int maxBatch,
+    record Assign(String job, long term, int stage, int stages, byte[] graphs, OptimizerSettings optimizer,
+                  List<byte[]> units, List<Integer> kept, String schedule, int microBatches, int maxBatch,
                   long start, int chainPeriod, int globalPeriod)
             implements Message {
     }
@@ -100,7 +127,7 @@ public sealed interface Message {
      * for its previous stage (used when that stage's device has failed). A summary (the answer to
      * a collect that ends the term) has units without values or optimizer state.
      */
-    record Weights(String job, long term, long request, int stage, long iteration, List<UnitState> units,
+    record Weights(String job, long term, long request, int stage, long iteration, List<byte[]> units,
                    List<Replica> held)
             implements Message {
     }
@@ -110,7 +137,7 @@ public sealed interface Message {
      * {@code iteration}: to the next stage (chain replication) or to the central node (global, and
      * the last stage's chain).
      */
-    record Replica(String job, long term, int stage, long iteration, List<UnitState> units) implements Message {
+    record Replica(String job, long term, int stage, long iteration, List<byte[]> units) implements Message {
     }
 
     /** Central to device: the job (or this term of it) is over. */

@@ -1,17 +1,11 @@
 package io.ftpipe.protocol;
 
-import io.ftpipe.zoo.model.ModelZoo;
-import io.ftpipe.zoo.optim.OptimizerConfig;
-import io.ftpipe.zoo.optim.ParamState;
-import io.ftpipe.zoo.stage.StageCompiler;
-import io.ftpipe.zoo.stage.StageGraphs;
-import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.protocol.Message.Heartbeat;
 import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessagePack;
 
 import java.nio.FloatBuffer;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -26,8 +20,9 @@ class MessageCodecTest {
     void simpleMessagesRoundTrip() {
         List<Message> all = List.of(
                 new Message.Hello("d1", 4, 1L << 33, 2, "0.1.0", 1 << 20),
-                new Message.Heartbeat("d1", 7, "training", "job-1", 3, 1, 12.5, 2, 100, 20, 300, 19, 17, 1L << 33, 1L << 34,
-                        1234.125),
+                new Heartbeat("d1", 7, new Heartbeat.Activity("training", "job-1", 3, 1), 12.5, 2,
+                        new Heartbeat.StageTime(100, 20, 300), new Heartbeat.StageCounts(19, 17, 1L << 33),
+                        new Heartbeat.Replication(1L << 34, 1234.125), Heartbeat.Boundary.NONE),
                 new Message.Emulate("d1", 2.5),
                 new Message.Ack("job-1", 3, 2, "d1"),
                 new Message.Collect("job-1", 3, 99, false),
@@ -58,30 +53,22 @@ class MessageCodecTest {
 
     @Test
     void heartbeatCarriesBoundaryRoundTrips() {
-        var h = new Message.Heartbeat("d", 3, "training", "j", 2, 0, 1.5, 0, 100, 10, 400, 20, 18, 5000, 0, 0, 240.5,
-                3_200_000);
+        var h = new Heartbeat("d", 3, new Heartbeat.Activity("training", "j", 2, 0), 1.5, 0,
+                new Heartbeat.StageTime(100, 10, 400), new Heartbeat.StageCounts(20, 18, 5000),
+                Heartbeat.Replication.NONE, new Heartbeat.Boundary(240.5, 3_200_000));
         assertEquals(h, roundTrip(h));
     }
 
     @Test
-    void assignmentCarriesGraphsStatesAndSettings() {
-        var model = ModelZoo.cnn();
-        StageGraphs g = StageCompiler.compile(model, 2, 4);
-        UnitState u = new UnitState(2, Map.of("u2.weight", new float[]{1, 2}),
-                Map.of("u2.weight", new ParamState(3, List.of(new float[]{0.5f, 0.25f}))));
-        var a = (Message.Assign) roundTrip(new Message.Assign("j", 2, 1, 3, g, OptimizerConfig.adam(1e-3, 0),
-                List.of(u), List.of(3), "1f1b", 1, 64, 1234, 100, 200));
-        assertEquals(g.from(), a.graphs().from());
-        assertEquals(g.last(), a.graphs().last());
-        assertArrayEquals(g.forward().onnx(), a.graphs().forward().onnx());
-        assertArrayEquals(g.backward().onnx(), a.graphs().backward().onnx());
-        assertEquals(g.forward().params(), a.graphs().forward().params());
-        assertEquals(g.stash(), a.graphs().stash());
-        assertEquals(g.gradients(), a.graphs().gradients());
-        assertEquals(g.params().keySet(), a.graphs().params().keySet());
-        assertArrayEquals(g.inputShape(), a.graphs().inputShape());
-        assertEquals(OptimizerConfig.adam(1e-3, 0), a.optimizer());
-        assertEquals(3, a.units().get(0).optimizer().get("u2.weight").step());
+    void assignmentCarriesEncodedGraphsAndStatesAndPlainSettings() {
+        var settings = new OptimizerSettings("adam", 1e-3, 0, 0, 0.9, 0.999, 1e-8);
+        var a = (Message.Assign) roundTrip(new Message.Assign("j", 2, 1, 3, new byte[]{1, 2, 3}, settings,
+                List.of(new byte[]{4, 5}, new byte[0]), List.of(3), "1f1b", 1, 64, 1234, 100, 200));
+        assertArrayEquals(new byte[]{1, 2, 3}, a.graphs());
+        assertEquals(settings, a.optimizer());
+        assertEquals(2, a.units().size());
+        assertArrayEquals(new byte[]{4, 5}, a.units().get(0));
+        assertArrayEquals(new byte[0], a.units().get(1));
         assertEquals("1f1b", a.schedule());
         assertEquals(List.of(3), a.kept());
         assertEquals(1234, a.start());
@@ -91,21 +78,29 @@ class MessageCodecTest {
 
     @Test
     void weightsCarryTheChainReplicasTheDeviceHolds() {
-        UnitState u1 = new UnitState(1, Map.of("u1.weight", new float[]{3, 4}),
-                Map.of("u1.weight", new ParamState(5, List.of(new float[]{0.5f, 0.25f}))));
-        UnitState u2 = new UnitState(2, Map.of("u2.weight", new float[]{-1}), Map.of());
-        var replica = new Message.Replica("j", 4, 0, 300, List.of(u1));
-        var w = (Message.Weights) roundTrip(new Message.Weights("j", 4, 7, 1, 320, List.of(u2), List.of(replica)));
+        var replica = new Message.Replica("j", 4, 0, 300, List.of(new byte[]{7, 8}));
+        var w = (Message.Weights) roundTrip(new Message.Weights("j", 4, 7, 1, 320, List.of(new byte[]{9}),
+                List.of(replica)));
         assertEquals(320, w.iteration());
-        assertArrayEquals(new float[]{-1}, w.units().get(0).values().get("u2.weight"));
+        assertArrayEquals(new byte[]{9}, w.units().get(0));
         Message.Replica held = w.held().get(0);
         assertEquals(0, held.stage());
         assertEquals(300, held.iteration());
-        assertArrayEquals(new float[]{3, 4}, held.units().get(0).values().get("u1.weight"));
-        assertEquals(5, held.units().get(0).optimizer().get("u1.weight").step());
+        assertArrayEquals(new byte[]{7, 8}, held.units().get(0));
         var r = (Message.Replica) roundTrip(replica);
         assertEquals(4, r.term());
         assertEquals(1, r.units().size());
+    }
+
+    @Test
+    void unitStatesMustBeBinary() throws Exception {
+        var p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(7).packString("v").packInt(1).packString("type").packString("replica")
+                .packString("job").packString("j").packString("term").packLong(1).packString("stage").packInt(0)
+                .packString("iteration").packLong(3).packString("units").packArrayHeader(1).packString("not bytes");
+        var e = assertThrows(ProtocolException.class, () -> MessageCodec.decode(p.toByteArray(), MAX));
+        assertEquals(RejectReason.MALFORMED, e.reason());
+        assertEquals("MALFORMED: units must be binary unit states", e.getMessage());
     }
 
     @Test
@@ -134,12 +129,12 @@ class MessageCodecTest {
                 MessageCodec.decode(map("v", 1, "type", "collect", "job", "j", "term", 2, "request", 7), MAX));
         assertEquals(RejectReason.MALFORMED, reject(map("v", 1, "type", "collect", "job", "j", "term", 2,
                 "request", 7, "ends_term", "yes")));
-        var older = (Message.Heartbeat) MessageCodec.decode(map("v", 1, "type", "heartbeat", "device", "d", "seq", 1,
+        var older = (Heartbeat) MessageCodec.decode(map("v", 1, "type", "heartbeat", "device", "d", "seq", 1,
                 "state", "idle", "job", "", "term", 0, "stage", -1, "compute_ms", 0, "rejected", 0,
                 "compute_total_ms", 0, "send_total_ms", 0, "stage_ms", 0, "forwards", 0, "micro_batches", 0,
                 "sent_bytes", 0, "replicated_bytes", 0, "replicated_ms", 0), MAX);
-        assertEquals(0, older.boundaryMillis());
-        assertEquals(0, older.boundaryBytes());
+        assertEquals(0, older.boundary().millis());
+        assertEquals(0, older.boundary().bytes());
     }
 
     @Test

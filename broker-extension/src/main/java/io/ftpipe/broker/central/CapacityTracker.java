@@ -40,11 +40,11 @@ final class CapacityTracker {
 
     /**
      * @param referenceMillis reference forward + backward time of the units the device holds in
-     *                        {@code h.term()}, per micro-batch
+     *                        {@code h.activity().term()}, per micro-batch
      */
     void heartbeat(Message.Heartbeat h, double referenceMillis) {
-        Mark now = new Mark(h.term(), h.forwards(), h.microBatches(), h.computeTotalMillis(), h.boundaryMillis(),
-                h.boundaryBytes());
+        Mark now = new Mark(h.activity().term(), h.counts().forwards(), h.counts().microBatches(),
+                h.time().computeMillis(), h.boundary().millis(), h.boundary().bytes());
         Mark before = marks.get(h.device());
         // A new stage starts its totals again, and its first micro-batch pays for ONNX Runtime's
         // warm-up: measure from the first heartbeat after it.

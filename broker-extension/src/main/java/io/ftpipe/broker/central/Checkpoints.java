@@ -52,7 +52,7 @@ final class Checkpoints implements AutoCloseable {
 
     /** A replica a device sent, to the store in its turn. */
     void keep(io.ftpipe.protocol.Message.Replica r) {
-        writer.execute(() -> r.units().forEach(u -> replicas.put(
+        writer.execute(() -> io.ftpipe.zoo.state.UnitStatePayloads.decode(r.units()).forEach(u -> replicas.put(
                 new ReplicaStore.Replica(u.unit(), r.iteration(), r.term(), u))));
     }
 

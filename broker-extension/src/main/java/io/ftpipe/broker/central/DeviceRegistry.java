@@ -40,7 +40,7 @@ public final class DeviceRegistry {
      * @return false for a device that never sent a valid hello
      */
     public boolean heartbeat(Message.Heartbeat h) {
-        boolean online = !Message.Heartbeat.OFFLINE.equals(h.state());
+        boolean online = !Message.Heartbeat.OFFLINE.equals(h.activity().state());
         return devices.computeIfPresent(h.device(), (id, d) -> new Device(id, d.hello(), online, d.joinedMillis(),
                 online ? clock.getAsLong() : d.lastSeenMillis(), online ? h : d.lastHeartbeat())) != null;
     }

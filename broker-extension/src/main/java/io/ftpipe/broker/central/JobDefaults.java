@@ -1,6 +1,6 @@
 package io.ftpipe.broker.central;
 
-import io.ftpipe.protocol.Schedules;
+import io.ftpipe.protocol.Schedule;
 
 /**
  * What a job is when its submitter leaves a setting out: the one set of defaults behind
@@ -11,7 +11,7 @@ public final class JobDefaults {
     public static final String MODEL = "cnn";
     public static final int DEVICES = 3;
     public static final int EPOCHS = 1;
-    public static final String SCHEDULE = Schedules.ONE_F_ONE_B;
+    public static final String SCHEDULE = Schedule.Names.ONE_F_ONE_B;
     public static final int BATCH_SIZE = 64;
     /** GPipe's split of a batch; 1F1B sends each batch as one micro-batch. */
     public static final int GPIPE_MICRO_BATCHES = 4;

@@ -18,7 +18,7 @@ final class JobReplication {
         static final Counts ZERO = new Counts(0, 0);
 
         static Counts of(Message.Heartbeat h) {
-            return new Counts(h.replicatedBytes(), h.replicatedMillis());
+            return new Counts(h.replication().bytes(), h.replication().millis());
         }
 
         Counts plus(Counts o) {

@@ -3,16 +3,14 @@ package io.ftpipe.broker.central;
 import io.ftpipe.broker.CentralPublisher;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.plan.Plan;
-import io.ftpipe.protocol.Assignments;
-import io.ftpipe.protocol.InFlight;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.Rejections;
-import io.ftpipe.protocol.Schedules;
 import io.ftpipe.zoo.data.Dataset;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.runtime.LocalPipeline;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -184,7 +182,7 @@ final class JobRun {
                     feeder.feed(i, m, Math.min(micro, batchEnd - m));
                     state.iteration++;
                 }
-                if (spec.schedule().equals(Schedules.GPIPE)) {
+                if (spec.scheduling().accumulates()) {
                     survive(() -> terms.drain("the step to flush"));
                 }
                 status.progressed();
@@ -339,7 +337,8 @@ final class JobRun {
         var moves = Repartitioning.Moves.between(Repartitioning.assignment(state.layout), better.assignment());
         Map<Integer, UnitState> moving = new TreeMap<>();
         for (Message.Weights w : terms.collect(moves.giving(), false).values()) {
-            w.units().stream().filter(u -> !moves.kept().contains(u.unit())).forEach(u -> moving.put(u.unit(), u));
+            UnitStatePayloads.decode(w.units()).stream().filter(u -> !moves.kept().contains(u.unit()))
+                    .forEach(u -> moving.put(u.unit(), u));
         }
         String reason = String.format("measured capacities: predicted %.0f -> %.0f samples/s",
                 planner.samplesPerSecond(decision.get().current()), planner.samplesPerSecond(better));
@@ -355,13 +354,12 @@ final class JobRun {
     /** Where training goes on after a break: the first unfinished micro-batch; under GPipe, its step's first. */
     private long resumePoint() {
         long first = state.progress.firstUnfinished();
-        return spec.schedule().equals(Schedules.GPIPE) && first < state.iteration ? Math.min(first, state.stepStart)
+        return spec.scheduling().accumulates() && first < state.iteration ? Math.min(first, state.stepStart)
                 : first;
     }
 
     private int allowedInFlight() {
-        int limit = InFlight.limit(spec.schedule(), 0, state.layout.stages().size(), spec.microBatches());
-        return spec.schedule().equals(Schedules.GPIPE) ? limit : limit + 2;
+        return spec.scheduling().feedLimit(state.layout.stages().size(), spec.microBatches());
     }
 
     private interface Step {

@@ -1,5 +1,6 @@
 package io.ftpipe.broker.central;
 
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
@@ -9,6 +10,7 @@ import java.util.List;
  * A training job as submitted.
  *
  * @param devices      how many devices to train on (the first that are alive, by id)
+ * @param schedule     a {@link Schedule}'s name
  * @param batchSize    samples per optimizer step
  * @param microBatches GPipe: micro-batches per step; 1F1B sends each batch as one micro-batch
  * @param synthetic    0 for Fashion-MNIST, else the size of a generated data set
@@ -44,6 +46,7 @@ public record JobSpec(String id, String model, int devices, String schedule, int
     public JobSpec {
         Topics.checkLevel(id);
         java.util.Objects.requireNonNull(replication, "replication");
+        Schedule.named(schedule);
         if (devices < 1 || batchSize < 1 || microBatches < 1 || epochs < 1 || batchSize % microBatches != 0) {
             throw new IllegalArgumentException("devices, batch size, micro-batches and epochs must be >= 1, and the "
                     + "batch size a multiple of the micro-batches");
@@ -65,6 +68,11 @@ public record JobSpec(String id, String model, int devices, String schedule, int
                    int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit) {
         this(id, model, devices, schedule, batchSize, microBatches, epochs, optimizer, seed, synthetic, trainLimit,
                 ADAPTIVE);
+    }
+
+    /** The schedule's rules. */
+    public Schedule scheduling() {
+        return Schedule.named(schedule);
     }
 
     public int microBatchSize() {

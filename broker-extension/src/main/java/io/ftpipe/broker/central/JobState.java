@@ -138,7 +138,7 @@ final class JobState {
     synchronized void onHeartbeat(Message.Heartbeat h) {
         replicated.heartbeat(h);
         // A resumed job knows its layout before it has profiled the units: no speed to measure yet.
-        if (layout == null || h.term() != term) {
+        if (layout == null || h.activity().term() != term) {
             return;
         }
         for (JobReport.Stage s : layout.stages()) {

@@ -146,7 +146,7 @@ final class Recovery {
         synchronized (state) {
             // Devices take no term older than theirs, and the last checkpoint may predate a term start.
             for (String d : back) {
-                heartbeatFor(d).ifPresent(h -> state.term = Math.max(state.term, h.term()));
+                heartbeatFor(d).ifPresent(h -> state.term = Math.max(state.term, h.activity().term()));
             }
             state.termStartMillis = state.clock.getAsLong();
         }
@@ -197,7 +197,7 @@ final class Recovery {
     /** The device's latest heartbeat, if it was about a stage of this job. */
     private Optional<Message.Heartbeat> heartbeatFor(String device) {
         return registry.get(device).map(DeviceRegistry.Device::lastHeartbeat)
-                .filter(h -> state.spec.id().equals(h.job()));
+                .filter(h -> state.spec.id().equals(h.activity().job()));
     }
 
     /** Which device holds each unit. */

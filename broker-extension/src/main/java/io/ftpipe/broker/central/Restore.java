@@ -2,6 +2,7 @@ package io.ftpipe.broker.central;
 
 import io.ftpipe.protocol.Message;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +38,9 @@ final class Restore {
     static Map<Integer, Source> choose(int units, Map<String, Message.Weights> live,
                                        Map<Integer, ReplicaStore.Replica> central) {
         Map<Integer, Source> best = new TreeMap<>();
-        live.forEach((d, w) -> w.units().forEach(u -> offer(best, new Source(u, LIVE, d, w.iteration()))));
-        live.forEach((d, w) -> w.held().forEach(r -> r.units().forEach(u ->
+        live.forEach((d, w) -> UnitStatePayloads.decode(w.units()).forEach(u ->
+                offer(best, new Source(u, LIVE, d, w.iteration()))));
+        live.forEach((d, w) -> w.held().forEach(r -> UnitStatePayloads.decode(r.units()).forEach(u ->
                 offer(best, new Source(u, CHAIN, d, r.iteration())))));
         central.values().forEach(r -> offer(best, new Source(r.state(), CENTRAL, null, r.iteration())));
         for (int u = 0; u < units; u++) {

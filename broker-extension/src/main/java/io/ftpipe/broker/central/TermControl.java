@@ -3,7 +3,6 @@ package io.ftpipe.broker.central;
 import io.ftpipe.broker.CentralPublisher;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.plan.Plan;
-import io.ftpipe.protocol.Assignments;
 import io.ftpipe.protocol.Chunks;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
@@ -13,6 +12,7 @@ import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.stage.StageCompiler;
 import io.ftpipe.zoo.stage.StageGraphs;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -113,7 +113,7 @@ final class TermControl {
         }
         beforeAssign.run();
         JobSpec spec = state.spec;
-        var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.schedule(), spec.microBatches(),
+        var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.scheduling(), spec.microBatches(),
                 spec.microBatchSize(), spec.replication().chainPeriod(), spec.replication().globalPeriod());
         for (Message.Assign a : Assignments.forPartition(model, bounds, layout.term(), h.start(), settings, h.states(),
                 h.kept(), this::graphs)) {
@@ -172,7 +172,7 @@ final class TermControl {
     Map<Integer, UnitState> collectAll() throws Exception {
         Map<Integer, UnitState> all = new TreeMap<>();
         for (Message.Weights w : collect(state.layout.devices(), false).values()) {
-            w.units().forEach(u -> all.put(u.unit(), u));
+            UnitStatePayloads.decode(w.units()).forEach(u -> all.put(u.unit(), u));
         }
         return all;
     }

@@ -278,6 +278,7 @@ public final class TrainingCentralNode implements CentralNode {
                 }
                 m = MessageCodec.decode(whole, Integer.MAX_VALUE);
             }
+            UnitPayloadCheck.check(m);
             dispatch(clientId, topic, m);
         } catch (ProtocolException e) {
             rejections.reject(topic, e);
@@ -302,12 +303,12 @@ public final class TrainingCentralNode implements CentralNode {
                 throw new ProtocolException(RejectReason.UNKNOWN_DEVICE, "heartbeat from " + h.device()
                         + " that never joined");
             }
-            JobRun run = jobs.get(h.job());
+            JobRun run = jobs.get(h.activity().job());
             if (run != null) {
                 run.onHeartbeat(h);
             }
             metrics.heartbeat(h);
-            if (Message.Heartbeat.OFFLINE.equals(h.state())) {
+            if (Message.Heartbeat.OFFLINE.equals(h.activity().state())) {
                 status.gone(device, "last will");
                 wakeJobs();
             } else {

@@ -57,8 +57,8 @@ final class DevicesResource extends CoapResource {
 
     private ObjectNode view(DeviceRegistry.Device d, List<String> alive, long now) {
         Message.Heartbeat h = d.lastHeartbeat();
-        Optional<JsonNode> capacity = h == null || h.job() == null
-                ? Optional.empty() : jobs.capacity(h.job(), d.id());
+        Optional<JsonNode> capacity = h == null || h.activity().job() == null
+                ? Optional.empty() : jobs.capacity(h.activity().job(), d.id());
         return ManagementJson.device(d, alive.contains(d.id()), now, capacity);
     }
 }

@@ -5,7 +5,7 @@ import io.ftpipe.broker.central.JobDefaults;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.json.JsonBinding;
 import io.ftpipe.broker.json.JsonBindingException;
-import io.ftpipe.protocol.Schedules;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.optim.OptimizerConfig;
@@ -59,7 +59,7 @@ public final class JobRequest {
             throw bad(ID + ": " + e.getMessage());
         }
         String model = oneOf(MODEL, request.model(), ModelZoo.NAMES, JobDefaults.MODEL);
-        String schedule = oneOf(SCHEDULE, request.schedule(), Schedules.NAMES, JobDefaults.SCHEDULE);
+        String schedule = oneOf(SCHEDULE, request.schedule(), Schedule.names(), JobDefaults.SCHEDULE);
         String planner = oneOf(PLANNER, request.planner(), JobSpec.PLANNERS, JobDefaults.PLANNER);
         int devices = count(DEVICES, request.devices(), 1, JobDefaults.DEVICES);
         int epochs = count(EPOCHS, request.epochs(), 1, JobDefaults.EPOCHS);
@@ -104,7 +104,7 @@ public final class JobRequest {
 
     /** 1F1B sends each batch as one micro-batch; GPipe splits it (the CLI's rule). */
     private static int microBatches(Long requested, String schedule) throws BadRequest {
-        if (schedule.equals(Schedules.GPIPE)) {
+        if (Schedule.named(schedule).accumulates()) {
             return count(MICRO_BATCHES, requested, 1, JobDefaults.GPIPE_MICRO_BATCHES);
         }
         // The CLI ignores --micro-batches for 1f1b; an API should say so rather than drop a setting.

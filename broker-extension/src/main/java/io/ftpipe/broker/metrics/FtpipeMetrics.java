@@ -109,13 +109,14 @@ public final class FtpipeMetrics implements AutoCloseable {
 
     /** A heartbeat of a device that joined: its stage times and replicated bytes. */
     public synchronized void heartbeat(Message.Heartbeat h) {
-        if (Message.Heartbeat.OFFLINE.equals(h.state())) {
+        if (Message.Heartbeat.OFFLINE.equals(h.activity().state())) {
             // The Last Will carries zeros, not the device's counts.
             return;
         }
         replicationBytes.inc(replicated.since(h));
         String d = h.device();
-        int stage = h.job() != null && !h.job().isEmpty() && h.stage() >= 0 ? h.stage() : -1;
+        Message.Heartbeat.Activity on = h.activity();
+        int stage = on.job() != null && !on.job().isEmpty() && on.stage() >= 0 ? on.stage() : -1;
         DeviceTimes before = latest.get(d);
         // Until a stage has an interval measured, it shows none (or, on the same stage, the last one).
         DeviceTimes now = stageTimes.heartbeat(h)

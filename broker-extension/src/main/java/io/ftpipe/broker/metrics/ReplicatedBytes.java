@@ -18,10 +18,10 @@ final class ReplicatedBytes {
      * nobody. A smaller count than before means the device restarted, so all of it is new.
      */
     long since(Message.Heartbeat h) {
-        Long before = last.put(h.device(), h.replicatedBytes());
+        Long before = last.put(h.device(), h.replication().bytes());
         if (before == null) {
             return 0;
         }
-        return h.replicatedBytes() >= before ? h.replicatedBytes() - before : h.replicatedBytes();
+        return h.replication().bytes() >= before ? h.replication().bytes() - before : h.replication().bytes();
     }
 }

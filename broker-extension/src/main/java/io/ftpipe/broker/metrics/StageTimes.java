@@ -32,12 +32,13 @@ final class StageTimes {
      * the mark.
      */
     Optional<Interval> heartbeat(Message.Heartbeat h) {
-        if (h.job() == null || h.job().isEmpty() || h.stage() < 0) {
+        Message.Heartbeat.Activity on = h.activity();
+        if (on.job() == null || on.job().isEmpty() || on.stage() < 0) {
             marks.remove(h.device());
             return Optional.empty();
         }
-        Mark now = new Mark(h.job(), h.term(), h.stage(), h.computeTotalMillis(), h.sendTotalMillis(), h.stageMillis(),
-                h.forwards(), h.microBatches());
+        Mark now = new Mark(on.job(), on.term(), on.stage(), h.time().computeMillis(), h.time().sendMillis(),
+                h.time().totalMillis(), h.counts().forwards(), h.counts().microBatches());
         Mark before = marks.put(h.device(), now);
         if (before == null || !before.job().equals(now.job()) || before.term() != now.term()
                 || before.stage() != now.stage() || now.finished() < before.finished()) {

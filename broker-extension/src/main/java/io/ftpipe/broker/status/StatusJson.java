@@ -43,16 +43,16 @@ public final class StatusJson {
     public static ObjectNode device(DeviceRegistry.Device d, boolean alive) {
         Message.Heartbeat h = d.lastHeartbeat();
         Message.Hello hello = d.hello();
-        boolean onJob = alive && h != null && h.job() != null && !h.job().isEmpty();
+        boolean onJob = alive && h != null && h.activity().job() != null && !h.activity().job().isEmpty();
         ObjectNode o = MAPPER.createObjectNode();
         o.put("id", d.id());
-        o.put("state", !alive ? "offline" : h == null ? "idle" : h.state());
+        o.put("state", !alive ? "offline" : h == null ? "idle" : h.activity().state());
         o.put("alive", alive);
         o.put("connected", d.connected());
-        o.put("job", onJob ? h.job() : null);
+        o.put("job", onJob ? h.activity().job() : null);
         if (onJob) {
-            o.put("stage", h.stage());
-            o.put("term", h.term());
+            o.put("stage", h.activity().stage());
+            o.put("term", h.activity().term());
         } else {
             o.putNull("stage");
             o.putNull("term");

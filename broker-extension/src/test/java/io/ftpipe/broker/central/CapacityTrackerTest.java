@@ -1,6 +1,7 @@
 package io.ftpipe.broker.central;
 
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.Message.Heartbeat;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -14,8 +15,9 @@ class CapacityTrackerTest {
      */
     private static Message.Heartbeat beat(String d, long forwards, long finished, double computeMillis,
                                           double tripMillis, long tripBytes) {
-        return new Message.Heartbeat(d, 0, "training", "j", 1, 0, 0, 0, computeMillis, 0, 0, forwards,
-                finished, 0, 0, 0, tripMillis, tripBytes);
+        return new Heartbeat(d, 0, new Heartbeat.Activity("training", "j", 1, 0), 0, 0,
+                new Heartbeat.StageTime(computeMillis, 0, 0), new Heartbeat.StageCounts(forwards, finished, 0),
+                Heartbeat.Replication.NONE, new Heartbeat.Boundary(tripMillis, tripBytes));
     }
 
     @Test
@@ -31,10 +33,13 @@ class CapacityTrackerTest {
 
     @Test
     void theLinkRateComesFromTimedRoundTripsNotFromTimeSpentSending() {
-        tracker.heartbeat(new Message.Heartbeat("d", 0, "training", "j", 1, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0), 10);
+        tracker.heartbeat(new Heartbeat("d", 0, new Heartbeat.Activity("training", "j", 1, 0), 0, 0,
+                Heartbeat.StageTime.NONE, new Heartbeat.StageCounts(1, 1, 0), Heartbeat.Replication.NONE,
+                Heartbeat.Boundary.NONE), 10);
         // 5 MB handed to the client in 5 ms, but no round trip timed (a last stage): no link rate.
-        tracker.heartbeat(new Message.Heartbeat("d", 0, "training", "j", 1, 0, 0, 0, 80, 5, 0, 9, 9, 5_000_000, 0, 0),
-                10);
+        tracker.heartbeat(new Heartbeat("d", 0, new Heartbeat.Activity("training", "j", 1, 0), 0, 0,
+                new Heartbeat.StageTime(80, 5, 0), new Heartbeat.StageCounts(9, 9, 5_000_000),
+                Heartbeat.Replication.NONE, Heartbeat.Boundary.NONE), 10);
         assertTrue(tracker.bytesPerMilli("d").isEmpty());
     }
 
@@ -62,7 +67,9 @@ class CapacityTrackerTest {
         tracker.heartbeat(beat("d", 5, 5, 40, 0, 0), 10);
         tracker.forgetSamples();
         assertEquals(0, tracker.samples("d"));
-        var term2 = new Message.Heartbeat("d", 0, "training", "j", 2, 1, 0, 0, 10, 0, 0, 1, 1, 0, 0, 0);
+        var term2 = new Heartbeat("d", 0, new Heartbeat.Activity("training", "j", 2, 1), 0, 0,
+                new Heartbeat.StageTime(10, 0, 0), new Heartbeat.StageCounts(1, 1, 0), Heartbeat.Replication.NONE,
+                Heartbeat.Boundary.NONE);
         tracker.heartbeat(term2, 20); // totals restarted: a mark, not a negative interval
         assertEquals(1, tracker.slowdown("d").getAsDouble(), 1e-9, "the old estimate stands until measured");
         assertEquals(0, tracker.samples("d"));

@@ -6,6 +6,7 @@ import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
 import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,7 +119,7 @@ final class FakeDevices implements CentralPublisher {
             a.kept().forEach(u -> kept.put(u, d.units.get(u)));
             d.units.clear();
             d.units.putAll(kept);
-            a.units().forEach(u -> d.units.put(u.unit(), u));
+            UnitStatePayloads.decode(a.units()).forEach(u -> d.units.put(u.unit(), u));
             d.stage = a.stage();
             d.term = a.term();
             d.trainedThrough = a.start();
@@ -130,8 +131,8 @@ final class FakeDevices implements CentralPublisher {
             List<UnitState> units = c.endsTerm()
                     ? d.units.keySet().stream().map(u -> new UnitState(u, Map.of(), Map.of())).toList()
                     : List.copyOf(d.units.values());
-            run.onMessage(d.id, new Message.Weights(c.job(), c.term(), c.request(), d.stage, d.trainedThrough, units,
-                    List.of()));
+            run.onMessage(d.id, new Message.Weights(c.job(), c.term(), c.request(), d.stage, d.trainedThrough,
+                    UnitStatePayloads.encode(units), List.of()));
         } else if (m instanceof Message.Stop) {
             d.stage = -1;
         }
@@ -164,9 +165,11 @@ final class FakeDevices implements CentralPublisher {
     }
 
     private void heartbeat(Device d, String job) {
-        Message.Heartbeat h = new Message.Heartbeat(d.id, ++d.heartbeats, "training", job, d.term, d.stage,
-                d.computeMillis / d.microBatches, 0, d.computeMillis, 0, clock.getAsLong(), d.forwards,
-                d.microBatches, 0, 0, 0);
+        Message.Heartbeat h = new Message.Heartbeat(d.id, ++d.heartbeats,
+                new Message.Heartbeat.Activity("training", job, d.term, d.stage), d.computeMillis / d.microBatches, 0,
+                new Message.Heartbeat.StageTime(d.computeMillis, 0, clock.getAsLong()),
+                new Message.Heartbeat.StageCounts(d.forwards, d.microBatches, 0), Message.Heartbeat.Replication.NONE,
+                Message.Heartbeat.Boundary.NONE);
         registry.heartbeat(h);
         run.onHeartbeat(h);
     }

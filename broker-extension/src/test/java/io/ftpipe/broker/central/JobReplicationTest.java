@@ -1,6 +1,7 @@
 package io.ftpipe.broker.central;
 
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.Message.Heartbeat;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -9,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class JobReplicationTest {
     private static Message.Heartbeat beat(String d, long bytes, double millis) {
-        return new Message.Heartbeat(d, 0, "training", "j", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, bytes, millis);
+        return new Heartbeat(d, 0, new Heartbeat.Activity("training", "j", 1, 0), 0, 0, Heartbeat.StageTime.NONE,
+                Heartbeat.StageCounts.NONE, new Heartbeat.Replication(bytes, millis), Heartbeat.Boundary.NONE);
     }
 
     @Test

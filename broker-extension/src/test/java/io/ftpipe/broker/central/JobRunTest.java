@@ -2,7 +2,7 @@ package io.ftpipe.broker.central;
 
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.protocol.Rejections;
-import io.ftpipe.protocol.Schedules;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +53,7 @@ class JobRunTest {
     }
 
     private static JobSpec job(String planner, int devices, int samples) {
-        return new JobSpec("fake", "mlp", devices, Schedules.ONE_F_ONE_B, MICRO_BATCH, 1, 1,
+        return new JobSpec("fake", "mlp", devices, Schedule.Names.ONE_F_ONE_B, MICRO_BATCH, 1, 1,
                 OptimizerConfig.adam(1e-3, 0), 1, samples, 0, planner);
     }
 

@@ -2,6 +2,7 @@ package io.ftpipe.broker.central;
 
 import io.ftpipe.protocol.Message;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,7 +16,11 @@ class RestoreTest {
     }
 
     private static Message.Weights weights(int stage, long iteration, List<UnitState> units, Message.Replica... held) {
-        return new Message.Weights("j", 3, 1, stage, iteration, units, List.of(held));
+        return new Message.Weights("j", 3, 1, stage, iteration, UnitStatePayloads.encode(units), List.of(held));
+    }
+
+    private static Message.Replica replica(int stage, long iteration, UnitState... units) {
+        return new Message.Replica("j", 3, stage, iteration, UnitStatePayloads.encode(List.of(units)));
     }
 
     private static Map<Integer, ReplicaStore.Replica> central(long iteration, int... units) {
@@ -30,7 +35,7 @@ class RestoreTest {
     void eachUnitComesFromItsNewestSurvivingCopy() {
         // Units 0-1 on a survivor (live at 120); units 2-3 were on the failed device: the survivor
         // after it holds their chain replica from 100, the central node a global one from 80.
-        var next = weights(2, 118, List.of(unit(4, 4)), new Message.Replica("j", 3, 1, 100, List.of(unit(2, 2), unit(3, 3))));
+        var next = weights(2, 118, List.of(unit(4, 4)), replica(1, 100, unit(2, 2), unit(3, 3)));
         var chosen = Restore.choose(5, Map.of("d0", weights(0, 120, List.of(unit(0, 0), unit(1, 1))), "d2", next),
                 central(80, 0, 1, 2, 3, 4));
         assertEquals(Restore.LIVE, chosen.get(0).kind());
@@ -54,8 +59,7 @@ class RestoreTest {
 
     @Test
     void anEquallyNewCopyOnADeviceIsPreferredToTheCentralOne() {
-        var chosen = Restore.choose(1, Map.of("d1", weights(1, 60, List.of(), new Message.Replica("j", 3, 0, 60,
-                List.of(unit(0, 7))))), central(60, 0));
+        var chosen = Restore.choose(1, Map.of("d1", weights(1, 60, List.of(), replica(0, 60, unit(0, 7)))), central(60, 0));
         assertEquals(Restore.CHAIN, chosen.get(0).kind());
     }
 
@@ -66,7 +70,7 @@ class RestoreTest {
         var sources = Restore.choose(6, Map.of(
                 "d0", weights(0, 90, List.of(unit(0, 0), unit(1, 1))),
                 "d2", weights(2, 88, List.of(unit(3, 3), unit(4, 4)),
-                        new Message.Replica("j", 3, 1, 80, List.of(unit(2, 2))))), central(70, 5));
+                        replica(1, 80, unit(2, 2)))), central(70, 5));
         var kept = Restore.keptInPlace(sources, Map.of(0, "d0", 1, "d0", 2, "d0", 3, "d2", 4, "d3", 5, "d3"));
         assertEquals(java.util.Set.of(0, 1, 3), kept);
         assertEquals(java.util.Set.of("d2"), Restore.toFetch(sources, kept));

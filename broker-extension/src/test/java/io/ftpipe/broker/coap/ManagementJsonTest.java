@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ftpipe.broker.central.DeviceRegistry;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.Message.Heartbeat;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,8 @@ class ManagementJsonTest {
     private static final Message.Hello HELLO = new Message.Hello("d1", 4, 8L << 30, 2, "0.1.0", 1 << 20);
 
     private static Message.Heartbeat heartbeat(String state, String job) {
-        return new Message.Heartbeat("d1", 7, state, job, 3, 1, 12.5, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new Heartbeat("d1", 7, new Heartbeat.Activity(state, job, 3, 1), 12.5, 0, Heartbeat.StageTime.NONE,
+                Heartbeat.StageCounts.NONE, Heartbeat.Replication.NONE, Heartbeat.Boundary.NONE);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.status.DeviceEvent;
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.Message.Heartbeat;
 import io.ftpipe.protocol.RejectReason;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +31,9 @@ class FtpipeMetricsTest {
 
     private static Message.Heartbeat beat(String d, int stage, long forwards, long finished, double compute,
                                           double stageMillis, long replicated) {
-        return new Message.Heartbeat(d, 0, "training", "j", 1, stage, 0, 0, compute, 0, stageMillis, forwards,
-                finished, 0, replicated, 0);
+        return new Heartbeat(d, 0, new Heartbeat.Activity("training", "j", 1, stage), 0, 0,
+                new Heartbeat.StageTime(compute, 0, stageMillis), new Heartbeat.StageCounts(forwards, finished, 0),
+                new Heartbeat.Replication(replicated, 0), Heartbeat.Boundary.NONE);
     }
 
     private static JobReport.Term term(long n, String reason) {
@@ -91,11 +93,11 @@ class FtpipeMetricsTest {
         assertEquals(15.0, gauge("ftpipe.device.gw-1.wait.ms"));
         assertEquals(500, count(FtpipeMetrics.REPLICATION_BYTES));
         // The Last Will carries zeros: not a restart of the count.
-        metrics.heartbeat(new Message.Heartbeat("gw-1", -1, Message.Heartbeat.OFFLINE, "", 0, -1, 0, 0, 0, 0, 0, 0, 0,
-                0, 0, 0));
+        metrics.heartbeat(Heartbeat.lastWill("gw-1"));
         metrics.heartbeat(beat("gw-1", 2, 6, 6, 50, 120, 1600));
         assertEquals(600, count(FtpipeMetrics.REPLICATION_BYTES));
-        metrics.heartbeat(new Message.Heartbeat("gw-1", 9, "idle", "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 1600, 0));
+        metrics.heartbeat(new Heartbeat("gw-1", 9, Heartbeat.Activity.IDLE, 0, 0, Heartbeat.StageTime.NONE,
+                Heartbeat.StageCounts.NONE, new Heartbeat.Replication(1600, 0), Heartbeat.Boundary.NONE));
         assertEquals(-1, gauge("ftpipe.device.gw-1.stage"));
     }
 

@@ -1,13 +1,15 @@
 package io.ftpipe.broker.metrics;
 
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.Message.Heartbeat;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ReplicatedBytesTest {
     private static Message.Heartbeat beat(String d, long replicatedBytes) {
-        return new Message.Heartbeat(d, 0, "training", "j", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, replicatedBytes, 0);
+        return new Heartbeat(d, 0, new Heartbeat.Activity("training", "j", 1, 0), 0, 0, Heartbeat.StageTime.NONE,
+                Heartbeat.StageCounts.NONE, new Heartbeat.Replication(replicatedBytes, 0), Heartbeat.Boundary.NONE);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.ftpipe.broker.metrics;
 
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.Message.Heartbeat;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,8 +13,9 @@ class StageTimesTest {
     /** A heartbeat of device d on stage 1 of job j in {@code term}, with these totals. */
     private static Message.Heartbeat beat(long term, long forwards, long finished, double compute, double send,
                                           double stage) {
-        return new Message.Heartbeat("d", 0, "training", "j", term, 1, 0, 0, compute, send, stage, forwards, finished,
-                0, 0, 0);
+        return new Heartbeat("d", 0, new Heartbeat.Activity("training", "j", term, 1), 0, 0,
+                new Heartbeat.StageTime(compute, send, stage), new Heartbeat.StageCounts(forwards, finished, 0),
+                Heartbeat.Replication.NONE, Heartbeat.Boundary.NONE);
     }
 
     @Test
@@ -33,8 +35,8 @@ class StageTimesTest {
         times.heartbeat(beat(1, 2, 1, 10, 0, 20));
         assertTrue(times.heartbeat(beat(2, 1, 0, 1, 0, 2)).isEmpty(), "the new stage's totals start again");
         assertTrue(times.heartbeat(beat(2, 1, 0, 1, 0, 900)).isEmpty(), "no micro-batch ran");
-        assertTrue(times.heartbeat(new Message.Heartbeat("d", 0, "idle", "", 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-                .isEmpty());
+        assertTrue(times.heartbeat(new Heartbeat("d", 0, Heartbeat.Activity.IDLE, 0, 0, Heartbeat.StageTime.NONE,
+                Heartbeat.StageCounts.NONE, Heartbeat.Replication.NONE, Heartbeat.Boundary.NONE)).isEmpty());
         assertTrue(times.heartbeat(beat(2, 3, 2, 5, 0, 950)).isEmpty(), "idle forgot the mark");
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ftpipe.broker.central.DeviceRegistry;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.Message.Heartbeat;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -22,7 +23,8 @@ class StatusJsonTest {
     }
 
     private static Message.Heartbeat training(String id) {
-        return new Message.Heartbeat(id, 3, "training", "j1", 2, 1, 1.5, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new Heartbeat(id, 3, new Heartbeat.Activity("training", "j1", 2, 1), 1.5, 0, Heartbeat.StageTime.NONE,
+                Heartbeat.StageCounts.NONE, Heartbeat.Replication.NONE, Heartbeat.Boundary.NONE);
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ftpipe.broker.central.DeviceRegistry;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.Message.Heartbeat;
 import io.ftpipe.protocol.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,8 @@ class StatusTopicsTest {
         assertEquals("no heartbeat for 6000 ms", on(Topics.DEVICE_EVENTS).get(1).json().get("reason").asText());
         await().atMost(WAIT).until(() -> !lastView().get("devices").get(0).get("alive").asBoolean());
 
-        registry.heartbeat(new Message.Heartbeat("gw-3", 1, "idle", "", 0, -1, 2.0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        registry.heartbeat(new Heartbeat("gw-3", 1, Heartbeat.Activity.IDLE, 2.0, 0, Heartbeat.StageTime.NONE,
+                Heartbeat.StageCounts.NONE, Heartbeat.Replication.NONE, Heartbeat.Boundary.NONE));
         status.heard("gw-3");
         await().atMost(WAIT).until(() -> on(Topics.DEVICE_EVENTS).size() == 3);
         assertEquals("heard from again", on(Topics.DEVICE_EVENTS).get(2).json().get("reason").asText());

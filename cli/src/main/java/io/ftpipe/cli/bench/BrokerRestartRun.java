@@ -6,6 +6,7 @@ import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.device.DeviceProcess;
+import io.ftpipe.protocol.Schedule;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ public final class BrokerRestartRun {
         return List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--work",
                 work.resolve("broker").toString(), "--config", config.toAbsolutePath().toString(), "--train", "--report",
                 work.resolve("run.json").toString(), "--model", s.model(), "--devices", String.valueOf(s.devices()),
-                "--schedule", "1f1b", "--batch-size", String.valueOf(s.batchSize()), "--epochs", "1", "--lr",
+                "--schedule", Schedule.ONE_F_ONE_B.wireName(), "--batch-size", String.valueOf(s.batchSize()), "--epochs", "1", "--lr",
                 String.valueOf(FaultRun.LEARNING_RATE), "--seed", String.valueOf(s.seed()), "--limit",
                 String.valueOf(s.samples()), "--planner", JobSpec.SPEED_BLIND, "--chain-period",
                 String.valueOf(s.replication().chainPeriod()), "--global-period",

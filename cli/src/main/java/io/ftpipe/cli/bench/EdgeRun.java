@@ -5,7 +5,7 @@ import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.cli.testbed.HostSpec;
 import io.ftpipe.cli.testbed.Testbed;
-import io.ftpipe.protocol.Schedules;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
 import java.nio.file.Path;
@@ -67,7 +67,7 @@ public final class EdgeRun {
                             term.predictedSamplesPerSecond()));
                 }
             };
-            JobSpec spec = new JobSpec("edge", setup.model(), setup.hosts().size(), Schedules.ONE_F_ONE_B_OVERLAP,
+            JobSpec spec = new JobSpec("edge", setup.model(), setup.hosts().size(), Schedule.Names.ONE_F_ONE_B_OVERLAP,
                     setup.batchSize(), 1, 1, OptimizerConfig.adam(1e-3, 0), 1, 0, setup.samples(), setup.planner());
             JobReport report = cluster.central().submit(spec, listener).get(60, TimeUnit.MINUTES);
             return new RunResult(report, timeline, List.copyOf(terms), changed[0]);

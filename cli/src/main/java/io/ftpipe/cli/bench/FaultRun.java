@@ -3,6 +3,7 @@ package io.ftpipe.cli.bench;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
 import java.io.PrintWriter;
@@ -119,7 +120,7 @@ public final class FaultRun {
                     }
                 }
             };
-            JobSpec spec = new JobSpec("faults", setup.model(), setup.devices(), "1f1b", setup.batchSize(), 1, 1,
+            JobSpec spec = new JobSpec("faults", setup.model(), setup.devices(), Schedule.ONE_F_ONE_B.wireName(), setup.batchSize(), 1, 1,
                     OptimizerConfig.adam(LEARNING_RATE, 0), setup.seed(), 0, setup.samples(), JobSpec.SPEED_BLIND,
                     setup.replication());
             JobReport report = null;

@@ -3,6 +3,7 @@ package io.ftpipe.cli.bench;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class HeteroRun {
                             terms.size() - 1), term.term(), term.describeStages(), term.predictedSamplesPerSecond()));
                 }
             };
-            JobSpec spec = new JobSpec("hetero", setup.model(), setup.slowdowns().size(), "1f1b-overlap", setup.batchSize(), 1,
+            JobSpec spec = new JobSpec("hetero", setup.model(), setup.slowdowns().size(), Schedule.ONE_F_ONE_B_OVERLAP.wireName(), setup.batchSize(), 1,
                     1, OptimizerConfig.adam(1e-3, 0), 1, 0, setup.samples(), setup.planner());
             JobReport report = cluster.central().submit(spec, listener).get(60, TimeUnit.MINUTES);
             return new RunResult(report, timeline, List.copyOf(terms), drift[0]);

@@ -1,7 +1,7 @@
 package io.ftpipe.cli.options;
 
 import io.ftpipe.broker.central.JobDefaults;
-import io.ftpipe.protocol.Schedules;
+import io.ftpipe.protocol.Schedule;
 import picocli.CommandLine.Option;
 
 /** {@code --schedule}: how the pipeline orders forward and backward passes. */
@@ -17,6 +17,6 @@ public final class ScheduleOption {
 
     /** GPipe splits each batch into {@code gpipeMicroBatches}; the 1F1B schedules send it as one. */
     public int microBatches(int gpipeMicroBatches) {
-        return Schedules.GPIPE.equals(schedule) ? gpipeMicroBatches : 1;
+        return Schedule.named(schedule).microBatchesPerStep(gpipeMicroBatches);
     }
 }

@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtException;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
+import io.ftpipe.protocol.Schedule;
+import io.ftpipe.protocol.StageRules;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.zoo.optim.Optimizer;
 import io.ftpipe.zoo.runtime.ParamStore;
@@ -15,6 +17,7 @@ import io.ftpipe.zoo.runtime.StageSessions;
 import io.ftpipe.zoo.runtime.WeightSnapshot;
 import io.ftpipe.zoo.stage.StageGraphs;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,7 +31,7 @@ import java.util.TreeMap;
 
 /**
  * Runs one stage of one term of a job: takes forwards, labels and backwards as they arrive (in any
- * order), runs them when the {@link Schedule} allows, and sends what they produce. Not
+ * order), runs them when the {@link Schedule}'s {@link StageRules} allow, and sends what they produce. Not
  * thread-safe: messages are handed to it one at a time.
  */
 public final class StageWorker implements AutoCloseable {
@@ -40,7 +43,7 @@ public final class StageWorker implements AutoCloseable {
     private final OrtEnvironment env;
     private final Message.Assign assignment;
     private final StageGraphs graphs;
-    private final Schedule schedule;
+    private final StageRules schedule;
     private final ParamStore store;
     private final StageRuntime runtime;
     private final Optimizer optimizer;
@@ -65,12 +68,13 @@ public final class StageWorker implements AutoCloseable {
     private boolean closed;
 
     /** @param sessions for the assignment's graphs; they stay open when this worker closes */
-    public StageWorker(OrtEnvironment env, Message.Assign a, StageSessions sessions, Outbox out, ComputeClock clock)
+    public StageWorker(OrtEnvironment env, Assignment a, StageSessions sessions, Outbox out, ComputeClock clock)
             throws OrtException {
         this.env = env;
-        this.assignment = a;
+        this.assignment = a.message();
         this.graphs = a.graphs();
-        this.schedule = new Schedule(a.schedule(), a.stage(), a.stages(), a.microBatches());
+        this.schedule = Schedule.named(assignment.schedule()).at(assignment.stage(), assignment.stages(),
+                assignment.microBatches());
         this.out = out;
         this.clock = clock;
         this.store = ParamStore.initialize(env, graphs.params().values(), 0);
@@ -80,8 +84,8 @@ public final class StageWorker implements AutoCloseable {
         }
         this.runtime = new StageRuntime(sessions, graphs, store);
         this.versions = new WeightVersions(env, store);
-        this.nextForward = a.start();
-        this.trainedThrough = a.start();
+        this.nextForward = assignment.start();
+        this.trainedThrough = assignment.start();
     }
 
     public String job() {
@@ -274,7 +278,8 @@ public final class StageWorker implements AutoCloseable {
         // Timed here, not around each send: capturing the units' states is replication's cost too,
         // and all of it is time this thread does not train.
         long started = System.nanoTime();
-        Message.Replica r = new Message.Replica(job(), term(), stage(), trainedThrough, unitStates());
+        Message.Replica r = new Message.Replica(job(), term(), stage(), trainedThrough,
+                UnitStatePayloads.encode(unitStates()));
         if (chain) {
             chainReplicated = completed;
             out.replicate(r, true);
@@ -291,7 +296,7 @@ public final class StageWorker implements AutoCloseable {
 
     /** An optimizer step now (1F1B), or accumulate until the step's last micro-batch (GPipe). */
     private void step(int count) {
-        if (!schedule.synchronous()) {
+        if (schedule.stepsAfterEach()) {
             optimizer.step(store);
             versions.advance();
             return;

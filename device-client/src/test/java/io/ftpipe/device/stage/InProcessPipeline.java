@@ -1,7 +1,7 @@
 package io.ftpipe.device.stage;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.ftpipe.protocol.Assignments;
+import io.ftpipe.broker.central.Assignments;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
 import io.ftpipe.protocol.Tensor;
@@ -44,7 +44,7 @@ final class InProcessPipeline implements AutoCloseable {
         this.settings = settings;
         var assigns = Assignments.forPartition(model, bounds, 1, 0, settings, Assignments.initialUnits(model, seed));
         for (Message.Assign a : assigns) {
-            Message.Assign wire = (Message.Assign) viaWire(a);
+            Assignment wire = Assignment.decode((Message.Assign) viaWire(a));
             int s = a.stage();
             sessions.add(StageSessions.open(OrtEnvironment.getEnvironment(), wire.graphs(), 1));
             workers.add(new StageWorker(OrtEnvironment.getEnvironment(), wire, sessions.get(s), new Outbox() {

@@ -1,9 +1,9 @@
 package io.ftpipe.device.stage;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.ftpipe.protocol.Assignments;
+import io.ftpipe.broker.central.Assignments;
 import io.ftpipe.protocol.Message;
-import io.ftpipe.protocol.Schedules;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.optim.OptimizerConfig;
@@ -23,11 +23,12 @@ class StageWarmUpTest {
     @Test
     void everyStageRunsForwardAndBackwardOnTheSessionsAndReportsEachRun() throws Exception {
         Model model = ModelZoo.create("mlp");
-        var settings = new Assignments.JobSettings("warm", OptimizerConfig.sgd(0.05, 0.9, 0), Schedules.ONE_F_ONE_B,
+        var settings = new Assignments.JobSettings("warm", OptimizerConfig.sgd(0.05, 0.9, 0), Schedule.ONE_F_ONE_B,
                 1, 16, 0, 0);
         var assigns = Assignments.forPartition(model, new int[]{0, 1, model.size()}, 1, 0, settings,
                 Assignments.initialUnits(model, 1));
-        for (Message.Assign a : assigns) {
+        for (Message.Assign m : assigns) {
+            Assignment a = Assignment.decode(m);
             List<Run> runs = new ArrayList<>();
             ComputeClock clock = new ComputeClock() {
                 @Override

@@ -1,12 +1,11 @@
 package io.ftpipe.device.stage;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.ftpipe.protocol.Assignments;
-import io.ftpipe.protocol.InFlight;
+import io.ftpipe.broker.central.Assignments;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
-import io.ftpipe.protocol.Schedules;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.protocol.Tensor;
 import io.ftpipe.zoo.data.BatchOrder;
 import io.ftpipe.zoo.data.Dataset;
@@ -18,6 +17,7 @@ import io.ftpipe.zoo.optim.OptimizerConfig;
 import io.ftpipe.zoo.runtime.LocalPipeline;
 import io.ftpipe.zoo.runtime.StageRuntime;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
@@ -39,7 +39,7 @@ class StageWorkerTest {
         int micro = 4;
         int steps = 3;
         int[] order = BatchOrder.permutation(data.size(), 5, 0);
-        var settings = new Assignments.JobSettings("job-sync", SGD, Schedules.GPIPE, micro, batch, 0, 0);
+        var settings = new Assignments.JobSettings("job-sync", SGD, Schedule.GPIPE, micro, batch, 0, 0);
         Map<String, float[]> pipelined;
         try (var p = new InProcessPipeline(model, new int[]{0, 2, 4, model.size()}, settings, 7)) {
             long iteration = 0;
@@ -75,7 +75,7 @@ class StageWorkerTest {
     @Test
     void oneFOneBLearnsWithEveryMicroBatchDoneOnceAndInOrder() throws Exception {
         Model model = ModelZoo.mlp();
-        var settings = new Assignments.JobSettings("job-async", OptimizerConfig.adam(1e-3, 0), Schedules.ONE_F_ONE_B,
+        var settings = new Assignments.JobSettings("job-async", OptimizerConfig.adam(1e-3, 0), Schedule.ONE_F_ONE_B,
                 1, 32, 0, 0);
         int[] order = BatchOrder.permutation(data.size(), 1, 0);
         try (var p = new InProcessPipeline(model, new int[]{0, 1, 2, 3}, settings, 3)) {
@@ -84,7 +84,7 @@ class StageWorkerTest {
             long fed = 0;
             // As the central node feeds: as many in flight as stage 0 admits.
             while (p.done() < batches) {
-                while (fed < batches && fed - p.done() < InFlight.oneFOneB(0, stages, false)) {
+                while (fed < batches && fed - p.done() < Schedule.ONE_F_ONE_B.at(0, stages, 1).inFlightLimit()) {
                     p.feed(fed, data, order, (int) fed * 32, 32);
                     fed++;
                 }
@@ -104,7 +104,7 @@ class StageWorkerTest {
     @Test
     void replicasFollowTheirPeriodsAndCarryTheTrainedState() throws Exception {
         Model model = ModelZoo.mlp();
-        var settings = new Assignments.JobSettings("job-rep", OptimizerConfig.adam(1e-3, 0), Schedules.ONE_F_ONE_B,
+        var settings = new Assignments.JobSettings("job-rep", OptimizerConfig.adam(1e-3, 0), Schedule.ONE_F_ONE_B,
                 1, 32, 4, 8);
         int[] order = BatchOrder.permutation(data.size(), 1, 0);
         int batches = 16;
@@ -127,7 +127,7 @@ class StageWorkerTest {
                 for (var r : rounds) {
                     assertTrue(r.sendNanos() > 0 && r.nanos() >= r.sendNanos(), r.toString());
                 }
-                var last = chain.get(chain.size() - 1).replica().units();
+                var last = UnitStatePayloads.decode(chain.get(chain.size() - 1).replica().units());
                 var now = p.workers.get(stage).unitStates();
                 assertEquals(now.size(), last.size());
                 for (int u = 0; u < now.size(); u++) {
@@ -142,7 +142,7 @@ class StageWorkerTest {
     @Test
     void badInputIsRejectedAndChangesNothing() throws Exception {
         Model model = ModelZoo.mlp();
-        var settings = new Assignments.JobSettings("job-bad", SGD, Schedules.ONE_F_ONE_B, 1, 32, 0, 0);
+        var settings = new Assignments.JobSettings("job-bad", SGD, Schedule.ONE_F_ONE_B, 1, 32, 0, 0);
         int[] order = BatchOrder.permutation(data.size(), 1, 0);
         Map<String, float[]> clean;
         try (var p = new InProcessPipeline(model, new int[]{0, 2, 3}, settings, 3)) {
@@ -181,7 +181,7 @@ class StageWorkerTest {
     @Test
     void aStageWhoseTermEndedTakesNothingMoreAndItsUnitsStayAsTheyWere() throws Exception {
         Model model = ModelZoo.mlp();
-        var settings = new Assignments.JobSettings("job-end", SGD, Schedules.ONE_F_ONE_B, 1, 32, 0, 0);
+        var settings = new Assignments.JobSettings("job-end", SGD, Schedule.ONE_F_ONE_B, 1, 32, 0, 0);
         int[] order = BatchOrder.permutation(data.size(), 1, 0);
         try (var p = new InProcessPipeline(model, new int[]{0, 2, model.size()}, settings, 3)) {
             p.feed(0, data, order, 0, 32);

@@ -1,13 +1,15 @@
 package io.ftpipe.zoo.state;
 
+import io.ftpipe.protocol.Tensor;
+import io.ftpipe.protocol.TensorCodec;
 import io.ftpipe.zoo.optim.ParamState;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.Value;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +18,12 @@ import java.util.Map;
 /**
  * MessagePack form of a {@link UnitState}:
  * {@code {"unit": int, "values": {name: tensor}, "optimizer": {name: {"step": int, "slots": [tensor]}}}}
- * with each tensor {@code {"dtype": "<f4", "shape": [n], "data": bin}} of little-endian bytes, the
- * layout msgpack-numpy reads.
+ * with each tensor a one-dimensional {@code <f4} array written by the wire's {@link TensorCodec}
+ * (msgpack-numpy's layout); the older {@code {"dtype", "shape", "data"}} maps still decode.
  */
 public final class UnitStateCodec {
+    private static final List<String> DTYPES = List.of(Tensor.FLOAT32);
+
     private UnitStateCodec() {
     }
 
@@ -30,7 +34,7 @@ public final class UnitStateCodec {
             p.packString("values").packMapHeader(s.values().size());
             for (var e : s.values().entrySet()) {
                 p.packString(e.getKey());
-                packTensor(p, e.getValue());
+                TensorCodec.write(p, tensor(e.getValue()));
             }
             p.packString("optimizer").packMapHeader(s.optimizer().size());
             for (var e : s.optimizer().entrySet()) {
@@ -38,7 +42,7 @@ public final class UnitStateCodec {
                 p.packString("step").packLong(e.getValue().step());
                 p.packString("slots").packArrayHeader(e.getValue().slots().size());
                 for (float[] slot : e.getValue().slots()) {
-                    packTensor(p, slot);
+                    TensorCodec.write(p, tensor(slot));
                 }
             }
             return p.toByteArray();
@@ -53,23 +57,17 @@ public final class UnitStateCodec {
             int unit = -1;
             Map<String, float[]> values = new LinkedHashMap<>();
             Map<String, ParamState> optimizer = new LinkedHashMap<>();
-            int fields = u.unpackMapHeader();
-            for (int f = 0; f < fields; f++) {
-                switch (u.unpackString()) {
-                    case "unit" -> unit = u.unpackInt();
-                    case "values" -> {
-                        int n = u.unpackMapHeader();
-                        for (int i = 0; i < n; i++) {
-                            values.put(u.unpackString(), unpackTensor(u));
-                        }
+            for (var field : u.unpackValue().asMapValue().entrySet()) {
+                Value v = field.getValue();
+                switch (name(field.getKey())) {
+                    case "unit" -> unit = v.asIntegerValue().asInt();
+                    case "values" -> v.asMapValue().entrySet()
+                            .forEach(e -> values.put(name(e.getKey()), floats(e.getValue())));
+                    case "optimizer" -> v.asMapValue().entrySet()
+                            .forEach(e -> optimizer.put(name(e.getKey()), paramState(e.getValue())));
+                    default -> {
+                        // A field of a later version: not ours to read.
                     }
-                    case "optimizer" -> {
-                        int n = u.unpackMapHeader();
-                        for (int i = 0; i < n; i++) {
-                            optimizer.put(u.unpackString(), unpackParamState(u));
-                        }
-                    }
-                    default -> u.skipValue();
                 }
             }
             if (unit < 0) {
@@ -81,59 +79,33 @@ public final class UnitStateCodec {
         }
     }
 
-    private static ParamState unpackParamState(MessageUnpacker u) throws IOException {
+    private static ParamState paramState(Value v) {
         long step = 0;
         List<float[]> slots = new ArrayList<>();
-        int fields = u.unpackMapHeader();
-        for (int f = 0; f < fields; f++) {
-            switch (u.unpackString()) {
-                case "step" -> step = u.unpackLong();
-                case "slots" -> {
-                    int n = u.unpackArrayHeader();
-                    for (int i = 0; i < n; i++) {
-                        slots.add(unpackTensor(u));
-                    }
+        for (var field : v.asMapValue().entrySet()) {
+            switch (name(field.getKey())) {
+                case "step" -> step = field.getValue().asIntegerValue().asLong();
+                case "slots" -> field.getValue().asArrayValue().forEach(slot -> slots.add(floats(slot)));
+                default -> {
+                    // A field of a later version: not ours to read.
                 }
-                default -> u.skipValue();
             }
         }
         return new ParamState(step, slots);
     }
 
-    private static void packTensor(MessageBufferPacker p, float[] v) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(v);
-        p.packMapHeader(3);
-        p.packString("dtype").packString("<f4");
-        p.packString("shape").packArrayHeader(1).packInt(v.length);
-        p.packString("data").packBinaryHeader(v.length * 4).writePayload(b.array());
+    private static String name(Value key) {
+        return key.asStringValue().asString();
     }
 
-    private static float[] unpackTensor(MessageUnpacker u) throws IOException {
-        String dtype = null;
-        long count = -1;
-        byte[] data = null;
-        int fields = u.unpackMapHeader();
-        for (int f = 0; f < fields; f++) {
-            switch (u.unpackString()) {
-                case "dtype" -> dtype = u.unpackString();
-                case "shape" -> {
-                    int dims = u.unpackArrayHeader();
-                    count = 1;
-                    for (int d = 0; d < dims; d++) {
-                        count *= u.unpackLong();
-                    }
-                }
-                case "data" -> data = u.readPayload(u.unpackBinaryHeader());
-                default -> u.skipValue();
-            }
-        }
-        if (!"<f4".equals(dtype) || data == null || data.length != count * 4) {
-            throw new IllegalArgumentException("tensor must be <f4 with data matching its shape (dtype " + dtype
-                    + ", " + count + " elements, " + (data == null ? 0 : data.length) + " bytes)");
-        }
-        float[] v = new float[(int) count];
-        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        return v;
+    private static Tensor tensor(float[] v) {
+        return Tensor.ofFloats(new long[]{v.length}, FloatBuffer.wrap(v));
+    }
+
+    private static float[] floats(Value v) {
+        Tensor t = TensorCodec.read(v, DTYPES);
+        float[] out = new float[(int) t.elements()];
+        t.buffer().asFloatBuffer().get(out);
+        return out;
     }
 }

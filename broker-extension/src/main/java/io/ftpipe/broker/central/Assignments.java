@@ -1,12 +1,17 @@
-package io.ftpipe.protocol;
+package io.ftpipe.broker.central;
 
+import io.ftpipe.protocol.Message;
+import io.ftpipe.protocol.OptimizerSettings;
+import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.layer.ParamSpec;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import io.ftpipe.zoo.runtime.ParamStore;
 import io.ftpipe.zoo.stage.StageCompiler;
 import io.ftpipe.zoo.stage.StageGraphs;
+import io.ftpipe.zoo.stage.StageGraphsCodec;
 import io.ftpipe.zoo.state.UnitState;
+import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,13 +20,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 
-/** Builds the {@code assign} messages that start a job's term: one per stage of a partition. */
+/**
+ * Builds the {@code assign} messages that start a job's term, one per stage of a partition: the
+ * central node's work of compiling each stage's graphs and giving every unit its state, encoded
+ * for the wire.
+ */
 public final class Assignments {
     private Assignments() {
     }
 
     /** Settings shared by all stages of a job. */
-    public record JobSettings(String job, OptimizerConfig optimizer, String schedule, int microBatches,
+    public record JobSettings(String job, OptimizerConfig optimizer, Schedule schedule, int microBatches,
                               int maxBatch, int chainPeriod, int globalPeriod) {
     }
 
@@ -57,11 +66,16 @@ public final class Assignments {
                     throw new IllegalArgumentException("unit " + u + " has no state and is not kept");
                 }
             }
-            out.add(new Message.Assign(s.job(), term, stage, stages, graphs.apply(bounds[stage], bounds[stage + 1]),
-                    s.optimizer(), mine, keep, s.schedule(), s.microBatches(), s.maxBatch(),
+            byte[] compiled = StageGraphsCodec.encode(graphs.apply(bounds[stage], bounds[stage + 1]));
+            out.add(new Message.Assign(s.job(), term, stage, stages, compiled, settings(s.optimizer()),
+                    UnitStatePayloads.encode(mine), keep, s.schedule().wireName(), s.microBatches(), s.maxBatch(),
                     start, s.chainPeriod(), s.globalPeriod()));
         }
         return out;
+    }
+
+    private static OptimizerSettings settings(OptimizerConfig o) {
+        return new OptimizerSettings(o.kind(), o.lr(), o.momentum(), o.weightDecay(), o.beta1(), o.beta2(), o.eps());
     }
 
     /** Every unit's initial weights from the seed, with no optimizer state yet. */

@@ -1,9 +1,12 @@
-package io.ftpipe.protocol;
+package io.ftpipe.zoo.stage;
 
+import io.ftpipe.protocol.Fields;
+import io.ftpipe.protocol.MapWriter;
+import io.ftpipe.protocol.ProtocolException;
+import io.ftpipe.protocol.RejectReason;
 import io.ftpipe.zoo.layer.ForwardScope;
 import io.ftpipe.zoo.layer.ParamSpec;
 import io.ftpipe.zoo.onnx.DType;
-import io.ftpipe.zoo.stage.StageGraphs;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
@@ -15,14 +18,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** MessagePack form of {@link StageGraphs}: what a device needs to run a stage without model code. */
+/**
+ * MessagePack form of {@link StageGraphs}: what a device needs to run a stage without model code,
+ * carried as the bytes of an {@code assign}'s {@code graphs}. Decoding problems are the wire's
+ * {@link RejectReason#MALFORMED}.
+ */
 public final class StageGraphsCodec {
     private StageGraphsCodec() {
     }
 
     public static byte[] encode(StageGraphs g) {
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-            var w = new MessageCodec.MapWriter(p);
+            var w = new MapWriter(p);
             p.packMapHeader(15);
             w.str("model", g.model()).num("from", g.from()).num("to", g.to()).num("first", g.first() ? 1 : 0)
                     .num("last", g.last() ? 1 : 0).longs("input_shape", g.inputShape())
@@ -30,7 +37,7 @@ public final class StageGraphsCodec {
             p.packString("params").packArrayHeader(g.params().size());
             for (ParamSpec s : g.params().values()) {
                 p.packMapHeader(5);
-                new MessageCodec.MapWriter(p).str("name", s.name()).longs("shape", s.shape())
+                new MapWriter(p).str("name", s.name()).longs("shape", s.shape())
                         .num("trainable", s.trainable() ? 1 : 0).real("bound", s.uniformBound())
                         .real("constant", s.constant());
             }
@@ -50,13 +57,13 @@ public final class StageGraphsCodec {
     }
 
     public static StageGraphs decode(byte[] bytes) {
-        MessageCodec.Fields f;
+        Fields f;
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
             Value v = u.unpackValue();
             if (!v.isMapValue()) {
                 throw new ProtocolException(RejectReason.MALFORMED, "stage graphs must be a map");
             }
-            f = new MessageCodec.Fields(v.asMapValue().map());
+            f = new Fields(v.asMapValue().map());
         } catch (IOException e) {
             throw new ProtocolException(RejectReason.MALFORMED, "stage graphs: " + e.getMessage());
         }
@@ -65,7 +72,7 @@ public final class StageGraphsCodec {
             if (!pv.isMapValue()) {
                 throw new ProtocolException(RejectReason.MALFORMED, "param spec must be a map");
             }
-            var p = new MessageCodec.Fields(pv.asMapValue().map());
+            var p = new Fields(pv.asMapValue().map());
             ParamSpec s = new ParamSpec(p.str("name"), p.longs("shape"), p.num("trainable") == 1, p.real("bound"),
                     p.real("constant"));
             params.put(s.name(), s);
@@ -88,11 +95,11 @@ public final class StageGraphsCodec {
 
     private static void graph(MessageBufferPacker p, String key, StageGraphs.Graph g) throws IOException {
         p.packString(key).packMapHeader(2);
-        new MessageCodec.MapWriter(p).bin("onnx", g.onnx());
+        new MapWriter(p).bin("onnx", g.onnx());
         strings(p, "params", g.params());
     }
 
-    private static StageGraphs.Graph graph(MessageCodec.Fields f) {
+    private static StageGraphs.Graph graph(Fields f) {
         return new StageGraphs.Graph(f.bin("onnx"), strings(f, "params"));
     }
 
@@ -103,7 +110,7 @@ public final class StageGraphsCodec {
         }
     }
 
-    private static List<String> strings(MessageCodec.Fields f, String key) {
+    private static List<String> strings(Fields f, String key) {
         List<String> out = new ArrayList<>();
         for (Value v : f.array(key)) {
             if (!v.isStringValue()) {
