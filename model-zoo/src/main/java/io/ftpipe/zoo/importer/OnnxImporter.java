@@ -66,6 +66,11 @@ public final class OnnxImporter {
         List<Partitioner.Node> nodes = steps.stream()
                 .map(s -> new Partitioner.Node(s.inputs(), s.outputs(), isMain(s.op()))).toList();
         List<Integer> starts = Partitioner.unitStarts(signature.input(), nodes);
+        List<List<String>> unitOrigins = new ArrayList<>();
+        for (int u = 0; u < starts.size(); u++) {
+            unitOrigins.add(origins.subList(starts.get(u), u + 1 < starts.size() ? starts.get(u + 1) : steps.size()));
+        }
+        List<String> names = UnitNames.of(unitOrigins);
         List<Unit> units = new ArrayList<>();
         for (int u = 0; u < starts.size(); u++) {
             int from = starts.get(u);
@@ -73,7 +78,7 @@ public final class OnnxImporter {
             String in = u == 0 ? signature.input() : Partitioner.carried(signature.input(), nodes, from);
             String out = to < steps.size() ? Partitioner.carried(signature.input(), nodes, to) : walk.output();
             GraphUnit unit = new GraphUnit(in, out, shapeOf(walk, in), shapeOf(walk, out), steps.subList(from, to));
-            units.add(new Unit(UnitNames.of(origins.subList(from, to), u), unit));
+            units.add(new Unit(names.get(u), unit));
         }
         return new Model(name, signature.sample(), (int) logits[0], units);
     }

@@ -23,7 +23,7 @@ public record Dropout(double ratio, long seed) implements Layer {
 
     @Override
     public String describe() {
-        return "Dropout(" + ratio + ")";
+        return "Dropout(" + (float) ratio + ")";
     }
 
     @Override

@@ -138,7 +138,7 @@ class GradientCheckTest {
         assertTrue(!g.inputGrad() && g.gradients().size() == 8, "gradients " + g.gradients());
     }
 
-    private static void check(Model model, int batch) throws Exception {
+    static void check(Model model, int batch) throws Exception {
         StageGraphs graphs = StageCompiler.compile(model, 0, model.size(), DType.FLOAT64, true);
         Random random = new Random(42);
         Map<String, double[]> params = randomParams(graphs, random);
@@ -173,7 +173,7 @@ class GradientCheckTest {
      * million activations of a model) is detected by central differences at h and h/2 disagreeing,
      * and replaced by another entry. This looks only at the loss, so it cannot hide a wrong gradient.
      */
-    private static void assertClose(String what, double[] analytic, double[] values, Loss loss, Random random)
+    static void assertClose(String what, double[] analytic, double[] values, Loss loss, Random random)
             throws Exception {
         int wanted = Math.min(SAMPLES_PER_TENSOR, values.length);
         double diff = 0;
