@@ -8,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class NpyReader {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Set<String> DTYPES = Set.of("f4", "f8", "i8", "i4", "u4", "i2", "u2", "i1", "u1", "b1");
+    private static final List<String> DTYPES = List.of("f4", "f8", "i8", "i4", "u4", "i2", "u2", "i1", "u1", "b1");
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -68,7 +67,7 @@ public final class NpyReader {
         String dtype = group(DESCR, header, name, "descr");
         if (dtype.length() < 3 || "<>|=".indexOf(dtype.charAt(0)) < 0 || !DTYPES.contains(dtype.substring(1))) {
             throw new DataException(name + ": dtype '" + dtype + "' is not supported; store numbers as one of "
-                    + DTYPES);
+                    + String.join(", ", DTYPES));
         }
         if (dtype.charAt(0) == '=') {
             dtype = "<" + dtype.substring(1);
