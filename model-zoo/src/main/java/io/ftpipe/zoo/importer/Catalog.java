@@ -32,7 +32,7 @@ final class Catalog {
     static final List<String> OPS = List.of("Conv", "Gemm", "MatMul", "BatchNormalization", "Relu", "Clip",
             "LeakyRelu", "Sigmoid", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool", "Dropout", "Add", "Sub",
             "Mul", "Div", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice", "Pad",
-            "Identity", "Cast", "Softmax (last)", "LogSoftmax (last)");
+            "ReduceMean", "ReduceSum", "Identity", "Cast", "Softmax (last)", "LogSoftmax (last)");
 
     private Catalog() {
     }
@@ -60,6 +60,7 @@ final class Catalog {
             case "Identity" -> one(node, ShapeOp.reshape("Identity", in, in));
             case "Cast" -> cast(node, in);
             case "Add", "Sub", "Mul", "Div" -> Elementwise.map(node, v);
+            case "ReduceMean", "ReduceSum" -> one(node, reduce(node, v, in));
             case "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice", "Pad" ->
                     Rearranging.map(node, v, in);
             default -> refuse(node, "operator " + node.getOpType() + " is not supported; supported: "
@@ -173,6 +174,25 @@ final class Catalog {
         }
         long seed = Nodes.attrInt(node, "seed", (node.getName() + "/" + node.getOutput(0)).hashCode());
         return new Dropout(ratio, seed);
+    }
+
+    /** Axes from the attribute (ReduceMean up to opset 17) or the second input (ReduceSum from opset 13). */
+    private static ReduceOp reduce(NodeProto node, Values v, long[] in) {
+        long[] axes = Nodes.input(node, 1) != null ? v.constant(node, 1).longs(Nodes.describe(node) + ": its axes")
+                : Nodes.attrInts(node, "axes", null);
+        if (axes == null || axes.length == 0) {
+            return refuse(node, "reduces over all axes, the batch too");
+        }
+        long[] sample = new long[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            long a = axes[i] < 0 ? axes[i] + in.length + 1 : axes[i];
+            if (a == 0) {
+                return refuse(node, "reduces over the batch axis");
+            }
+            sample[i] = a - 1;
+        }
+        Arrays.sort(sample);
+        return new ReduceOp(node.getOpType().equals("ReduceMean"), in, sample, Nodes.attrInt(node, "keepdims", 1) == 1);
     }
 
     private static List<GraphUnit.Step> cast(NodeProto node, long[] in) {

@@ -27,9 +27,13 @@ final class Nodes {
         return a == null ? otherwise : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
     }
 
+    /**
+     * A float attribute as the decimal its float32 spells: the exporter writes momentum 0.9 and
+     * epsilon 1e-5 as the nearest floats, and PyTorch meant the decimals.
+     */
     static double attrFloat(NodeProto node, String name, double otherwise) {
         AttributeProto a = attr(node, name);
-        return a == null ? otherwise : a.getF();
+        return a == null ? otherwise : Double.parseDouble(Float.toString(a.getF()));
     }
 
     static String attrString(NodeProto node, String name, String otherwise) {

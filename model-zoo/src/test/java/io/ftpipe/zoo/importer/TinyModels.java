@@ -110,6 +110,10 @@ public final class TinyModels {
                 Attr.i("count_include_pad", 1)))));
         c.add(imported("global-avg-pool-1d", build(new long[]{3, 5}, 3, (t, x) -> t.g.op("GlobalAveragePool", x))));
         c.add(imported("global-avg-pool-2d", build(new long[]{3, 4, 4}, 3, (t, x) -> t.g.op("GlobalAveragePool", x))));
+        c.add(imported("reduce-mean-spatial", build(new long[]{3, 4, 2}, 3, (t, x) -> t.g().op("ReduceMean",
+                t.g().op("Tanh", x), Attr.ints("axes", 2, -1), Attr.i("keepdims", 0)))));
+        c.add(imported("reduce-sum-kept", build(new long[]{3, 4}, 4, (t, x) -> t.g().op("ReduceSum",
+                List.of(t.g().op("Sigmoid", x), t.g().ints(1)), Attr.i("keepdims", 1)))));
         c.add(imported("reshape-by-shape", build(new long[]{2, 3, 2}, 12, TinyModels::viewAsBatchByMinusOne)));
         c.add(imported("transpose", build(new long[]{2, 3, 4}, 24, (t, x) -> t.g.op("Sigmoid",
                 t.g.transpose(x, 0, 3, 1, 2)))));
