@@ -2,8 +2,8 @@
 
 Usage: export_models.py OUT_DIR
 
-For each model NAME it writes NAME.onnx (a training-preserving export: BatchNormalization and
-Dropout nodes survive) and NAME.npz with:
+For each model NAME (resnet18, mobilenet_v2, mobilenet_v3, har) it writes NAME.onnx (a
+training-preserving export: BatchNormalization and Dropout nodes survive) and NAME.npz with:
   x, labels        a batch
   eval_logits      PyTorch's logits in eval mode (running statistics, no dropout)
   loss             mean cross-entropy in train mode (batch statistics), dropout disabled
@@ -53,6 +53,12 @@ def mobilenet_v2():
     return m, (1, 28, 28)
 
 
+def mobilenet_v3():
+    m = torchvision.models.mobilenet_v3_small(num_classes=10)
+    m.features[0][0] = nn.Conv2d(1, 16, 3, 2, 1, bias=False)
+    return m, (1, 28, 28)
+
+
 def har():
     return Har(), (9, 128)
 
@@ -99,7 +105,7 @@ def main(out_dir):
     torch.manual_seed(0)
     torch.set_num_threads(1)
     cases = {"resnet18": (resnet18, 13, False, 8), "mobilenet_v2": (mobilenet_v2, 17, True, 8),
-             "har": (har, 15, True, 16)}
+             "mobilenet_v3": (mobilenet_v3, 16, True, 8), "har": (har, 15, True, 16)}
     for name, (build, opset, dynamic, batch) in cases.items():
         model, shape = build()
         randomize_batchnorm(model)

@@ -6,6 +6,7 @@ import io.ftpipe.zoo.layer.BatchNorm2d;
 import io.ftpipe.zoo.layer.Conv2d;
 import io.ftpipe.zoo.layer.Dropout;
 import io.ftpipe.zoo.layer.GlobalAvgPool;
+import io.ftpipe.zoo.layer.HardSigmoid;
 import io.ftpipe.zoo.layer.Layer;
 import io.ftpipe.zoo.layer.LeakyReLU;
 import io.ftpipe.zoo.layer.Linear;
@@ -15,7 +16,6 @@ import io.ftpipe.zoo.layer.Shapes;
 import io.ftpipe.zoo.layer.Sigmoid;
 import io.ftpipe.zoo.layer.Tanh;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -30,9 +30,9 @@ final class Catalog {
 
     /** Ops this catalog maps (besides the shape arithmetic that {@link ConstFolder} computes). */
     static final List<String> OPS = List.of("Conv", "Gemm", "MatMul", "BatchNormalization", "Relu", "Clip",
-            "LeakyRelu", "Sigmoid", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool", "Dropout", "Add", "Sub",
-            "Mul", "Div", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice", "Pad",
-            "ReduceMean", "ReduceSum", "Identity", "Cast", "Softmax (last)", "LogSoftmax (last)");
+            "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "MaxPool", "AveragePool", "GlobalAveragePool",
+            "Dropout", "Add", "Sub", "Mul", "Div", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Concat",
+            "Split", "Slice", "Pad", "ReduceMean", "ReduceSum", "Identity", "Cast", "Softmax (last)", "LogSoftmax (last)");
 
     private Catalog() {
     }
@@ -56,6 +56,9 @@ final class Catalog {
             case "LeakyRelu" -> elementwise(node, new LeakyReLU(Nodes.attrFloat(node, "alpha", 0.01)), in);
             case "Sigmoid" -> elementwise(node, new Sigmoid(), in);
             case "Tanh" -> elementwise(node, new Tanh(), in);
+            case "HardSigmoid" -> elementwise(node, new HardSigmoid(Nodes.attrFloat(node, "alpha", 0.2),
+                    Nodes.attrFloat(node, "beta", 0.5), false), in);
+            case "HardSwish" -> elementwise(node, HardSigmoid.hardSwish(), in);
             case "Dropout" -> elementwise(node, dropout(node, v), in);
             case "Identity" -> one(node, ShapeOp.reshape("Identity", in, in));
             case "Cast" -> cast(node, in);
@@ -207,11 +210,5 @@ final class Catalog {
         if (values != null) {
             initial.put(name, values);
         }
-    }
-
-    static List<GraphUnit.Step> steps(List<GraphUnit.Step> a, List<GraphUnit.Step> b) {
-        List<GraphUnit.Step> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 }

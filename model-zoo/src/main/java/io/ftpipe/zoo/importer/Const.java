@@ -66,10 +66,10 @@ record Const(boolean integer, long[] shape, double[] values, boolean[] batch) {
         if (values.length != 1) {
             throw new ImportException(what + " must be a single value, not a tensor of shape " + Arrays.toString(shape));
         }
-        return longsOrValues(what)[0];
+        return known(what)[0];
     }
 
-    private double[] longsOrValues(String what) {
+    private double[] known(String what) {
         if (hasBatch()) {
             throw new ImportException(what + " depends on the batch size, which is only known while training");
         }

@@ -40,10 +40,6 @@ public final class GraphUnit implements Layer {
         this.steps = List.copyOf(steps);
     }
 
-    List<Step> steps() {
-        return steps;
-    }
-
     @Override
     public String describe() {
         return steps.stream().map(s -> s.op().describe()).collect(Collectors.joining(" > "));

@@ -24,16 +24,12 @@ public record Window(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int
         return (inW + 2L * pw - (long) dw * (kw - 1) - 1) / sw + 1;
     }
 
-    /** Square, undilated: the zoo's windows, described as they always were. */
-    public boolean isSquare() {
-        return kh == kw && sh == sw && ph == pw && dh == 1 && dw == 1;
-    }
-
     @Override
     public String toString() {
         return describe(kh, kw, sh, sw, ph, pw, dh, dw);
     }
 
+    /** Square, undilated windows (the zoo's) are described as they always were. */
     private static String describe(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
         if (kh == kw && sh == sw && ph == pw && dh == 1 && dw == 1) {
             return "k" + kh + ", s" + sh + ", p" + ph;

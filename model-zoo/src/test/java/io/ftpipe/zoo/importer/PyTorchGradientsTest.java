@@ -29,7 +29,7 @@ class PyTorchGradientsTest {
     private static final double GRADIENT_TOLERANCE = 1e-4;
 
     @ParameterizedTest
-    @ValueSource(strings = {"har", "resnet18", "mobilenet_v2"})
+    @ValueSource(strings = {"har", "resnet18", "mobilenet_v2", "mobilenet_v3"})
     void evaluationForwardMatchesPyTorch(String name) throws Exception {
         Path dir = PyTorchExports.dir();
         Map<String, NpyArray> ref = NpzReader.read(dir.resolve(name + ".npz"));
@@ -42,7 +42,7 @@ class PyTorchGradientsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"har", "resnet18", "mobilenet_v2"})
+    @ValueSource(strings = {"har", "resnet18", "mobilenet_v2", "mobilenet_v3"})
     void lossAndEveryGradientMatchPyTorch(String name) throws Exception {
         Path dir = PyTorchExports.dir();
         Map<String, NpyArray> ref = NpzReader.read(dir.resolve(name + ".npz"));
@@ -97,7 +97,7 @@ class PyTorchGradientsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"har", "resnet18", "mobilenet_v2"})
+    @ValueSource(strings = {"har", "resnet18", "mobilenet_v2", "mobilenet_v3"})
     void stagesGiveTheWholeModelsGradients(String name) throws Exception {
         Path dir = PyTorchExports.dir();
         Map<String, NpyArray> ref = NpzReader.read(dir.resolve(name + ".npz"));

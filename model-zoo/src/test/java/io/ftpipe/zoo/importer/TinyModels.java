@@ -95,6 +95,9 @@ public final class TinyModels {
         c.add(imported("leaky-relu", build(new long[]{7}, 7, (t, x) -> t.g.op("LeakyRelu", x, Attr.f("alpha", 0.1f)))));
         c.add(imported("sigmoid", build(new long[]{7}, 7, (t, x) -> t.g.op("Sigmoid", x))));
         c.add(imported("tanh", build(new long[]{7}, 7, (t, x) -> t.g.op("Tanh", x))));
+        c.add(imported("hard-sigmoid", build(new long[]{7}, 7, (t, x) -> t.g.op("HardSigmoid",
+                t.g.mul(x, t.g.scalar(4)), Attr.f("alpha", 0.25f), Attr.f("beta", 0.4f)))));
+        c.add(imported("hard-swish", build(new long[]{7}, 7, (t, x) -> t.g.op("HardSwish", t.g.mul(x, t.g.scalar(5))))));
         c.add(imported("clip", build(new long[]{7}, 7, (t, x) -> t.g.op("Clip",
                 List.of(x, t.g.scalar(-0.5), t.g.scalar(0.7))))));
         c.add(imported("maxpool-1d", build(new long[]{2, 8}, 8, (t, x) -> t.g.op("MaxPool", x,
