@@ -85,9 +85,20 @@ public record CsvTable(Path file, float[] features, int[] labels, int columns) {
     }
 
     private static float value(Path file, int line, String column, String cell) {
+        String text = cell.strip();
+        if (text.isEmpty()) {
+            throw new DataException(file + ":" + line + ": column '" + column + "' is empty (a missing value); "
+                    + "training needs every value");
+        }
         float v;
         try {
-            v = Float.parseFloat(cell.strip());
+            // numpy and pandas spell them in lower case, which Java's parser does not read.
+            v = switch (text.toLowerCase(java.util.Locale.ROOT)) {
+                case "nan" -> Float.NaN;
+                case "inf", "+inf", "infinity" -> Float.POSITIVE_INFINITY;
+                case "-inf", "-infinity" -> Float.NEGATIVE_INFINITY;
+                default -> Float.parseFloat(text);
+            };
         } catch (NumberFormatException e) {
             throw new DataException(file + ":" + line + ": column '" + column + "' holds '" + cell.strip()
                     + "', not a number");

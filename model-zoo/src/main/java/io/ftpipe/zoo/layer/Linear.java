@@ -3,20 +3,33 @@ package io.ftpipe.zoo.layer;
 import io.ftpipe.zoo.onnx.Attr;
 import io.ftpipe.zoo.onnx.GraphBuilder;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** y = x W^T + b, with W of shape [out, in] as in PyTorch. */
-public record Linear(int in, int out) implements Layer {
+/**
+ * y = x W^T + b, with W of shape [out, in] as in PyTorch, or y = x W with W stored [in, out]
+ * ({@code transposed}, as some exported graphs hold it); the bias is optional.
+ */
+public record Linear(int in, int out, boolean bias, boolean transposed) implements Layer {
+
+    public Linear(int in, int out) {
+        this(in, out, true, false);
+    }
 
     @Override
     public String describe() {
-        return "Linear(" + in + "->" + out + ")";
+        return "Linear(" + in + "->" + out + (bias ? "" : ", no bias") + ")";
     }
 
     @Override
     public List<ParamSpec> params() {
         double bound = 1 / Math.sqrt(in);
-        return List.of(ParamSpec.uniform("weight", bound, out, in), ParamSpec.uniform("bias", bound, out));
+        List<ParamSpec> p = new ArrayList<>();
+        p.add(transposed ? ParamSpec.uniform("weight", bound, in, out) : ParamSpec.uniform("weight", bound, out, in));
+        if (bias) {
+            p.add(ParamSpec.uniform("bias", bound, out));
+        }
+        return p;
     }
 
     @Override
@@ -32,15 +45,24 @@ public record Linear(int in, int out) implements Layer {
     @Override
     public String forward(ForwardScope s, String x, long[] shape) {
         s.stash(x);
-        return s.g().op("Gemm", List.of(x, s.param("weight"), s.param("bias")), Attr.i("transB", 1));
+        List<String> inputs = new ArrayList<>(List.of(x, s.param("weight")));
+        if (bias) {
+            inputs.add(s.param("bias"));
+        }
+        return s.g().op("Gemm", inputs, Attr.i("transB", transposed ? 0 : 1));
     }
 
     @Override
     public String backward(BackwardScope s, String dy, long[] shape) {
         GraphBuilder g = s.g();
         String x = s.stashed(0);
-        s.grad("weight", g.op("Gemm", dy, x, Attr.i("transA", 1)));
-        s.grad("bias", g.reduceSum(dy, false, 0));
-        return s.needsInputGrad() ? g.op("MatMul", dy, s.param("weight")) : null;
+        s.grad("weight", transposed ? g.op("Gemm", x, dy, Attr.i("transA", 1)) : g.op("Gemm", dy, x, Attr.i("transA", 1)));
+        if (bias) {
+            s.grad("bias", g.reduceSum(dy, false, 0));
+        }
+        if (!s.needsInputGrad()) {
+            return null;
+        }
+        return transposed ? g.op("Gemm", dy, s.param("weight"), Attr.i("transB", 1)) : g.op("MatMul", dy, s.param("weight"));
     }
 }

@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Conv and ConvTranspose for square kernels. ONNX Runtime's CPU provider implements them for
- * float only, so float64 graphs (the gradient checks) get a decomposition into Pad, Slice and
- * MatMul instead; the float32-against-float64 tests prove the two agree.
+ * Conv and ConvTranspose. ONNX Runtime's CPU provider implements them for float only, so float64
+ * graphs (the gradient checks) get a decomposition into Pad, Slice and MatMul instead; the
+ * float32-against-float64 tests prove the two agree.
  */
 public final class Convolution {
 
     /**
-     * Static geometry of one convolution.
+     * Static geometry of one convolution; padding is the same on both sides of an axis.
      *
      * @param inH      input height (the batch and channel counts may be dynamic)
      * @param inW      input width
@@ -19,15 +19,21 @@ public final class Convolution {
      * @param kernelW  kernel width
      * @param outputs  output channels
      */
-    public record Geometry(long inH, long inW, long kernelH, long kernelW, long stride, long pad, long dilation,
-                           long group, long outputs) {
+    public record Geometry(long inH, long inW, long kernelH, long kernelW, long strideH, long strideW, long padH,
+                           long padW, long dilationH, long dilationW, long group, long outputs) {
+
+        /** Equal stride, padding and dilation on both axes. */
+        public Geometry(long inH, long inW, long kernelH, long kernelW, long stride, long pad, long dilation,
+                        long group, long outputs) {
+            this(inH, inW, kernelH, kernelW, stride, stride, pad, pad, dilation, dilation, group, outputs);
+        }
 
         public long outH() {
-            return (inH + 2 * pad - dilation * (kernelH - 1) - 1) / stride + 1;
+            return (inH + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1;
         }
 
         public long outW() {
-            return (inW + 2 * pad - dilation * (kernelW - 1) - 1) / stride + 1;
+            return (inW + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1;
         }
     }
 
@@ -41,11 +47,12 @@ public final class Convolution {
                 in.add(bias);
             }
             return g.op("Conv", in, Attr.ints("kernel_shape", c.kernelH(), c.kernelW()),
-                    Attr.ints("strides", c.stride(), c.stride()), Attr.ints("pads", c.pad(), c.pad(), c.pad(), c.pad()),
-                    Attr.ints("dilations", c.dilation(), c.dilation()), Attr.i("group", c.group()));
+                    Attr.ints("strides", c.strideH(), c.strideW()),
+                    Attr.ints("pads", c.padH(), c.padW(), c.padH(), c.padW()),
+                    Attr.ints("dilations", c.dilationH(), c.dilationW()), Attr.i("group", c.group()));
         }
-        String padded = pad(g, x, c.pad(), c.pad(), c.pad(), c.pad());
-        String y = matmulConv(g, padded, w, c.inH() + 2 * c.pad(), c.inW() + 2 * c.pad(), c);
+        String padded = pad(g, x, c.padH(), c.padW(), c.padH(), c.padW());
+        String y = matmulConv(g, padded, w, c.inH() + 2 * c.padH(), c.inW() + 2 * c.padW(), c);
         return bias == null ? y : g.add(y, g.reshape(bias, 1, c.outputs(), 1, 1));
     }
 
@@ -56,41 +63,53 @@ public final class Convolution {
      * as fast as its ConvTranspose.
      */
     public static String convTranspose(GraphBuilder g, String dy, String w, Geometry c, long channels) {
-        long k = c.kernelH();
-        long s = c.stride();
-        long outPadH = c.inH() - ((c.outH() - 1) * s + k - 2 * c.pad());
-        long outPadW = c.inW() - ((c.outW() - 1) * s + k - 2 * c.pad());
-        if (g.dtype() == DType.FLOAT32 && s > 1) {
-            return g.op("ConvTranspose", List.of(dy, w), Attr.ints("kernel_shape", k, k), Attr.ints("strides", s, s),
-                    Attr.ints("pads", c.pad(), c.pad(), c.pad(), c.pad()), Attr.ints("output_padding", outPadH, outPadW),
-                    Attr.i("group", c.group()));
+        long kh = c.kernelH();
+        long kw = c.kernelW();
+        long sh = c.strideH();
+        long sw = c.strideW();
+        // Input rows and columns the forward windows never reached come back as zeros.
+        long outPadH = c.inH() - ((c.outH() - 1) * sh + c.dilationH() * (kh - 1) + 1 - 2 * c.padH());
+        long outPadW = c.inW() - ((c.outW() - 1) * sw + c.dilationW() * (kw - 1) + 1 - 2 * c.padW());
+        if (g.dtype() == DType.FLOAT32 && (sh > 1 || sw > 1)) {
+            return g.op("ConvTranspose", List.of(dy, w), Attr.ints("kernel_shape", kh, kw),
+                    Attr.ints("strides", sh, sw), Attr.ints("pads", c.padH(), c.padW(), c.padH(), c.padW()),
+                    Attr.ints("dilations", c.dilationH(), c.dilationW()),
+                    Attr.ints("output_padding", outPadH, outPadW), Attr.i("group", c.group()));
         }
         String flipped = flippedWeight(g, w, c, channels);
-        long edge = k - 1 - c.pad();
-        if (s == 1) {
-            return conv(g, dy, flipped, null, new Geometry(c.outH(), c.outW(), k, k, 1, edge, 1, c.group(), channels));
+        // A padding wider than the kernel's reach makes an edge negative: Pad then crops.
+        long edgeH = c.dilationH() * (kh - 1) - c.padH();
+        long edgeW = c.dilationW() * (kw - 1) - c.padW();
+        if (sh == 1 && sw == 1 && edgeH >= 0 && edgeW >= 0) {
+            return conv(g, dy, flipped, null, new Geometry(c.outH(), c.outW(), kh, kw, 1, 1, edgeH, edgeW,
+                    c.dilationH(), c.dilationW(), c.group(), channels));
         }
-        // Zero-insert dy by the stride and pad by k-1-pad (plus the output padding on the far side).
-        long dilatedH = (c.outH() - 1) * s + 1;
-        long dilatedW = (c.outW() - 1) * s + 1;
-        String u = g.op("Pad", g.unsqueeze(dy, 3, 5), g.ints(0, 0, 0, 0, 0, 0, 0, 0, 0, s - 1, 0, s - 1));
-        String z = g.reshape(u, 0, c.outputs(), c.outH() * s, c.outW() * s);
-        z = g.op("Slice", List.of(z, g.ints(0, 0), g.ints(dilatedH, dilatedW), g.ints(2, 3)));
-        String padded = pad(g, z, edge, edge, edge + outPadH, edge + outPadW);
-        return conv(g, padded, flipped, null, new Geometry(dilatedH + 2 * edge + outPadH, dilatedW + 2 * edge + outPadW,
-                k, k, 1, 0, 1, c.group(), channels));
+        // Zero-insert dy by the stride and pad by the edges (plus the output padding on the far side).
+        long dilatedH = (c.outH() - 1) * sh + 1;
+        long dilatedW = (c.outW() - 1) * sw + 1;
+        String z = dy;
+        if (sh > 1 || sw > 1) {
+            String u = g.op("Pad", g.unsqueeze(dy, 3, 5), g.ints(0, 0, 0, 0, 0, 0, 0, 0, 0, sh - 1, 0, sw - 1));
+            z = g.reshape(u, 0, c.outputs(), c.outH() * sh, c.outW() * sw);
+            z = g.op("Slice", List.of(z, g.ints(0, 0), g.ints(dilatedH, dilatedW), g.ints(2, 3)));
+        }
+        String padded = pad(g, z, edgeH, edgeW, edgeH + outPadH, edgeW + outPadW);
+        return conv(g, padded, flipped, null, new Geometry(dilatedH + 2 * edgeH + outPadH,
+                dilatedW + 2 * edgeW + outPadW, kh, kw, 1, 1, 0, 0, c.dilationH(), c.dilationW(), c.group(), channels));
     }
 
     /** The weight of the adjoint: spatially flipped, in/out channels swapped within each group. */
     private static String flippedWeight(GraphBuilder g, String w, Geometry c, long channels) {
-        long k = c.kernelH();
+        long kh = c.kernelH();
+        long kw = c.kernelW();
         long groups = c.group();
-        String wt = g.reshape(w, groups, c.outputs() / groups, channels / groups, k, k);
-        wt = g.reshape(g.transpose(wt, 0, 2, 1, 3, 4), channels, c.outputs() / groups, k, k);
+        String wt = g.reshape(w, groups, c.outputs() / groups, channels / groups, kh, kw);
+        wt = g.reshape(g.transpose(wt, 0, 2, 1, 3, 4), channels, c.outputs() / groups, kh, kw);
         return g.op("Slice", List.of(wt, g.ints(-1, -1), g.ints(Long.MIN_VALUE, Long.MIN_VALUE), g.ints(2, 3),
                 g.ints(-1, -1)));
     }
 
+    /** Pads the two spatial axes; negative amounts crop. */
     private static String pad(GraphBuilder g, String x, long top, long left, long bottom, long right) {
         if (top == 0 && left == 0 && bottom == 0 && right == 0) {
             return x;
@@ -105,17 +124,20 @@ public final class Convolution {
     private static String matmulConv(GraphBuilder g, String x, String w, long paddedH, long paddedW, Geometry c) {
         long kh = c.kernelH();
         long kw = c.kernelW();
-        long s = c.stride();
-        long d = c.dilation();
-        long oh = (paddedH - d * (kh - 1) - 1) / s + 1;
-        long ow = (paddedW - d * (kw - 1) - 1) / s + 1;
+        long sh = c.strideH();
+        long sw = c.strideW();
+        long dh = c.dilationH();
+        long dw = c.dilationW();
+        long oh = (paddedH - dh * (kh - 1) - 1) / sh + 1;
+        long ow = (paddedW - dw * (kw - 1) - 1) / sw + 1;
         List<String> parts = new ArrayList<>();
         String cols;
         if (kh * kw <= oh * ow) {
             for (long a = 0; a < kh; a++) {
                 for (long b = 0; b < kw; b++) {
-                    String slice = g.op("Slice", List.of(x, g.ints(a * d, b * d),
-                            g.ints(a * d + s * (oh - 1) + 1, b * d + s * (ow - 1) + 1), g.ints(2, 3), g.ints(s, s)));
+                    String slice = g.op("Slice", List.of(x, g.ints(a * dh, b * dw),
+                            g.ints(a * dh + sh * (oh - 1) + 1, b * dw + sw * (ow - 1) + 1), g.ints(2, 3),
+                            g.ints(sh, sw)));
                     parts.add(g.unsqueeze(slice, 2));
                 }
             }
@@ -123,8 +145,9 @@ public final class Convolution {
         } else {
             for (long i = 0; i < oh; i++) {
                 for (long j = 0; j < ow; j++) {
-                    String patch = g.op("Slice", List.of(x, g.ints(i * s, j * s),
-                            g.ints(i * s + d * (kh - 1) + 1, j * s + d * (kw - 1) + 1), g.ints(2, 3), g.ints(d, d)));
+                    String patch = g.op("Slice", List.of(x, g.ints(i * sh, j * sw),
+                            g.ints(i * sh + dh * (kh - 1) + 1, j * sw + dw * (kw - 1) + 1), g.ints(2, 3),
+                            g.ints(dh, dw)));
                     parts.add(g.unsqueeze(patch, 4));
                 }
             }

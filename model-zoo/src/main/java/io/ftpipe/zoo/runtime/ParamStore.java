@@ -97,8 +97,14 @@ public final class ParamStore implements AutoCloseable {
         return ByteBuffer.allocateDirect(size * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    /** A parameter's initial values: a pure function of the seed and the parameter's name. */
+    /**
+     * A parameter's initial values: its given values (an imported model's), or a pure function of
+     * the seed and the parameter's name.
+     */
     public static float[] initialValues(ParamSpec spec, long seed) {
+        if (spec.initial() != null) {
+            return spec.initial().clone();
+        }
         float[] v = new float[spec.size()];
         if (spec.uniformBound() == 0) {
             java.util.Arrays.fill(v, (float) spec.constant());

@@ -46,6 +46,13 @@ public final class StageCompiler {
         if (inputGrad) {
             bg.output(dy, GRAD_INPUT);
         }
+        // The runtime feeds every stash; one whose layer needed no backward (no weights, and no
+        // input gradient wanted) is an unused input rather than a missing one.
+        for (ForwardScope.Stash st : fwd.stashes()) {
+            if (!bg.hasInput(st.name())) {
+                bg.inputAnyShape(st.name(), st.type());
+            }
+        }
 
         ForwardScope.Graph eval = new ForwardScope.Graph(new GraphBuilder(tag + ".eval", dtype), false, params);
         emitForward(model, from, to, eval, last);

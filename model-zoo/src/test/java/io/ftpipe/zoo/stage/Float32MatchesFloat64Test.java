@@ -68,7 +68,7 @@ class Float32MatchesFloat64Test {
         compare(model, 2, random -> 0.5);
     }
 
-    private static void compare(Model model, int batch) throws Exception {
+    static void compare(Model model, int batch) throws Exception {
         compare(model, batch, Random::nextGaussian);
     }
 

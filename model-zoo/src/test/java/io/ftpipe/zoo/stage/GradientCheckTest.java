@@ -11,6 +11,7 @@ import io.ftpipe.zoo.layer.ParamSpec;
 import io.ftpipe.zoo.layer.ReLU;
 import io.ftpipe.zoo.layer.Residual;
 import io.ftpipe.zoo.layer.Sequential;
+import io.ftpipe.zoo.layer.Window;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.model.Unit;
@@ -62,7 +63,20 @@ class GradientCheckTest {
                 new Case("conv-groups", new long[]{4, 5, 5}, new Conv2d(4, 6, 3, 1, 1, 2, true)),
                 new Case("depthwise", img, Conv2d.depthwise(3, 3, 1, 1)),
                 new Case("depthwise-stride2", img, Conv2d.depthwise(3, 3, 2, 1)),
+                new Case("conv-1d", new long[]{2, 1, 9}, new Conv2d(2, 3, new Window(1, 5, 1, 2, 0, 2, 1, 1), 1, true)),
+                new Case("conv-dilated", img, new Conv2d(3, 2, new Window(3, 3, 1, 1, 2, 2, 2, 2), 1, true)),
+                new Case("conv-dilated-stride2", new long[]{2, 7, 7},
+                        new Conv2d(2, 3, new Window(3, 2, 2, 1, 1, 0, 2, 3), 1, false)),
+                new Case("conv-pad-beyond-kernel", img, new Conv2d(3, 2, new Window(1, 1, 1, 1, 1, 1, 1, 1), 1, true)),
+                new Case("conv-groups-dilated", new long[]{4, 7, 6},
+                        new Conv2d(4, 6, new Window(3, 3, 2, 1, 1, 1, 2, 1), 2, true)),
+                new Case("depthwise-1d", new long[]{3, 1, 8}, new Conv2d(3, 3, new Window(1, 3, 1, 1, 0, 1, 1, 1), 3, false)),
+                new Case("depthwise-1d-stride2", new long[]{3, 1, 9},
+                        new Conv2d(3, 3, new Window(1, 5, 1, 2, 0, 2, 1, 1), 3, true)),
+                new Case("depthwise-dilated", img, new Conv2d(3, 3, new Window(3, 3, 1, 1, 2, 2, 2, 2), 3, false)),
                 new Case("maxpool", new long[]{2, 6, 6}, new MaxPool2d(2, 2)),
+                new Case("maxpool-1d", new long[]{2, 1, 8}, new MaxPool2d(new Window(1, 2, 1, 2, 0, 0, 1, 1))),
+                new Case("maxpool-padded", new long[]{2, 7, 7}, new MaxPool2d(new Window(3, 3, 2, 2, 1, 1, 1, 1))),
                 new Case("maxpool-untiled", new long[]{2, 7, 7}, new MaxPool2d(2, 2)),
                 new Case("maxpool-overlapping", new long[]{2, 7, 7}, new MaxPool2d(3, 2)),
                 new Case("global-avg-pool", img, new GlobalAvgPool()),
@@ -124,7 +138,7 @@ class GradientCheckTest {
         assertTrue(!g.inputGrad() && g.gradients().size() == 8, "gradients " + g.gradients());
     }
 
-    private static void check(Model model, int batch) throws Exception {
+    static void check(Model model, int batch) throws Exception {
         StageGraphs graphs = StageCompiler.compile(model, 0, model.size(), DType.FLOAT64, true);
         Random random = new Random(42);
         Map<String, double[]> params = randomParams(graphs, random);
@@ -159,7 +173,7 @@ class GradientCheckTest {
      * million activations of a model) is detected by central differences at h and h/2 disagreeing,
      * and replaced by another entry. This looks only at the loss, so it cannot hide a wrong gradient.
      */
-    private static void assertClose(String what, double[] analytic, double[] values, Loss loss, Random random)
+    static void assertClose(String what, double[] analytic, double[] values, Loss loss, Random random)
             throws Exception {
         int wanted = Math.min(SAMPLES_PER_TENSOR, values.length);
         double diff = 0;
