@@ -1,7 +1,5 @@
 package io.ftpipe.cli.bench;
 
-import io.ftpipe.broker.central.JobListener;
-import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.cli.testbed.HostSpec;
 import io.ftpipe.cli.testbed.Testbed;
@@ -9,7 +7,6 @@ import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,35 +39,14 @@ public final class EdgeRun {
              BenchCluster cluster = BenchCluster.start(work, flags, testbed.brokerAddress(),
                      h -> command -> testbed.onHost(h, command))) {
             testbed.limitCpus();
-            Timeline timeline = new Timeline(setup.batchSize());
-            List<Double> terms = new ArrayList<>();
-            long changeAt = setup.samples() / setup.batchSize() / 2;
-            double[] changed = {Double.NaN};
-            long start = System.nanoTime();
-            JobListener listener = new JobListener() {
-                @Override
-                public void microBatchDone(long done, double loss) {
-                    double now = (System.nanoTime() - start) / 1e9;
-                    timeline.add(now, done);
-                    if (setup.change() != null && done >= changeAt && Double.isNaN(changed[0])) {
-                        changed[0] = now;
-                        progress.accept(String.format("%.0fs: %s", now, setup.change().describe()));
+            RunRecorder recorder = new RunRecorder(setup.batchSize(), setup.change() == null ? -1
+                    : setup.samples() / setup.batchSize() / 2, at -> {
                         change(testbed, setup.change());
-                    }
-                }
-
-                @Override
-                public void termStarted(JobReport.Term term) {
-                    terms.add((System.nanoTime() - start) / 1e9);
-                    progress.accept(String.format("%.0fs: term %d, %s, predicted %.0f samples/s",
-                            terms.get(terms.size() - 1), term.term(), term.describeStages(),
-                            term.predictedSamplesPerSecond()));
-                }
-            };
+                        return setup.change().describe();
+                    }, progress);
             JobSpec spec = new JobSpec("edge", setup.model(), setup.hosts().size(), Schedule.Names.ONE_F_ONE_B_OVERLAP,
                     setup.batchSize(), 1, 1, OptimizerConfig.adam(1e-3, 0), 1, 0, setup.samples(), setup.planner());
-            JobReport report = cluster.central().submit(spec, listener).get(60, TimeUnit.MINUTES);
-            return new RunResult(report, timeline, List.copyOf(terms), changed[0]);
+            return recorder.result(cluster.central().submit(spec, recorder).get(60, TimeUnit.MINUTES));
         }
     }
 

@@ -13,8 +13,7 @@ import io.ftpipe.zoo.layer.Linear;
 import io.ftpipe.zoo.layer.MaxPool2d;
 import io.ftpipe.zoo.layer.ReLU;
 import io.ftpipe.zoo.layer.Shapes;
-import io.ftpipe.zoo.layer.Sigmoid;
-import io.ftpipe.zoo.layer.Tanh;
+import io.ftpipe.zoo.layer.Squashing;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -54,8 +53,8 @@ final class Catalog {
             case "Relu" -> elementwise(node, ReLU.relu(), in);
             case "Clip" -> elementwise(node, clip(node, v), in);
             case "LeakyRelu" -> elementwise(node, new LeakyReLU(Nodes.attrFloat(node, "alpha", 0.01)), in);
-            case "Sigmoid" -> elementwise(node, new Sigmoid(), in);
-            case "Tanh" -> elementwise(node, new Tanh(), in);
+            case "Sigmoid" -> elementwise(node, Squashing.sigmoid(), in);
+            case "Tanh" -> elementwise(node, Squashing.tanh(), in);
             case "HardSigmoid" -> elementwise(node, new HardSigmoid(Nodes.attrFloat(node, "alpha", 0.2),
                     Nodes.attrFloat(node, "beta", 0.5), false), in);
             case "HardSwish" -> elementwise(node, HardSigmoid.hardSwish(), in);

@@ -3,14 +3,12 @@ package io.ftpipe.zoo.importer;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import io.ftpipe.zoo.layer.BackwardScope;
 import io.ftpipe.zoo.layer.ForwardScope;
-import io.ftpipe.zoo.layer.ParamSpec;
 import io.ftpipe.zoo.onnx.Attr;
 import io.ftpipe.zoo.onnx.GraphBuilder;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Concat of activations along a per-sample axis (channels, usually), or its inverse Split: each
@@ -40,16 +38,6 @@ record ConcatOp(boolean split, long[] whole, int axis, List<long[]> parts) imple
     @Override
     public String describe() {
         return (split ? "Split" : "Concat") + "(axis " + axis + ")";
-    }
-
-    @Override
-    public List<ParamSpec> params() {
-        return List.of();
-    }
-
-    @Override
-    public Map<String, String> sources() {
-        return Map.of();
     }
 
     @Override

@@ -2,13 +2,11 @@ package io.ftpipe.zoo.importer;
 
 import io.ftpipe.zoo.layer.BackwardScope;
 import io.ftpipe.zoo.layer.ForwardScope;
-import io.ftpipe.zoo.layer.ParamSpec;
 import io.ftpipe.zoo.layer.Shapes;
 import io.ftpipe.zoo.onnx.GraphBuilder;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * a * b or a / b with numpy broadcasting, where a divisor is always a constant: scaling by a
@@ -25,16 +23,6 @@ record MulOp(Operand a, Operand b, boolean divide, long[] out) implements Op {
     @Override
     public String describe() {
         return divide ? "Div" : "Mul";
-    }
-
-    @Override
-    public List<ParamSpec> params() {
-        return List.of();
-    }
-
-    @Override
-    public Map<String, String> sources() {
-        return Map.of();
     }
 
     @Override

@@ -16,11 +16,18 @@ interface Op {
 
     String describe();
 
-    /** Parameters and buffers with local names, starting from the file's values unless re-initialised. */
-    List<ParamSpec> params();
+    /**
+     * Parameters and buffers with local names, starting from the file's values unless re-initialised;
+     * none for the ops that only move, combine or reduce activations.
+     */
+    default List<ParamSpec> params() {
+        return List.of();
+    }
 
     /** Local parameter name to the ONNX initializer it was read from (and is written back to). */
-    Map<String, String> sources();
+    default Map<String, String> sources() {
+        return Map.of();
+    }
 
     List<long[]> outputShapes();
 

@@ -2,14 +2,12 @@ package io.ftpipe.zoo.importer;
 
 import io.ftpipe.zoo.layer.BackwardScope;
 import io.ftpipe.zoo.layer.ForwardScope;
-import io.ftpipe.zoo.layer.ParamSpec;
 import io.ftpipe.zoo.layer.Shapes;
 import io.ftpipe.zoo.onnx.Attr;
 import io.ftpipe.zoo.onnx.GraphBuilder;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * ReduceMean or ReduceSum over per-sample axes (x.mean((2, 3)) is a global average pooling);
@@ -41,16 +39,6 @@ record ReduceOp(boolean mean, long[] in, long[] axes, boolean keepDims) implemen
     @Override
     public String describe() {
         return (mean ? "ReduceMean" : "ReduceSum") + Arrays.toString(axes);
-    }
-
-    @Override
-    public List<ParamSpec> params() {
-        return List.of();
-    }
-
-    @Override
-    public Map<String, String> sources() {
-        return Map.of();
     }
 
     @Override

@@ -2,11 +2,9 @@ package io.ftpipe.zoo.importer;
 
 import io.ftpipe.zoo.layer.BackwardScope;
 import io.ftpipe.zoo.layer.ForwardScope;
-import io.ftpipe.zoo.layer.ParamSpec;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A node that only rearranges the elements of each sample: Reshape, Flatten, Squeeze and
@@ -30,16 +28,6 @@ record ShapeOp(String kind, long[] in, long[] out, int[] perm) implements Op {
     @Override
     public String describe() {
         return kind + Arrays.toString(out);
-    }
-
-    @Override
-    public List<ParamSpec> params() {
-        return List.of();
-    }
-
-    @Override
-    public Map<String, String> sources() {
-        return Map.of();
     }
 
     @Override

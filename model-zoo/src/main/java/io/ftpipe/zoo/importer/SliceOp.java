@@ -2,12 +2,10 @@ package io.ftpipe.zoo.importer;
 
 import io.ftpipe.zoo.layer.BackwardScope;
 import io.ftpipe.zoo.layer.ForwardScope;
-import io.ftpipe.zoo.layer.ParamSpec;
 import io.ftpipe.zoo.onnx.GraphBuilder;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A contiguous block of each sample (Slice with step 1 on per-sample axes), or its adjoint, zero
@@ -29,16 +27,6 @@ record SliceOp(boolean pad, long[] in, long[] begin, long[] end) implements Op {
     @Override
     public String describe() {
         return (pad ? "Pad" : "Slice") + Arrays.toString(out());
-    }
-
-    @Override
-    public List<ParamSpec> params() {
-        return List.of();
-    }
-
-    @Override
-    public Map<String, String> sources() {
-        return Map.of();
     }
 
     @Override

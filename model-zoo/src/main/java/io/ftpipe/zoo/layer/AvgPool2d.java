@@ -5,7 +5,6 @@ import io.ftpipe.zoo.onnx.Convolution;
 import io.ftpipe.zoo.onnx.DType;
 import io.ftpipe.zoo.onnx.GraphBuilder;
 
-import java.util.List;
 
 /**
  * Average pooling over a window (no dilation). With padding, {@code countIncludePad} divides
@@ -13,7 +12,7 @@ import java.util.List;
  * input. Averaging is a depthwise convolution with a constant kernel, so backward is its
  * adjoint; float64 graphs (no AveragePool kernel in ONNX Runtime) run the forward that way too.
  */
-public record AvgPool2d(Window w, boolean countIncludePad) implements Layer {
+public record AvgPool2d(Window w, boolean countIncludePad) implements Pooling {
 
     public AvgPool2d {
         if (w.dh() != 1 || w.dw() != 1) {
@@ -24,21 +23,6 @@ public record AvgPool2d(Window w, boolean countIncludePad) implements Layer {
     @Override
     public String describe() {
         return "AvgPool2d(" + w + ")";
-    }
-
-    @Override
-    public List<ParamSpec> params() {
-        return List.of();
-    }
-
-    @Override
-    public long[] outputShape(long[] in) {
-        return new long[]{in[0], w.outH(in[1]), w.outW(in[2])};
-    }
-
-    @Override
-    public long flops(long[] in) {
-        return Shapes.numel(outputShape(in)) * w.kh() * w.kw();
     }
 
     @Override

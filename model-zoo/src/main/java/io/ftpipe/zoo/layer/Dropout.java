@@ -13,7 +13,7 @@ import java.util.List;
  * Dropout with a fixed seed, so a session draws the same sequence of masks every time it is
  * created; backward multiplies by the stashed scaled mask.
  */
-public record Dropout(double ratio, long seed) implements Layer {
+public record Dropout(double ratio, long seed) implements Elementwise {
 
     public Dropout {
         if (!(ratio >= 0 && ratio < 1)) {
@@ -24,21 +24,6 @@ public record Dropout(double ratio, long seed) implements Layer {
     @Override
     public String describe() {
         return "Dropout(" + (float) ratio + ")";
-    }
-
-    @Override
-    public List<ParamSpec> params() {
-        return List.of();
-    }
-
-    @Override
-    public long[] outputShape(long[] in) {
-        return in;
-    }
-
-    @Override
-    public long flops(long[] in) {
-        return Shapes.numel(in);
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
  * HardSigmoid and HardSwish kernels are float only, so they serve float32 evaluation and
  * everything else is composed of Mul, Add and Clip.
  */
-public record HardSigmoid(double alpha, double beta, boolean swish) implements Layer {
+public record HardSigmoid(double alpha, double beta, boolean swish) implements Elementwise {
 
     public static HardSigmoid hardSwish() {
         return new HardSigmoid(1.0 / 6, 0.5, true);
@@ -24,18 +24,8 @@ public record HardSigmoid(double alpha, double beta, boolean swish) implements L
     }
 
     @Override
-    public List<ParamSpec> params() {
-        return List.of();
-    }
-
-    @Override
-    public long[] outputShape(long[] in) {
-        return in;
-    }
-
-    @Override
-    public long flops(long[] in) {
-        return 4 * Shapes.numel(in);
+    public long flopsPerElement() {
+        return 4;
     }
 
     @Override

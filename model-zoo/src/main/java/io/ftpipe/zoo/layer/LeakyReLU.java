@@ -4,29 +4,12 @@ import io.ftpipe.zoo.onnx.Attr;
 import io.ftpipe.zoo.onnx.DType;
 import io.ftpipe.zoo.onnx.GraphBuilder;
 
-import java.util.List;
-
 /** x where x > 0, alpha * x elsewhere. Stashes its slope (1 or alpha) per element. */
-public record LeakyReLU(double alpha) implements Layer {
+public record LeakyReLU(double alpha) implements Elementwise {
 
     @Override
     public String describe() {
         return "LeakyReLU(" + alpha + ")";
-    }
-
-    @Override
-    public List<ParamSpec> params() {
-        return List.of();
-    }
-
-    @Override
-    public long[] outputShape(long[] in) {
-        return in;
-    }
-
-    @Override
-    public long flops(long[] in) {
-        return Shapes.numel(in);
     }
 
     @Override

@@ -20,7 +20,7 @@ import java.util.List;
  * have no float64 kernels, so the float64 graphs of the gradient checks compare x, reshaped to
  * [N, C, H/kh, kh, W/kw, kw], with each window's maximum instead.
  */
-public record MaxPool2d(Window w) implements Layer {
+public record MaxPool2d(Window w) implements Pooling {
 
     public MaxPool2d {
         if (w.dh() != 1 || w.dw() != 1) {
@@ -37,21 +37,6 @@ public record MaxPool2d(Window w) implements Layer {
     public String describe() {
         return "MaxPool2d(" + (w.ph() == 0 && w.pw() == 0 && w.kh() == w.kw() && w.sh() == w.sw()
                 ? "k" + w.kh() + ", s" + w.sh() : w.toString()) + ")";
-    }
-
-    @Override
-    public List<ParamSpec> params() {
-        return List.of();
-    }
-
-    @Override
-    public long[] outputShape(long[] in) {
-        return new long[]{in[0], w.outH(in[1]), w.outW(in[2])};
-    }
-
-    @Override
-    public long flops(long[] in) {
-        return Shapes.numel(outputShape(in)) * w.kh() * w.kw();
     }
 
     @Override

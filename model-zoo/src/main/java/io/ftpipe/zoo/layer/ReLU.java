@@ -11,7 +11,7 @@ import java.util.List;
  * derivative as a 0/1 mask (where the input passed through unchanged); ONNX Runtime multiplies
  * by it several times faster than it runs Where on a boolean mask.
  */
-public record ReLU(double floor, double cap) implements Layer {
+public record ReLU(double floor, double cap) implements Elementwise {
 
     public ReLU {
         if (!(floor < cap)) {
@@ -37,21 +37,6 @@ public record ReLU(double floor, double cap) implements Layer {
             return "ReLU";
         }
         return floor == 0 && cap == 6 ? "ReLU6" : "Clip(" + floor + ", " + cap + ")";
-    }
-
-    @Override
-    public List<ParamSpec> params() {
-        return List.of();
-    }
-
-    @Override
-    public long[] outputShape(long[] in) {
-        return in;
-    }
-
-    @Override
-    public long flops(long[] in) {
-        return Shapes.numel(in);
     }
 
     @Override
