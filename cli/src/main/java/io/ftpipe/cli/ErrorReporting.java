@@ -74,7 +74,8 @@ public final class ErrorReporting implements CommandLine.IModelTransformer {
                 || e instanceof UncheckedIOException || e instanceof OrtException
                 || e instanceof JobFailedException || e instanceof Preflight.PortInUseException
                 || e instanceof java.util.concurrent.TimeoutException
-                || e instanceof io.ftpipe.cli.testbed.TestbedException;
+                || e instanceof io.ftpipe.cli.testbed.TestbedException
+                || e instanceof io.ftpipe.zoo.importer.ImportException;
     }
 
     /** A job's own exception, not the future's wrapper around it. */

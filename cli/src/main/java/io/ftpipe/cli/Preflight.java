@@ -1,6 +1,13 @@
 package io.ftpipe.cli;
 
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.zoo.data.DataException;
+import io.ftpipe.zoo.data.Dataset;
 import io.ftpipe.zoo.data.FashionMnist;
+import io.ftpipe.zoo.data.TrainingSets;
+import io.ftpipe.zoo.importer.ImportOptions;
+import io.ftpipe.zoo.model.LoadedModel;
+import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.model.ModelZoo;
 import picocli.CommandLine;
 
@@ -8,7 +15,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * What a command checks before it starts a broker or a device process: a mistake is then one line
@@ -18,18 +27,35 @@ public final class Preflight {
     private Preflight() {
     }
 
-    /** An unknown model name is a usage error (exit 2). */
-    public static void model(CommandLine cmd, String model) {
-        if (!ModelZoo.NAMES.contains(model)) {
-            throw new CommandLine.ParameterException(cmd, "unknown model '" + model + "'; known models: "
-                    + String.join(", ", ModelZoo.NAMES));
+    /**
+     * The model as the job will load it: a name that is neither a zoo model nor an ONNX file is a
+     * usage error (exit 2); a file that cannot be imported fails with the importer's reason (exit 1).
+     */
+    public static LoadedModel model(CommandLine cmd, String nameOrFile, boolean reinitialize) {
+        if (!ModelZoo.NAMES.contains(nameOrFile) && !(LoadedModel.isOnnxFile(nameOrFile)
+                && Files.isRegularFile(Path.of(nameOrFile)))) {
+            throw new CommandLine.ParameterException(cmd, "unknown model '" + nameOrFile + "'; known models: "
+                    + String.join(", ", ModelZoo.NAMES) + ", or an .onnx file"
+                    + (LoadedModel.isOnnxFile(nameOrFile) ? " (" + nameOrFile + ": no such file)" : ""));
         }
+        return LoadedModel.load(nameOrFile, new ImportOptions(reinitialize));
     }
 
-    /** The Fashion-MNIST files, unless the job trains on generated data. */
-    public static void data(int synthetic, Path datasetDir) {
-        if (synthetic == 0) {
-            FashionMnist.requirePresent(datasetDir);
+    /**
+     * The data the job reads, fitted to its model: the user's data set is read whole (every problem
+     * with it shows now), Fashion-MNIST only looked for.
+     */
+    public static void data(LoadedModel loaded, JobSpec.Sources sources, int synthetic, long seed, Path datasetDir) {
+        Model m = loaded.model();
+        if (sources.data() != null || synthetic > 0) {
+            TrainingSets.load(sources.data(), synthetic, 0, sources.normalization(), m.inputShape(), m.classes(),
+                    seed, datasetDir);
+            return;
+        }
+        FashionMnist.requirePresent(datasetDir);
+        if (!Arrays.equals(m.inputShape(), new long[]{1, 28, 28}) || m.classes() != Dataset.CLASSES) {
+            throw new DataException("the model takes " + Arrays.toString(m.inputShape()) + " in " + m.classes()
+                    + " classes, Fashion-MNIST is [1, 28, 28] in 10: give it its own data with --data");
         }
     }
 

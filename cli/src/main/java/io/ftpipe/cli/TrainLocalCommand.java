@@ -2,7 +2,6 @@ package io.ftpipe.cli;
 
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.train.TrainLocalReport;
-import io.ftpipe.cli.train.TrainingData;
 import io.ftpipe.cli.train.TrainingProgress;
 import io.ftpipe.cli.demo.JobDriver;
 import io.ftpipe.cli.options.BatchSizeOption;
@@ -13,10 +12,12 @@ import io.ftpipe.cli.options.ReportOption;
 import io.ftpipe.cli.options.SeedOption;
 import io.ftpipe.cli.options.ThreadsOption;
 import io.ftpipe.cli.report.TrainingChart;
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.zoo.data.DataFiles;
 import io.ftpipe.zoo.data.FashionMnist;
-import io.ftpipe.zoo.export.InferenceExporter;
+import io.ftpipe.zoo.data.TrainingSets;
+import io.ftpipe.zoo.model.LoadedModel;
 import io.ftpipe.zoo.model.Model;
-import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import io.ftpipe.zoo.train.LocalTrainer;
 import io.ftpipe.zoo.train.TrainConfig;
@@ -89,9 +90,6 @@ public final class TrainLocalCommand implements Callable<Integer> {
     @Mixin
     private ThreadsOption threads = new ThreadsOption(2);
 
-    @Option(names = "--data-dir", description = "Directory of the Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist).")
-    Path dataDir;
-
     /** With generated samples, it tests on a fifth as many as it trains on. */
     @Mixin
     private DataOptions data = new DataOptions();
@@ -99,22 +97,25 @@ public final class TrainLocalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainConfig config = validatedConfig();
-        // Cheap checks first: a bad model name or stage count should not wait for 60000 images to load.
-        Model net = ModelZoo.create(model.name());
+        JobSpec.Sources sources;
+        try {
+            sources = data.sources();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        // Cheap checks first: a bad model name or stage count should not wait for the data to load.
+        LoadedModel loaded = Preflight.model(spec.commandLine(), model.name(), sources.reinitialize());
+        Model net = loaded.model();
         LocalTrainer.evenBounds(net, stages);
 
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainingData training;
-        if (data.synthetic() > 0) {
-            training = TrainingData.synthetic(data.synthetic(), seed.value(), data.limit());
-        } else {
-            Path dir = dataDir == null ? FashionMnist.DEFAULT_DIR : dataDir;
-            err.println("loading Fashion-MNIST from " + dir + "...");
-            err.flush();
-            training = TrainingData.fashionMnist(dir, data.limit());
-        }
-        out.printf("training %s in %d stage(s) on %d %s samples (test: %d), %s%n", net.name(), stages,
+        err.println("loading " + (sources.data() == null && data.synthetic() == 0 ? FashionMnist.DEFAULT_DIR
+                : sources.data() == null ? "generated samples" : sources.data()) + "...");
+        err.flush();
+        DataFiles.Loaded training = TrainingSets.load(sources.data(), data.synthetic(), data.limit(),
+                sources.normalization(), net.inputShape(), net.classes(), seed.value(), FashionMnist.DEFAULT_DIR);
+        out.printf("training %s in %d stage(s) on %d samples of %s (test: %d), %s%n", net.name(), stages,
                 training.train().size(), training.source(), training.test().size(), describe(config.optimizer()));
         out.flush();
 
@@ -127,7 +128,7 @@ public final class TrainLocalCommand implements Callable<Integer> {
         Path reportFile = report.file().toAbsolutePath();
         Path modelFile = reportFile.resolveSibling("model.onnx");
         Path png = reportFile.resolveSibling(JobDriver.pngName(reportFile));
-        InferenceExporter.write(net, result.weights(), modelFile);
+        loaded.export(result.weights(), training.normalization(), modelFile);
         JsonReports.write(reportFile, TrainLocalReport.of(net, result, training, modelFile.toString()));
         chart.write(png, net.name() + ", local, " + stages + " stage(s)");
         out.printf("test accuracy %.2f%%, %.0f samples/s; wrote %s, %s and %s%n", 100 * result.last().testAccuracy(),
@@ -144,9 +145,6 @@ public final class TrainLocalCommand implements Callable<Integer> {
         requireAtLeast("--threads", threads.value(), 1);
         requireAtLeast("--limit", data.limit(), 0);
         requireAtLeast("--synthetic", data.synthetic(), 0);
-        if (data.synthetic() > 0 && dataDir != null) {
-            throw usage("--synthetic and --data-dir exclude each other");
-        }
         double rate = lr == null ? optimizer.defaultLr : lr;
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw usage("--lr must be a positive number, got " + rate);

@@ -4,10 +4,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.plan.UnitCost;
+import io.ftpipe.zoo.data.DataException;
+import io.ftpipe.zoo.data.DataFiles;
 import io.ftpipe.zoo.data.Dataset;
 import io.ftpipe.zoo.data.FashionMnist;
-import io.ftpipe.zoo.data.SyntheticDataset;
-import io.ftpipe.zoo.export.InferenceExporter;
+import io.ftpipe.zoo.data.TrainingSets;
+import io.ftpipe.zoo.importer.ImportOptions;
+import io.ftpipe.zoo.model.LoadedModel;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.runtime.LocalPipeline;
 import io.ftpipe.zoo.runtime.ParamStore;
@@ -15,7 +18,9 @@ import io.ftpipe.zoo.state.UnitState;
 import io.ftpipe.zoo.train.LocalTrainer;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,61 +28,78 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * What a job trains on and what it makes: its model, its training and test sets (loaded in the
- * background while the job waits for its devices), the reference profile the planner costs units
- * with, the evaluation of collected weights, and the exported model.
+ * What a job trains on and what it makes: its model (a zoo model or the user's imported one), its
+ * training and test sets (loaded in the background while the job waits for its devices), the
+ * reference profile the planner costs units with, the evaluation of collected weights, and the
+ * exported model.
  */
 final class JobData {
     private final JobSpec spec;
     private final ExtensionConfig config;
-    private final Model model;
-    private CompletableFuture<Dataset> train;
-    private CompletableFuture<Dataset> test;
+    private final LoadedModel loaded;
+    private CompletableFuture<DataFiles.Loaded> sets;
 
-    JobData(JobSpec spec, ExtensionConfig config, Model model) {
+    JobData(JobSpec spec, ExtensionConfig config, LoadedModel loaded) {
         this.spec = spec;
         this.config = config;
-        this.model = model;
+        this.loaded = loaded;
     }
 
     /**
-     * Starts loading. The test set loads after the training set, not beside it: on JDK 17 a large
-     * allocation that needs a GC while another thread keeps entering the inflater's JNI critical
-     * sections can fail with OutOfMemoryError ("Retried waiting for GCLocker too often"), as one
-     * bench JVM did.
+     * The job's model: a zoo model, or the ONNX file it imports, kept in the job's folder when the
+     * job starts so that a restarted central node rebuilds the same model from it.
      */
-    void load() {
-        if (spec.synthetic() == 0) {
-            FashionMnist.requirePresent(config.datasetDir());
+    static LoadedModel model(JobSpec spec, JobDirectory files, boolean fresh) {
+        if (!LoadedModel.isOnnxFile(spec.model())) {
+            return LoadedModel.load(spec.model(), ImportOptions.defaults());
         }
-        train = CompletableFuture.supplyAsync(() -> (spec.synthetic() > 0
-                ? SyntheticDataset.generate(spec.synthetic(), spec.seed())
-                : FashionMnist.train(config.datasetDir())).limit(spec.trainLimit()));
-        test = train.thenApplyAsync(loaded -> spec.synthetic() > 0
-                ? SyntheticDataset.generate(Math.max(100, spec.synthetic() / 5), spec.seed() + 1)
-                : FashionMnist.test(config.datasetDir()));
+        Path copy = files.importedModel();
+        try {
+            if (fresh) {
+                Files.createDirectories(copy.getParent());
+                Files.copy(Path.of(spec.model()), copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot keep a copy of " + spec.model() + " with the job", e);
+        }
+        return LoadedModel.load(copy.toString(), new ImportOptions(spec.sources().reinitialize()));
+    }
+
+    /** Checks that the data set is there (a missing one fails now, not once devices have joined), then loads it. */
+    void load() {
+        String data = spec.sources().data();
+        if (spec.synthetic() == 0 && data == null) {
+            FashionMnist.requirePresent(config.datasetDir());
+        } else if (spec.synthetic() == 0 && !Files.exists(Path.of(data))) {
+            throw new DataException(data + ": no such file or folder");
+        }
+        Model model = loaded.model();
+        sets = CompletableFuture.supplyAsync(() -> TrainingSets.load(data, spec.synthetic(), spec.trainLimit(),
+                spec.sources().normalization(), model.inputShape(), model.classes(), spec.seed(),
+                config.datasetDir()));
     }
 
     Dataset train() {
-        return loaded(train);
+        return loaded().train();
     }
 
     Dataset test() {
-        return loaded(test);
+        return loaded().test();
     }
 
     /** The reference profile measured with {@code threads} ONNX Runtime threads, as the devices run. */
     List<UnitCost> profile(int threads) {
         try {
-            return ReferenceProfile.costs(model, spec.microBatchSize(), threads, config.dataDir());
+            return ReferenceProfile.costs(loaded.model(), spec.microBatchSize(), threads, config.dataDir());
         } catch (IOException | OrtException e) {
-            throw new IllegalStateException("cannot profile " + model.name() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot profile " + loaded.model().name() + ": " + e.getMessage(), e);
         }
     }
 
     /** The weights of every unit evaluated on the test set. */
     LocalPipeline.BatchResult evaluate(Map<Integer, UnitState> states) throws Exception {
         Map<String, float[]> w = values(states);
+        Model model = loaded.model();
         try (LocalPipeline p = new LocalPipeline(OrtEnvironment.getEnvironment(), model, new int[]{0, model.size()},
                 spec.seed(), config.threads())) {
             for (ParamStore.Entry e : p.stages().get(0).store().entries()) {
@@ -91,9 +113,9 @@ final class JobData {
         }
     }
 
-    /** The trained model as a plain inference model. */
+    /** The trained model: the user's own graph if it was imported, else a plain inference model. */
     void export(Map<Integer, UnitState> states, Path file) throws IOException {
-        InferenceExporter.write(model, values(states), file);
+        loaded.export(values(states), loaded().normalization(), file);
     }
 
     private static Map<String, float[]> values(Map<Integer, UnitState> states) {
@@ -102,10 +124,10 @@ final class JobData {
         return all;
     }
 
-    /** What was loaded in the background, or what stopped it loading (a missing file, say). */
-    private static <T> T loaded(CompletableFuture<T> load) {
+    /** What was loaded in the background, or what stopped it loading (a bad file, say). */
+    private DataFiles.Loaded loaded() {
         try {
-            return load.join();
+            return sets.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }

@@ -23,6 +23,8 @@ public final class JobDefaults {
     /** The whole training set. */
     public static final int LIMIT = 0;
     public static final String PLANNER = JobSpec.ADAPTIVE;
+    /** Each channel's mean and standard deviation over the training set. */
+    public static final String NORMALIZE = "auto";
     /** FTPipeHD's replication periods, in micro-batches. */
     public static final int CHAIN_PERIOD = 100;
     public static final int GLOBAL_PERIOD = 200;

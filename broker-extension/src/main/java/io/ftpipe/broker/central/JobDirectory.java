@@ -50,6 +50,14 @@ final class JobDirectory {
         return dir.resolve(REPORT);
     }
 
+    /**
+     * The job's copy of the ONNX file it imports: a central node restarted later rebuilds the same
+     * model from it, whatever became of the file the job was submitted with.
+     */
+    Path importedModel() {
+        return dir.resolve("imported-model.onnx");
+    }
+
     /** A new job of this id: whatever an earlier one left is gone. */
     void clearOutcome() throws IOException {
         Files.deleteIfExists(dir.resolve(CHECKPOINT));

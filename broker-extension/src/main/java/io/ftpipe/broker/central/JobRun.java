@@ -7,7 +7,7 @@ import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.Rejections;
 import io.ftpipe.zoo.data.Dataset;
 import io.ftpipe.zoo.model.Model;
-import io.ftpipe.zoo.model.ModelZoo;
+import io.ftpipe.zoo.model.LoadedModel;
 import io.ftpipe.zoo.runtime.LocalPipeline;
 import io.ftpipe.zoo.state.UnitState;
 import io.ftpipe.zoo.state.UnitStatePayloads;
@@ -65,7 +65,8 @@ final class JobRun {
         this.rejections = rejections;
         this.resume = resume;
         this.files = new JobDirectory(config.dataDir(), spec.id());
-        this.model = ModelZoo.create(spec.model());
+        LoadedModel loaded = JobData.model(spec, files, resume == null);
+        this.model = loaded.model();
         // The store keeps what the devices replicated before a restart.
         this.replicas = resume == null ? ReplicaStore.fresh(files.replicas()) : new ReplicaStore(files.replicas());
         this.checkpoints = new Checkpoints(files, replicas);
@@ -73,7 +74,7 @@ final class JobRun {
                 checkpoints::keep);
         this.status = new JobStatus(state, publisher, listener, resume == null ? List.of() : resume.events());
         checkpoints.of(state, status, this::resumePoint);
-        this.data = new JobData(spec, config, model);
+        this.data = new JobData(spec, config, loaded);
         this.terms = new TermControl(state, registry, publisher, config, timeouts, assignments, model);
         this.planner = new Repartitioning(state, registry::memoryBytes);
         this.recovery = new Recovery(state, registry, config, terms, planner, replicas, model.size(), status,

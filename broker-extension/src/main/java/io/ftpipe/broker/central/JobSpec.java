@@ -2,6 +2,7 @@ package io.ftpipe.broker.central;
 
 import io.ftpipe.protocol.Schedule;
 import io.ftpipe.protocol.Topics;
+import io.ftpipe.zoo.data.NormalizationChoice;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
 import java.util.List;
@@ -18,11 +19,13 @@ import java.util.List;
  * @param planner      {@value #ADAPTIVE}: start with the speed-blind split, then re-plan from measured
  *                     capacities whenever that pays; {@value #SPEED_BLIND}: keep the split that
  *                     balances reference compute and ignores device speeds (PipeDream's choice)
+ * @param model        a zoo model's name, or the path of an ONNX file to import
  * @param replication  how often stages copy their weights and optimizer state away
+ * @param sources      the user's data, its normalisation, and where the model's weights start
  */
 public record JobSpec(String id, String model, int devices, String schedule, int batchSize, int microBatches,
                       int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit,
-                      String planner, Replication replication) {
+                      String planner, Replication replication, Sources sources) {
     public static final String ADAPTIVE = "adaptive";
     public static final String SPEED_BLIND = "speed-blind";
     public static final List<String> PLANNERS = List.of(ADAPTIVE, SPEED_BLIND);
@@ -43,9 +46,31 @@ public record JobSpec(String id, String model, int devices, String schedule, int
         }
     }
 
+    /**
+     * Where a job's inputs come from.
+     *
+     * @param data         the user's data set (a .npz, a .csv, or a folder of train.csv and test.csv or IDX
+     *                     files), or null for Fashion-MNIST (or generated samples)
+     * @param normalize    {@code auto}, {@code none} or {@code MEAN,STD} ({@link NormalizationChoice})
+     * @param reinitialize an imported model starts from weights drawn from the seed, not the file's
+     */
+    public record Sources(String data, String normalize, boolean reinitialize) {
+        public static final Sources DEFAULT = new Sources(null, JobDefaults.NORMALIZE, false);
+
+        public Sources {
+            NormalizationChoice.parse(normalize);
+        }
+
+        public NormalizationChoice normalization() {
+            return NormalizationChoice.parse(normalize);
+        }
+    }
+
     public JobSpec {
         Topics.checkLevel(id);
         java.util.Objects.requireNonNull(replication, "replication");
+        // A checkpoint of a job from before there were sources has none.
+        sources = sources == null ? Sources.DEFAULT : sources;
         Schedule.named(schedule);
         if (devices < 1 || batchSize < 1 || microBatches < 1 || epochs < 1 || batchSize % microBatches != 0) {
             throw new IllegalArgumentException("devices, batch size, micro-batches and epochs must be >= 1, and the "
@@ -54,6 +79,14 @@ public record JobSpec(String id, String model, int devices, String schedule, int
         if (!PLANNERS.contains(planner)) {
             throw new IllegalArgumentException("planner must be one of " + PLANNERS + ", got '" + planner + "'");
         }
+    }
+
+    /** A job on Fashion-MNIST (or generated samples), its model starting from its own weights. */
+    public JobSpec(String id, String model, int devices, String schedule, int batchSize, int microBatches,
+                   int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit,
+                   String planner, Replication replication) {
+        this(id, model, devices, schedule, batchSize, microBatches, epochs, optimizer, seed, synthetic, trainLimit,
+                planner, replication, Sources.DEFAULT);
     }
 
     /** A job replicating at the default periods. */

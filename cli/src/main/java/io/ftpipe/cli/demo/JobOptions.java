@@ -5,6 +5,7 @@ import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.cli.Preflight;
 import io.ftpipe.cli.options.BatchSizeOption;
 import io.ftpipe.cli.options.DataOptions;
+import io.ftpipe.zoo.model.LoadedModel;
 import io.ftpipe.cli.options.DevicesOption;
 import io.ftpipe.cli.options.EpochsOption;
 import io.ftpipe.cli.options.ModelOption;
@@ -67,18 +68,27 @@ public final class JobOptions {
      * job, and the data set the job reads.
      */
     public void check(CommandLine cmd, Path datasetDir) {
-        Preflight.model(cmd, model.name());
+        JobSpec job;
         try {
-            spec("check");
+            job = spec("check");
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
         }
-        Preflight.data(data.synthetic(), datasetDir);
+        LoadedModel loaded = Preflight.model(cmd, job.model(), job.sources().reinitialize());
+        Preflight.data(loaded, job.sources(), job.synthetic(), job.seed(), datasetDir);
     }
 
+    /** @throws IllegalArgumentException if the options make no job */
     public JobSpec spec(String id) {
-        return new JobSpec(id, model.name(), devices.value(), schedule.name(), batchSize.value(),
+        return new JobSpec(id, modelName(), devices.value(), schedule.name(), batchSize.value(),
                 schedule.microBatches(microBatches), epochs.value(), OptimizerConfig.adam(lr, 0), seed.value(),
-                data.synthetic(), data.limit(), planner, new JobSpec.Replication(chainPeriod, globalPeriod));
+                data.synthetic(), data.limit(), planner, new JobSpec.Replication(chainPeriod, globalPeriod),
+                data.sources());
+    }
+
+    /** A zoo model's name, or the imported file as an absolute path (the central node may run elsewhere). */
+    private String modelName() {
+        String name = model.name();
+        return LoadedModel.isOnnxFile(name) ? Path.of(name).toAbsolutePath().toString() : name;
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 /** {@code --model}: which model of the zoo; each command chooses its default. */
 public final class ModelOption {
     @Option(names = "--model", completionCandidates = ModelNames.class,
-            description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "Model: ${COMPLETION-CANDIDATES}, or an .onnx file exported by PyTorch to import "
+                    + "(default: ${DEFAULT-VALUE}).")
     private String model;
 
     public ModelOption(String defaultModel) {

@@ -1,6 +1,7 @@
 package io.ftpipe.cli.train;
 
 import io.ftpipe.cli.report.Machine;
+import io.ftpipe.zoo.data.DataFiles;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import io.ftpipe.zoo.train.EpochResult;
@@ -26,7 +27,7 @@ public record TrainLocalReport(String model, int epochs, int batchSize, List<Sta
     public record Stage(int stage, int[] units, List<String> unitNames) {
     }
 
-    public static TrainLocalReport of(Model model, TrainResult result, TrainingData data, String modelPath) {
+    public static TrainLocalReport of(Model model, TrainResult result, DataFiles.Loaded data, String modelPath) {
         var c = result.config();
         EpochResult last = result.last();
         return new TrainLocalReport(result.model(), c.epochs(), c.batchSize(), stages(model, result.bounds()),
@@ -63,12 +64,10 @@ public record TrainLocalReport(String model, int epochs, int batchSize, List<Sta
         return m;
     }
 
-    private static Map<String, Object> data(TrainingData d) {
+    private static Map<String, Object> data(DataFiles.Loaded d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("source", d.source());
-        if (d.dir() != null) {
-            m.put("dir", d.dir().toString());
-        }
+        m.put("normalization", d.normalization().describe());
         m.put("train_samples", d.train().size());
         m.put("test_samples", d.test().size());
         return m;

@@ -1,0 +1,129 @@
+package io.ftpipe.it;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.protocol.Schedule;
+import io.ftpipe.zoo.data.NpyArray;
+import io.ftpipe.zoo.data.NpzReader;
+import io.ftpipe.zoo.model.LoadedModel;
+import io.ftpipe.zoo.optim.OptimizerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A user's own model and data through a three-device pipeline: a CNN for scikit-learn's digits,
+ * exported by PyTorch (Debian's python3-torch), trained on the digits from an .npz and from CSV
+ * files; the exported model is the user's own graph (their input and output names), and ONNX
+ * Runtime's predictions from it, on inputs normalised as its metadata says, score what the
+ * trainer scored.
+ */
+class ImportedModelPipelineIT {
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    @TempDir
+    static Path work;
+    static Path fixture;
+    static Cluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = Files.createDirectories(work.resolve("fixture"));
+        Path script = fixture.resolve("digits_fixture.py");
+        try (InputStream in = ImportedModelPipelineIT.class.getResourceAsStream("/python/digits_fixture.py")) {
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Process p = new ProcessBuilder(PYTHON.toString(), script.toString(), fixture.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "the PyTorch side failed (needs "
+                + "python3-torch and python3-sklearn):\n" + out);
+        cluster = new Cluster(work);
+        cluster.startDevices("im-", 3);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+    }
+
+    private static JobReport train(String id, Path data) throws Exception {
+        return cluster.run(new JobSpec(id, fixture.resolve("digits-cnn.onnx").toString(), 3,
+                Schedule.Names.ONE_F_ONE_B, 32, 1, 3, OptimizerConfig.adam(2e-3, 0), 1, 0, 0, JobSpec.SPEED_BLIND,
+                JobSpec.Replication.DEFAULT, new JobSpec.Sources(data.toString(), "auto", false)));
+    }
+
+    @Test
+    void fromAnNpzTheExportedModelPredictsWhatTheTrainerScored() throws Exception {
+        JobReport r = train("digits-npz", fixture.resolve("digits.npz"));
+        assertEquals(3, r.stages().size(), "three devices: " + r.stages());
+        assertTrue(r.testAccuracy() >= 0.8, "learned: " + r.epochs());
+        assertEquals(1437 * 3, r.epochs().stream().mapToLong(JobReport.Epoch::samples).sum(), "every sample once");
+
+        Map<String, NpyArray> npz = NpzReader.read(fixture.resolve("digits.npz"));
+        float[] x = npz.get("x_test").floats();
+        long[] y = npz.get("y_test").longs();
+        double accuracy = exportedAccuracy(Path.of(r.modelPath()), x, y);
+        assertEquals(r.testAccuracy(), accuracy, 1.5 / y.length, "ONNX Runtime on the exported model against "
+                + "the trainer's evaluation");
+    }
+
+    @Test
+    void fromCsvFilesItTrainsAsWell() throws Exception {
+        JobReport r = train("digits-csv", fixture.resolve("csv"));
+        assertEquals(3, r.stages().size());
+        assertTrue(r.testAccuracy() >= 0.8, "learned: " + r.epochs());
+        assertTrue(Files.size(Path.of(r.modelPath())) > 0);
+    }
+
+    /** Predictions of ONNX Runtime from the exported file, its inputs normalised as its metadata says. */
+    private static double exportedAccuracy(Path model, float[] x, long[] y) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession s = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
+            assertEquals(List.of("pixels"), List.copyOf(s.getInputNames()), "the user's input name");
+            assertEquals("scores", s.getOutputNames().iterator().next(), "the user's output name");
+            String normalization = s.getMetadata().getCustomMetadata().get(LoadedModel.NORMALIZATION_KEY);
+            Matcher m = Pattern.compile("mean=\\[([-0-9.Ee]+)] std=\\[([-0-9.Ee]+)]").matcher(normalization);
+            assertTrue(m.matches(), normalization);
+            float mean = Float.parseFloat(m.group(1));
+            float std = Float.parseFloat(m.group(2));
+            float[] in = x.clone();
+            for (int i = 0; i < in.length; i++) {
+                in[i] = (in[i] - mean) / std;
+            }
+            try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(in), new long[]{y.length, 1, 8, 8});
+                 OrtSession.Result out = s.run(Map.of("pixels", t))) {
+                float[][] scores = (float[][]) out.get(0).getValue();
+                long right = 0;
+                for (int i = 0; i < y.length; i++) {
+                    float[] row = scores[i];
+                    int best = 0;
+                    for (int c = 1; c < row.length; c++) {
+                        best = row[c] > row[best] ? c : best;
+                    }
+                    right += best == y[i] ? 1 : 0;
+                }
+                return (double) right / y.length;
+            }
+        }
+    }
+}
