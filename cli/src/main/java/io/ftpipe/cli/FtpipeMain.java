@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         modelTransformer = ErrorReporting.class,
         description = "Pipeline-parallel training of small models on ONNX Runtime.",
         subcommands = {TrainLocalCommand.class, DemoCommand.class, BrokerCommand.class, DeviceCommand.class,
-                BenchCommand.class, HashPasswordCommand.class, TestbedCommand.class})
+                BenchCommand.class, HashPasswordCommand.class, TestbedCommand.class, InspectCommand.class})
 public final class FtpipeMain implements Runnable {
 
     @CommandLine.Spec

@@ -23,7 +23,7 @@ import java.util.List;
  * takes seconds, so the times are kept in {@code dataDir/profiles} and measured once per model,
  * micro-batch size and thread count.
  */
-final class ReferenceProfile {
+public final class ReferenceProfile {
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceProfile.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int WARMUP = 3;
@@ -38,7 +38,16 @@ final class ReferenceProfile {
 
     static List<UnitCost> costs(Model model, int microBatch, int threads, Path dataDir) throws IOException,
             OrtException {
-        double[] millis = millis(model, microBatch, threads, dataDir);
+        return costs(model, microBatch, millis(model, microBatch, threads, dataDir));
+    }
+
+    /** The profile measured now, kept nowhere (what {@code ftpipe inspect} shows). */
+    public static List<UnitCost> measure(Model model, int microBatch, int threads) throws OrtException {
+        return costs(model, microBatch, UnitProfiler.forwardBackwardMillis(OrtEnvironment.getEnvironment(), model,
+                microBatch, threads, WARMUP, ITERATIONS));
+    }
+
+    private static List<UnitCost> costs(Model model, int microBatch, double[] millis) {
         List<UnitCost> out = new ArrayList<>();
         for (UnitInfo u : model.info()) {
             long boundary = u.outputBytes() * microBatch;
