@@ -2,7 +2,8 @@
 one batch, as the Java side times ours: medians of N runs after W warm-up runs, on T threads.
 
 usage: pytorch_step.py MODEL BATCH THREADS ITERATIONS WARMUP
-MODEL: a zoo model (mlp, cnn, mobilenetv2). Prints one JSON object."""
+MODEL: a zoo model (mlp, cnn, mobilenetv2) or an imported one (resnet18, mobilenet_v2, har, ...).
+Prints one JSON object."""
 import json
 import os
 import statistics
@@ -12,7 +13,7 @@ import time
 import torch
 from torch import nn
 
-import pytorch_models
+import torch_models
 
 
 def timed(fn, iterations, warmup):
@@ -38,9 +39,9 @@ def main():
         int(sys.argv[5])
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    model = pytorch_models.ZOO[name]()
-    x = torch.randn(batch, 1, 28, 28)
-    y = torch.randint(0, 10, (batch,))
+    model, shape, classes = torch_models.build(name)
+    x = torch.randn(batch, *shape)
+    y = torch.randint(0, classes, (batch,))
     loss_fn = nn.CrossEntropyLoss()
     adam = torch.optim.Adam(model.parameters(), lr=1e-3)
 

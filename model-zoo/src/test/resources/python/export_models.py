@@ -18,49 +18,9 @@ import sys
 import numpy as np
 import torch
 import torch.nn.functional as F
-import torchvision
 from torch import nn
 
-
-class Har(nn.Module):
-    """A 1-D CNN over windows of 9 sensor channels and 128 steps, 6 activities."""
-
-    def __init__(self):
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv1d(9, 32, 5, padding=2), nn.BatchNorm1d(32), nn.ReLU(), nn.MaxPool1d(2),
-            nn.Conv1d(32, 64, 5, padding=2), nn.BatchNorm1d(64), nn.ReLU(), nn.MaxPool1d(2),
-            nn.Conv1d(64, 64, 3, padding=1), nn.BatchNorm1d(64), nn.ReLU(), nn.AdaptiveAvgPool1d(1))
-        self.dropout = nn.Dropout(0.5)
-        self.fc1 = nn.Linear(64, 32)
-        self.fc2 = nn.Linear(32, 6, bias=False)
-
-    def forward(self, x):
-        x = self.features(x)
-        x = x.view(x.size(0), -1)
-        return self.fc2(F.relu(self.fc1(self.dropout(x))))
-
-
-def resnet18():
-    m = torchvision.models.resnet18(num_classes=10)
-    m.conv1 = nn.Conv2d(1, 64, 7, 2, 3, bias=False)
-    return m, (1, 28, 28)
-
-
-def mobilenet_v2():
-    m = torchvision.models.mobilenet_v2(num_classes=10)
-    m.features[0][0] = nn.Conv2d(1, 32, 3, 1, 1, bias=False)
-    return m, (1, 28, 28)
-
-
-def mobilenet_v3():
-    m = torchvision.models.mobilenet_v3_small(num_classes=10)
-    m.features[0][0] = nn.Conv2d(1, 16, 3, 2, 1, bias=False)
-    return m, (1, 28, 28)
-
-
-def har():
-    return Har(), (9, 128)
+from torch_models import har, mobilenet_v2, mobilenet_v3, resnet18
 
 
 def randomize_batchnorm(model):

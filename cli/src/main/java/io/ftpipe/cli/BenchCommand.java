@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Measure how fast this machine runs the models.",
         subcommands = {BenchComputeCommand.class, BenchCodecCommand.class, BenchPipelineCommand.class,
-                BenchHeteroCommand.class, BenchFaultsCommand.class, BenchEdgeCommand.class})
+                BenchHeteroCommand.class, BenchFaultsCommand.class, BenchEdgeCommand.class,
+                BenchImportCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

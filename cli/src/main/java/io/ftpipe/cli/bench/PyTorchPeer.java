@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PyTorchPeer {
     static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final List<String> SCRIPTS = List.of("pytorch_models.py", "pytorch_step.py");
+    private static final List<String> SCRIPTS = List.of("torch_models.py", "pytorch_step.py", "pytorch_import_bench.py");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
@@ -55,6 +55,21 @@ public final class PyTorchPeer {
     public JsonNode step(String model, int batch, int threads, int iterations, int warmup) throws IOException {
         return JSON.readTree(run(List.of(dir.resolve("pytorch_step.py").toString(), model, String.valueOf(batch),
                 String.valueOf(threads), String.valueOf(iterations), String.valueOf(warmup)), model + " in PyTorch"));
+    }
+
+    /** Exports PyTorch model {@code model} (seeded) to an ONNX file, as a user would; returns the file. */
+    public Path export(String model, long seed) throws IOException {
+        run(List.of(dir.resolve("pytorch_import_bench.py").toString(), "export", dir.toString(), model,
+                String.valueOf(seed)), "exporting " + model + " from PyTorch");
+        return dir.resolve(model + ".onnx");
+    }
+
+    /** PyTorch trains {@code model} on the first {@code samples} Fashion-MNIST images in {@code idxDir}. */
+    public JsonNode train(String model, Path idxDir, int samples, int epochs, int batch, double lr, int threads,
+                          long seed) throws IOException {
+        return JSON.readTree(run(List.of(dir.resolve("pytorch_import_bench.py").toString(), "train", model,
+                idxDir.toString(), String.valueOf(samples), String.valueOf(epochs), String.valueOf(batch),
+                String.valueOf(lr), String.valueOf(threads), String.valueOf(seed)), "training " + model + " in PyTorch"));
     }
 
     private String run(List<String> args, String what) throws IOException {

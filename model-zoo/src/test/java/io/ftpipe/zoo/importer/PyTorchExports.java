@@ -27,8 +27,10 @@ final class PyTorchExports {
         if (dir == null) {
             Path d = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "pytorch-exports");
             Path script = d.resolve("export_models.py");
-            try (InputStream in = PyTorchExports.class.getResourceAsStream("/python/export_models.py")) {
-                Files.copy(in, script);
+            for (String file : new String[]{"export_models.py", "torch_models.py"}) {
+                try (InputStream in = PyTorchExports.class.getResourceAsStream("/python/" + file)) {
+                    Files.copy(in, d.resolve(file));
+                }
             }
             run(d, PYTHON, "-c", "import torch, torchvision, numpy");
             run(d, PYTHON, script.toString(), d.toString());
