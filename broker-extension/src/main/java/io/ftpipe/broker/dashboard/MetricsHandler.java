@@ -4,6 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.ftpipe.broker.metrics.PrometheusText;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
@@ -12,6 +15,7 @@ import java.io.IOException;
  * With security on, a monitor's or an admin's credentials (Prometheus: {@code basic_auth}).
  */
 final class MetricsHandler implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsHandler.class);
     private final PrometheusText text;
     private final DashboardAccess access;
 
@@ -33,7 +37,13 @@ final class MetricsHandler implements HttpHandler {
             return;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        text.write(out);
+        try {
+            text.write(out);
+        } catch (RuntimeException e) {
+            LOG.warn("/metrics could not be written", e);
+            Http.error(exchange, 500, "the metrics could not be written: " + e);
+            return;
+        }
         Http.send(exchange, 200, PrometheusText.CONTENT_TYPE, out.toByteArray());
     }
 }
