@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * The device events the dashboard derives from two looks at who is alive, a second apart: a pure
- * function. A device that stopped being alive is a failure (connection lost or heartbeats gone
- * quiet, the central node's own rule), whether a job used it or not.
+ * function. A device that stopped being alive (connection lost or heartbeats gone quiet, the
+ * central node's own rule) is {@code offline}; a job that lost it says so itself, as a failure.
  */
 final class DeviceChanges {
     private DeviceChanges() {
@@ -18,8 +18,8 @@ final class DeviceChanges {
         now.stream().filter(d -> !before.contains(d)).sorted()
                 .forEach(d -> out.add(new LiveEvent("join", null, "device " + d + " joined")));
         before.stream().filter(d -> !now.contains(d)).sorted()
-                .forEach(d -> out.add(new LiveEvent("failure", null, "device " + d + " failed: connection lost or "
-                        + "heartbeats stopped")));
+                .forEach(d -> out.add(new LiveEvent("offline", null, "device " + d + " is offline: connection lost "
+                        + "or heartbeats stopped")));
         return out;
     }
 }

@@ -102,10 +102,14 @@ final class JobProgress implements JobListener {
                 + term.term()));
     }
 
+    /** The job tells of a recovery once it resumed: first what failed (and when), then how it went on. */
     @Override
     public void recovered(JobReport.Recovery r) {
-        events.accept(new LiveEvent("recovery", id, "job " + id + ": recovered in term " + r.term() + " from "
-                + String.join("; ", r.failed()) + ", resumed at micro-batch " + r.resumedFrom()));
+        events.accept(new LiveEvent("failure", id, String.format("job %s lost %s at %.1f s", id,
+                String.join(", ", r.failed()), r.detectedAtSeconds())));
+        events.accept(new LiveEvent("recovery", id, String.format("job %s recovered in term %d at %.1f s without %s, "
+                + "from micro-batch %d", id, r.term(), r.resumedAtSeconds(), String.join(", ", r.failed()),
+                r.resumedFrom())));
     }
 
     /**
