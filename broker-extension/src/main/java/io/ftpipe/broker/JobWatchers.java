@@ -47,7 +47,11 @@ public final class JobWatchers implements JobWatcher {
     public JobListener progressOf(JobSpec spec) {
         JobListener all = JobListener.NONE;
         for (JobWatcher w : members) {
-            all = JobListener.both(all, w.progressOf(spec));
+            try {
+                all = JobListener.both(all, w.progressOf(spec));
+            } catch (RuntimeException e) {
+                LOG.warn("a job watcher failed: {}", e.toString());
+            }
         }
         return all;
     }

@@ -191,14 +191,8 @@ public final class TrainingCentralNode implements CentralNode {
      * @param doneBefore micro-batches finished before this central node took the job over
      */
     private JobListener observed(JobSpec spec, long doneBefore, JobListener listener) {
-        JobListener watched = JobListener.NONE;
-        try {
-            watched = watcher.progressOf(spec);
-        } catch (RuntimeException e) {
-            LOG.warn("a job watcher failed: " + e);
-        }
         return JobListener.both(JobListener.both(JobListener.both(metrics.job(spec.microBatchSize(), doneBefore),
-                status.plansOf(spec.id())), watched), listener);
+                status.plansOf(spec.id())), watcher.progressOf(spec)), listener);
     }
 
     /** Where a job's report is written when it completes. */

@@ -107,9 +107,9 @@ final class JobProgress implements JobListener {
     public void recovered(JobReport.Recovery r) {
         events.accept(new LiveEvent("failure", id, String.format("job %s lost %s at %.1f s", id,
                 String.join(", ", r.failed()), r.detectedAtSeconds())));
-        events.accept(new LiveEvent("recovery", id, String.format("job %s recovered in term %d at %.1f s without %s, "
-                + "from micro-batch %d", id, r.term(), r.resumedAtSeconds(), String.join(", ", r.failed()),
-                r.resumedFrom())));
+        // Told as the new term starts, before its resume time is known.
+        events.accept(new LiveEvent("recovery", id, String.format("job %s recovered in term %d without %s, from "
+                + "micro-batch %d", id, r.term(), String.join(", ", r.failed()), r.resumedFrom())));
     }
 
     /**
