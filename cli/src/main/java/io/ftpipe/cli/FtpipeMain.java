@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         modelTransformer = ErrorReporting.class,
         description = "Pipeline-parallel training of small models on ONNX Runtime.",
-        subcommands = {TrainLocalCommand.class, DemoCommand.class, BrokerCommand.class, DeviceCommand.class,
+        subcommands = {TrainLocalCommand.class, DemoCommand.class, BrokerCommand.class, CentralCommand.class,
+                DeviceCommand.class,
                 BenchCommand.class, HashPasswordCommand.class, TestbedCommand.class})
 public final class FtpipeMain implements Runnable {
 
