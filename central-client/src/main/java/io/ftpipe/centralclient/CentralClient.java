@@ -7,6 +7,7 @@ import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.metrics.FtpipeMetrics;
 import io.ftpipe.centralclient.configuration.BrokerConnection;
 import io.ftpipe.centralclient.mqtt.CentralConnection;
+import io.ftpipe.centralclient.mosquitto.MosquittoSys;
 import io.ftpipe.centralclient.mqtt.ConnectionStats;
 import io.ftpipe.protocol.RejectReason;
 import org.slf4j.Logger;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +30,8 @@ import java.util.Map;
  */
 public final class CentralClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CentralClient.class);
+    /** Mosquitto's $SYS topics are retained: they arrive at once, or not at all. */
+    private static final long SYS_WAIT_MILLIS = 2_000;
 
     private final ExtensionConfig config;
     private final BrokerConnection connection;
@@ -97,6 +101,19 @@ public final class CentralClient implements AutoCloseable {
     /** Every {@code ftpipe.*} metric as plain numbers. */
     public Map<String, Number> metricsSnapshot() {
         return FtpipeMetrics.snapshot(metrics);
+    }
+
+    /**
+     * The broker's own counters, for reports: {@code messages} and {@code bytes} (in plus out) and
+     * what else Mosquitto's {@code $SYS} topics say; empty for a broker without them.
+     */
+    public Map<String, Long> brokerCounters() {
+        return MosquittoSys.counts(mqtt.readRetained(MosquittoSys.TOPICS, SYS_WAIT_MILLIS));
+    }
+
+    /** {@code mosquitto}, or {@code mqtt} for a broker that does not say it is. */
+    public String brokerName() {
+        return MosquittoSys.brokerName(mqtt.readRetained(List.of(MosquittoSys.VERSION), SYS_WAIT_MILLIS));
     }
 
     public ConnectionStats traffic() {

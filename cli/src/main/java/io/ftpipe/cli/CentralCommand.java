@@ -11,7 +11,6 @@ import io.ftpipe.centralclient.CentralClient;
 import io.ftpipe.centralclient.configuration.BrokerConnection;
 import io.ftpipe.centralclient.configuration.BrokerConnectionFile;
 import io.ftpipe.centralclient.configuration.BrokerConnectionReader;
-import io.ftpipe.centralclient.mosquitto.MosquittoSys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,10 +92,8 @@ public final class CentralCommand implements Callable<Integer> {
             if (train && !resumed.isEmpty()) {
                 err.println("--train: no new job while a resumed one runs");
             } else if (train) {
-                String version = MosquittoSys.version(broker);
-                String name = version != null && version.startsWith("mosquitto") ? BrokerFacts.MOSQUITTO : "mqtt";
                 JobDriver.run(central.node(), job, 0, spec.commandLine().getOut(), err, JobListener.NONE,
-                        new BrokerFacts(name, () -> MosquittoSys.countsOrEmpty(broker), central::metricsSnapshot));
+                        new BrokerFacts(central.brokerName(), central::brokerCounters, central::metricsSnapshot));
             }
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

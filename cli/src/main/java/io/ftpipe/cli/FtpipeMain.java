@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
         modelTransformer = ErrorReporting.class,
         description = "Pipeline-parallel training of small models on ONNX Runtime.",
         subcommands = {TrainLocalCommand.class, DemoCommand.class, BrokerCommand.class, CentralCommand.class,
-                DeviceCommand.class,
-                BenchCommand.class, HashPasswordCommand.class, TestbedCommand.class})
+                DeviceCommand.class, BenchCommand.class, HashPasswordCommand.class, MosquittoConfigCommand.class,
+                TestbedCommand.class})
 public final class FtpipeMain implements Runnable {
 
     @CommandLine.Spec

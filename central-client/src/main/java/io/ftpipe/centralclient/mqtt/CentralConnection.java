@@ -14,17 +14,24 @@ import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * The client-mode central node's one MQTT v5 connection (Eclipse Paho): it publishes for the node
@@ -58,6 +65,8 @@ public final class CentralConnection implements CentralPublisher, AutoCloseable 
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong connects = new AtomicLong();
     private volatile InboundRouter router;
+    /** While {@link #readRetained} waits: where the broker's own topics go. */
+    private volatile BiConsumer<String, byte[]> retained;
     private volatile ConnAck connAck;
     private volatile long lostAtMillis;
     private volatile boolean closed;
@@ -185,6 +194,11 @@ public final class CentralConnection implements CentralPublisher, AutoCloseable 
     private final class Events implements MqttCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            BiConsumer<String, byte[]> sink = retained;
+            if (sink != null && topic.startsWith("$")) {
+                sink.accept(topic, message.getPayload());
+                return;
+            }
             InboundRouter r = router;
             if (r != null) {
                 r.route(topic, message.getPayload());
@@ -238,6 +252,41 @@ public final class CentralConnection implements CentralPublisher, AutoCloseable 
                 reconnects.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /**
+     * The retained messages of {@code topics} (the broker's own, under {@code $}) as text, by topic,
+     * read through this connection (a second connection under the node's client id would take its
+     * session over): subscribed, waited for up to {@code waitMillis}, unsubscribed. What is not
+     * there is left out.
+     */
+    public Map<String, String> readRetained(List<String> topics, long waitMillis) {
+        Map<String, String> values = new ConcurrentHashMap<>();
+        String[] filters = topics.toArray(String[]::new);
+        // Through the connection's callback: Paho 1.2.5's subscribe overloads that take a listener
+        // for several subscriptions fail (an index out of bounds, or a recursion without end).
+        retained = (t, payload) -> {
+            if (topics.contains(t)) {
+                values.put(t, new String(payload, StandardCharsets.UTF_8));
+            }
+        };
+        try {
+            MqttSubscription[] subs = Arrays.stream(filters).map(t -> new MqttSubscription(t, 0))
+                    .toArray(MqttSubscription[]::new);
+            client.subscribe(subs).waitForCompletion(waitMillis);
+            long deadline = System.currentTimeMillis() + waitMillis;
+            while (values.size() < filters.length && System.currentTimeMillis() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            client.unsubscribe(filters).waitForCompletion(waitMillis);
+        } catch (MqttException e) {
+            LOG.warn("cannot read {} from {}: {}", topics, settings.brokerUrl(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            retained = null;
+        }
+        return values;
     }
 
     public boolean isConnected() {

@@ -15,29 +15,18 @@ import java.nio.charset.StandardCharsets;
  * credentials; TLS or TCP_NODELAY sockets. Reconnecting is the connection's own
  * ({@link CentralConnection}), not Paho's.
  */
-public final class ConnectOptions {
+final class ConnectOptions {
     private ConnectOptions() {
     }
 
     static MqttConnectionOptions of(BrokerConnection c, long sinceMillis) {
-        MqttConnectionOptions o = helper(c);
+        MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(false);
         o.setSessionExpiryInterval(c.sessionExpirySeconds());
+        o.setAutomaticReconnect(false);
         MqttMessage will = new MqttMessage(CentralPresence.lastWill(c.clientId(), sinceMillis), 1, true,
                 new MqttProperties());
         o.setWill(CentralPresence.TOPIC, will);
-        return o;
-    }
-
-    /**
-     * The same broker, credentials and TLS for a short-lived helper connection (reading the
-     * broker's own counters): a clean session that leaves nothing behind, and no Last Will.
-     */
-    public static MqttConnectionOptions helper(BrokerConnection c) {
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        o.setSessionExpiryInterval(0L);
-        o.setAutomaticReconnect(false);
         o.setKeepAliveInterval(c.keepAliveSeconds());
         o.setConnectionTimeout(c.connectTimeoutSeconds());
         if (c.tls()) {
