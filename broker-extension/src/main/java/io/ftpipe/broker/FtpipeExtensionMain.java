@@ -16,6 +16,11 @@ import io.ftpipe.broker.metrics.FtpipeMetrics;
 import io.ftpipe.broker.mqtt.DeviceMessageInterceptor;
 import io.ftpipe.broker.mqtt.DevicePresenceListener;
 import io.ftpipe.broker.mqtt.ServicesCentralPublisher;
+import io.ftpipe.broker.dashboard.DashboardServer;
+import io.ftpipe.broker.security.AccountsReload;
+import io.ftpipe.broker.security.ConfigFileWatcher;
+import io.ftpipe.broker.security.InsecureExposure;
+import io.ftpipe.broker.security.LiveAccounts;
 import io.ftpipe.broker.security.MqttSecurity;
 import io.ftpipe.protocol.RejectReason;
 import org.slf4j.Logger;
@@ -24,14 +29,16 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The HiveMQ entry point of the central node. It only wires: configuration → central node → CoAP
- * management API → authenticator and authorizer (when security is on) → interceptor and lifecycle
- * listener. Everything it starts is closed in
+ * management API and dashboard → authenticator and authorizer (when security is on) → interceptor
+ * and lifecycle listener → the watch that reloads the accounts. Everything it starts is closed in
  * {@link #extensionStop}.
  *
  * <p>Two ways in:
@@ -52,12 +59,40 @@ public final class FtpipeExtensionMain implements ExtensionMain {
     @FunctionalInterface
     private interface ConfigSource {
         ExtensionConfig load(ExtensionInformation extension) throws InvalidConfigurationException;
+
+        /** The file the configuration came from, watched for changes of the accounts; none when given in code. */
+        default Optional<Path> file(ExtensionInformation extension) {
+            return Optional.empty();
+        }
+    }
+
+    /** A configuration read from a file, read again when its accounts change. */
+    private record FileSource(java.util.function.Function<ExtensionInformation, Path> locate,
+                              ConfigReading reading) implements ConfigSource {
+        @Override
+        public ExtensionConfig load(ExtensionInformation extension) throws InvalidConfigurationException {
+            return reading.read(locate.apply(extension));
+        }
+
+        @Override
+        public Optional<Path> file(ExtensionInformation extension) {
+            Path file = locate.apply(extension);
+            return Files.exists(file) ? Optional.of(file) : Optional.empty();
+        }
+    }
+
+    @FunctionalInterface
+    private interface ConfigReading {
+        ExtensionConfig read(Path file) throws InvalidConfigurationException;
     }
 
     private final ConfigSource configSource;
     private final CentralNodeFactory factory;
     private final AtomicReference<CentralNode> node = new AtomicReference<>();
     private final AtomicReference<CoapManagementServer> management = new AtomicReference<>();
+    private final AtomicReference<DashboardServer> dashboard = new AtomicReference<>();
+    /** What this start opened (APIs, the watch of the accounts file), closed in reverse order at stop. */
+    private final AtomicReference<List<AutoCloseable>> running = new AtomicReference<>(List.of());
     private final AtomicReference<String> startupFailure = new AtomicReference<>();
 
     /**
@@ -65,7 +100,9 @@ public final class FtpipeExtensionMain implements ExtensionMain {
      * device registry; jobs are submitted through the CoAP management API).
      */
     public FtpipeExtensionMain() {
-        this(extension -> new ExtensionConfigReader().readFromHome(extension.getExtensionHomeFolder().toPath()),
+        this(new FileSource(extension -> extension.getExtensionHomeFolder().toPath()
+                        .resolve(ExtensionConfigReader.FILE_NAME),
+                        file -> new ExtensionConfigReader().readFromHome(file.getParent())),
                 (config, publisher) -> TrainingCentralNode.resumingUnfinished(config, publisher,
                         Services.metricRegistry()));
     }
@@ -78,8 +115,19 @@ public final class FtpipeExtensionMain implements ExtensionMain {
 
     /** Embedded, reading {@code configFile} at start; a bad file prevents the start. */
     public FtpipeExtensionMain(Path configFile, CentralNodeFactory factory) {
-        this(extension -> new ExtensionConfigReader().read(configFile), factory);
+        this(new FileSource(extension -> configFile, file -> new ExtensionConfigReader().read(file)), factory);
         Objects.requireNonNull(configFile, "configFile");
+    }
+
+    /**
+     * Embedded, reading {@code configFile} at start with a relative {@code dataDir} under
+     * {@code stateDir} ({@code ftpipe broker}); its accounts reload when it changes.
+     */
+    public FtpipeExtensionMain(Path configFile, Path stateDir, CentralNodeFactory factory) {
+        this(new FileSource(extension -> configFile, file -> new ExtensionConfigReader().read(file, stateDir)),
+                factory);
+        Objects.requireNonNull(configFile, "configFile");
+        Objects.requireNonNull(stateDir, "stateDir");
     }
 
     private FtpipeExtensionMain(ConfigSource configSource, CentralNodeFactory factory) {
@@ -90,6 +138,8 @@ public final class FtpipeExtensionMain implements ExtensionMain {
     @Override
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         startupFailure.set(null);
+        management.set(null);
+        dashboard.set(null);
         ExtensionInformation extension = input.getExtensionInformation();
         ExtensionConfig config;
         try {
@@ -107,10 +157,17 @@ public final class FtpipeExtensionMain implements ExtensionMain {
             prevent(output, "the central node could not be created: " + e);
             return;
         }
-        CoapManagementServer coap;
+        LiveAccounts accounts = new LiveAccounts(config.security());
+        JobWatchers watchers = new JobWatchers();
+        if (central instanceof TrainingCentralNode training) {
+            training.watch(watchers);
+        }
+        List<AutoCloseable> started = new ArrayList<>();
         try {
-            coap = startManagement(config, central);
+            startManagement(config, central, accounts, watchers).ifPresent(started::add);
+            startDashboard(config, central, accounts, watchers).ifPresent(started::add);
         } catch (IOException e) {
+            closeAll(started);
             closeQuietly(central);
             prevent(output, e.getMessage());
             return;
@@ -118,22 +175,25 @@ public final class FtpipeExtensionMain implements ExtensionMain {
         // Registered last, after everything that can be refused: a prevented start leaves nothing
         // behind. One interceptor and one listener serve all clients (no per-client state).
         try {
-            MqttSecurity.register(Services.securityRegistry(), config.security(), central.assignments());
+            MqttSecurity mqtt = MqttSecurity.register(Services.securityRegistry(), Services.clientService(), accounts,
+                    central.assignments());
             DeviceMessageInterceptor interceptor = new DeviceMessageInterceptor(central, config.maxPayloadBytes(),
                     Services.metricRegistry().counter(FtpipeMetrics.rejectedName(RejectReason.OVERSIZED)));
             Services.initializerRegistry().setClientInitializer(
                     (initializerInput, clientContext) -> clientContext.addPublishInboundInterceptor(interceptor));
             DevicePresenceListener presence = new DevicePresenceListener(central);
             Services.eventRegistry().setClientLifecycleEventListener(providerInput -> presence);
-        } catch (RuntimeException e) {
-            closeQuietly(coap);
+            watchAccounts(extension, config, accounts, mqtt).ifPresent(started::add);
+        } catch (IOException | RuntimeException e) {
+            closeAll(started);
             closeQuietly(central);
             LOG.error("registering with HiveMQ failed", e);
             prevent(output, "registering with HiveMQ failed: " + e);
             return;
         }
         node.set(central);
-        management.set(coap);
+        running.set(List.copyOf(started));
+        warnIfExposed(config, input);
 
         LOG.info("{} {} started: dataDir={}, datasetDir={}, heartbeatTimeoutMillis={}, security={}", extension.getName(),
                 extension.getVersion(), config.dataDir(), config.datasetDir(), config.heartbeatTimeoutMillis(),
@@ -144,8 +204,8 @@ public final class FtpipeExtensionMain implements ExtensionMain {
     @Override
     public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
         // HiveMQ removes the initializer, interceptors and listener itself; the rest is ours. The
-        // API goes first: it must not take requests for a node that is closing.
-        closeQuietly(management.getAndSet(null));
+        // APIs go first: they must not take requests for a node that is closing.
+        closeAll(running.getAndSet(List.of()));
         CentralNode central = node.getAndSet(null);
         if (central != null) {
             closeQuietly(central);
@@ -153,31 +213,78 @@ public final class FtpipeExtensionMain implements ExtensionMain {
     }
 
     /**
+     * With security off, says at every start which listeners let anyone on the network in (in a
+     * drop-in, HiveMQ's shipped {@code config.xml} binds MQTT to all interfaces).
+     */
+    private static void warnIfExposed(ExtensionConfig config, ExtensionStartInput input) {
+        List<InsecureExposure.Listener> mqtt = new ArrayList<>();
+        try {
+            input.getServerInformation().getListener().forEach(l -> mqtt.add(new InsecureExposure.Listener(
+                    "MQTT (" + l.getName() + ")", l.getBindAddress(), l.getPort())));
+        } catch (RuntimeException e) {
+            LOG.debug("HiveMQ did not list its listeners: {}", e.toString());
+        }
+        List<InsecureExposure.Listener> exposed = InsecureExposure.exposed(config, mqtt);
+        if (!exposed.isEmpty()) {
+            LOG.warn(InsecureExposure.describe(exposed));
+        }
+    }
+
+    /** Reloads the accounts when the configuration file changes, if security is on and there is a file. */
+    private Optional<AutoCloseable> watchAccounts(ExtensionInformation extension, ExtensionConfig config,
+                                                  LiveAccounts accounts, MqttSecurity mqtt) throws IOException {
+        Optional<Path> file = configSource.file(extension);
+        if (!accounts.enabled() || file.isEmpty()) {
+            return Optional.empty();
+        }
+        AccountsReload reload = new AccountsReload(() -> configSource.load(extension), config, accounts,
+                mqtt::disconnect);
+        return Optional.of(ConfigFileWatcher.start(file.get(), reload::reload));
+    }
+
+    /**
      * The CoAP management API, unless {@code coapPort} is 0 or the node runs no jobs (the logging
      * node of plain broker tests).
      */
-    private static CoapManagementServer startManagement(ExtensionConfig config, CentralNode central)
-            throws IOException {
+    private Optional<AutoCloseable> startManagement(ExtensionConfig config, CentralNode central, LiveAccounts accounts,
+                                                    JobWatchers watchers) throws IOException {
         if (config.coapPort() == 0 || !(central instanceof TrainingCentralNode training)) {
-            return null;
+            return Optional.empty();
         }
-        return CoapManagementServer.start(config, training);
+        CoapManagementServer coap = CoapManagementServer.start(config, training, accounts, watchers);
+        management.set(coap);
+        return Optional.of(coap);
     }
 
-    private static void closeQuietly(CoapManagementServer coap) {
-        if (coap == null) {
-            return;
+    /** The dashboard and {@code /metrics}, unless {@code httpPort} is 0 or the node runs no jobs. */
+    private Optional<AutoCloseable> startDashboard(ExtensionConfig config, CentralNode central, LiveAccounts accounts,
+                                                   JobWatchers watchers) throws IOException {
+        if (config.httpPort() == 0 || !(central instanceof TrainingCentralNode training)) {
+            return Optional.empty();
         }
-        try {
-            coap.close();
-        } catch (RuntimeException e) {
-            LOG.error("closing the CoAP management API failed", e);
+        DashboardServer web = DashboardServer.start(config, training, accounts, watchers, Services.metricRegistry());
+        dashboard.set(web);
+        return Optional.of(web);
+    }
+
+    private static void closeAll(List<AutoCloseable> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.error("closing " + started.get(i) + " failed", e);
+            }
         }
     }
 
     /** The CoAP management API, while the extension runs with it on. */
     public Optional<CoapManagementServer> management() {
-        return Optional.ofNullable(management.get());
+        return isRunning() ? Optional.ofNullable(management.get()) : Optional.empty();
+    }
+
+    /** The dashboard and {@code /metrics}, while the extension runs with them on. */
+    public Optional<DashboardServer> dashboard() {
+        return isRunning() ? Optional.ofNullable(dashboard.get()) : Optional.empty();
     }
 
     private static void closeQuietly(CentralNode central) {

@@ -1,10 +1,9 @@
 package io.ftpipe.cli;
 
 import io.ftpipe.broker.central.JobListener;
-import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.configuration.ExtensionConfig;
-import io.ftpipe.broker.embedded.EmbeddedBroker;
-import io.ftpipe.broker.embedded.FreePort;
+import io.ftpipe.cli.demo.BrokerFacts;
+import io.ftpipe.cli.demo.DemoBroker;
 import io.ftpipe.cli.demo.JobDriver;
 import io.ftpipe.cli.demo.JobOptions;
 import io.ftpipe.device.DeviceProcess;
@@ -19,11 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 
-/** {@code ftpipe demo}: an embedded broker with the central node, N device JVMs, one real job. */
+/**
+ * {@code ftpipe demo}: a broker with the central node (HiveMQ CE embedded with the extension, or
+ * mosquitto with {@code ftpipe central} as its client), N device JVMs, one real job.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Train across device processes through an embedded HiveMQ broker with the ftpipe extension.")
+        description = "Train across device processes through a broker (embedded HiveMQ with the ftpipe extension, "
+                + "or mosquitto with the central node as its client).")
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
@@ -34,6 +36,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--slowdowns", split = ",", paramLabel = "K",
             description = "emulated slowdown of each device, e.g. 1,1,5 (default: all 1)")
     List<Double> slowdowns = List.of();
+    @Option(names = "--broker", defaultValue = BrokerFacts.HIVEMQ, description = "hivemq: HiveMQ CE embedded, the "
+            + "extension as the central node; mosquitto: Debian's mosquitto, the central node as its client "
+            + "(default: ${DEFAULT-VALUE})")
+    String broker;
     @Option(names = "--kill-at", paramLabel = "N", description = "SIGKILL device-1 once N micro-batches are done, "
             + "to watch the job detect it and recover (default: no failure)")
     long killAt = -1;
@@ -50,22 +56,25 @@ public final class DemoCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--kill-at needs 2 devices or more");
         }
         Path work = Files.createDirectories(job.report().toAbsolutePath().resolveSibling("demo-work"));
-        AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
-        err.println("starting HiveMQ CE with the ftpipe extension...");
-        try (EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
-                .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start()) {
-            err.println("broker at " + broker.serverUri() + "; starting " + job.devices() + " device processes (logs in "
+        if (!broker.equals(BrokerFacts.HIVEMQ) && !broker.equals(BrokerFacts.MOSQUITTO)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--broker must be hivemq or mosquitto, "
+                    + "got '" + broker + "'");
+        }
+        err.println(broker.equals(BrokerFacts.HIVEMQ) ? "starting HiveMQ CE with the ftpipe extension..."
+                : "starting mosquitto and the central node as its client...");
+        try (DemoBroker demo = DemoBroker.start(broker, work)) {
+            err.println("broker at " + demo.url() + "; starting " + job.devices() + " device processes (logs in "
                     + work.resolve("devices") + ")");
             List<Process> processes = new ArrayList<>();
             try {
                 for (int i = 0; i < job.devices(); i++) {
                     String slowdown = String.valueOf(i < slowdowns.size() ? slowdowns.get(i) : 1.0);
-                    processes.add(DeviceProcess.start("device-" + i, Map.of("--broker-url", broker.serverUri(),
+                    processes.add(DeviceProcess.start("device-" + i, Map.of("--broker-url", demo.url(),
                             "--threads", String.valueOf(deviceThreads), "--slowdown", slowdown),
                             work.resolve("devices")));
                 }
-                JobDriver.run(central.get(), job, deviceThreads, spec.commandLine().getOut(), err,
-                        killer(processes, err));
+                JobDriver.run(demo.central(), job, deviceThreads, spec.commandLine().getOut(), err,
+                        killer(processes, err), demo.facts());
                 return 0;
             } finally {
                 processes.forEach(Process::destroy);

@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         modelTransformer = ErrorReporting.class,
         description = "Pipeline-parallel training of small models on ONNX Runtime.",
-        subcommands = {TrainLocalCommand.class, DemoCommand.class, BrokerCommand.class, DeviceCommand.class,
-                BenchCommand.class, HashPasswordCommand.class, TestbedCommand.class, InspectCommand.class})
+        subcommands = {TrainLocalCommand.class, DemoCommand.class, BrokerCommand.class, CentralCommand.class,
+                DeviceCommand.class, BenchCommand.class, HashPasswordCommand.class, MosquittoConfigCommand.class,
+                TestbedCommand.class, InspectCommand.class})
 public final class FtpipeMain implements Runnable {
 
     @CommandLine.Spec

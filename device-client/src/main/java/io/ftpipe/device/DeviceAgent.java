@@ -73,18 +73,21 @@ public final class DeviceAgent implements AutoCloseable {
         hello();
         // A restarted central node knows nobody: say hello again, keeping the stage (it can resume).
         // The heartbeat right after tells it which stage that is, so it need not wait a period.
-        transport.onReconnect(() -> timer.execute(() -> {
-            try {
-                hello();
-                heartbeat();
-            } catch (RuntimeException e) {
-                LOG.warn("hello after reconnecting failed: " + e.getMessage());
-            }
-        }));
+        transport.onReconnect(() -> timer.execute(this::helloAgain));
+        CentralStarts.follow(transport, () -> timer.execute(this::helloAgain));
         // Fixed delay, not rate: a heartbeat blocked while the broker was away must not be followed
         // by a burst of catch-up heartbeats that reach a restarted central node before the hello.
         timer.scheduleWithFixedDelay(this::heartbeat, 0, settings.heartbeatMillis(), TimeUnit.MILLISECONDS);
         LOG.info("device " + settings.id() + " joined " + settings.brokerUrl());
+    }
+
+    private void helloAgain() {
+        try {
+            hello();
+            heartbeat();
+        } catch (RuntimeException e) {
+            LOG.warn("hello again failed: " + e.getMessage());
+        }
     }
 
     private void hello() {

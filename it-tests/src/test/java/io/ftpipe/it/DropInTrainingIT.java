@@ -72,7 +72,7 @@ class DropInTrainingIT {
         int coapPort = FreePort.findUdp();
         Path extensionConfig = extensions.resolve(ID).resolve("ftpipe-extension.json");
         ObjectNode config = (ObjectNode) JSON.readTree(extensionConfig.toFile());
-        config.put("coapPort", coapPort).put("dataDir", dataDir.toString());
+        config.put("coapPort", coapPort).put("httpPort", FreePort.find()).put("dataDir", dataDir.toString());
         Files.writeString(extensionConfig, config.toPrettyString());
 
         int mqttPort = FreePort.find();

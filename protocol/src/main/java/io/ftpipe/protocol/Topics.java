@@ -19,6 +19,7 @@ package io.ftpipe.protocol;
  * ftpipe/v1/jobs/{job}/plan                 central -> anyone: the term's plan (retained JSON) QoS 1
  * ftpipe/v1/status/devices                  central -> anyone: every device (retained JSON)  QoS 1
  * ftpipe/v1/events/devices                  central -> anyone: birth, death, restart (JSON)  QoS 1
+ * ftpipe/v1/events/central                  central -> devices: a client-mode node started   QoS 1
  * </pre>
  *
  * <p>The last four are for dashboards and fleet tools, in JSON rather than MessagePack so that any
@@ -32,6 +33,11 @@ public final class Topics {
     public static final String DEVICES_STATUS = ROOT + "/status/devices";
     /** Devices joining, coming back, restarting and going, JSON (not retained: events, not state). */
     public static final String DEVICE_EVENTS = ROOT + "/events/devices";
+    /**
+     * A central node that is a client of the broker started (JSON, not retained): devices say hello
+     * again, as they do when their broker restarts, since the new node knows nobody.
+     */
+    public static final String CENTRAL_EVENTS = ROOT + "/events/central";
 
     public static final String HELLO = "hello";
     public static final String HEARTBEAT = "heartbeat";

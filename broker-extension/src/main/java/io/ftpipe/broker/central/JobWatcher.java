@@ -19,6 +19,15 @@ public interface JobWatcher {
     default void statusChanged(String job, Map<String, Object> status) {
     }
 
+    /**
+     * A listener for the progress of a job that starts (or resumes) now: every micro-batch, term,
+     * epoch and recovery, as its submitter hears them (the dashboard's live view). Called on the
+     * job's threads: be quick.
+     */
+    default JobListener progressOf(JobSpec spec) {
+        return JobListener.NONE;
+    }
+
     /** The job ended, with its report or (report null) the error that ended it. */
     default void ended(String job, JobReport report, Throwable error) {
     }

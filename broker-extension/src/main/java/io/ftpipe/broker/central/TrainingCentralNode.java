@@ -191,8 +191,8 @@ public final class TrainingCentralNode implements CentralNode {
      * @param doneBefore micro-batches finished before this central node took the job over
      */
     private JobListener observed(JobSpec spec, long doneBefore, JobListener listener) {
-        return JobListener.both(JobListener.both(metrics.job(spec.microBatchSize(), doneBefore),
-                status.plansOf(spec.id())), listener);
+        return JobListener.both(JobListener.both(JobListener.both(metrics.job(spec.microBatchSize(), doneBefore),
+                status.plansOf(spec.id())), watcher.progressOf(spec)), listener);
     }
 
     /** Where a job's report is written when it completes. */

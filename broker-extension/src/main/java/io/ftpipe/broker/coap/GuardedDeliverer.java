@@ -6,6 +6,8 @@ import org.eclipse.californium.core.network.Exchange;
 import org.eclipse.californium.core.server.ServerMessageDeliverer;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.core.server.resources.Resource;
+import org.eclipse.californium.elements.EndpointContext;
+import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.eclipse.californium.elements.config.Configuration;
 
 /**
@@ -28,7 +30,10 @@ final class GuardedDeliverer extends ServerMessageDeliverer {
     @Override
     protected boolean preDeliverRequest(Exchange exchange) {
         Request request = exchange.getRequest();
-        ManagementAccess.Verdict verdict = access.check(request.getCode(), request.getOptions().getUriQuery());
+        EndpointContext source = request.getSourceContext();
+        String identity = source.getPeerIdentity() instanceof PreSharedKeyIdentity psk ? psk.getIdentity() : null;
+        ManagementAccess.Verdict verdict = access.check(request.getCode(), request.getOptions().getUriQuery(),
+                source.getPeerAddress().getAddress(), identity);
         switch (verdict) {
             case ALLOWED -> {
                 return false;
@@ -36,7 +41,10 @@ final class GuardedDeliverer extends ServerMessageDeliverer {
             case UNAUTHENTICATED -> rejections.reject(new CoapExchange(exchange), ResponseCode.UNAUTHORIZED,
                     RequestRejections.UNAUTHORIZED, "the management API needs credentials (a monitor's or an admin's "
                             + "to read, an admin's to change things): add ?" + ManagementAccess.QUERY
-                            + "=<username>:<password> to the URI");
+                            + "=<username>:<password> to the URI, or use coaps:// with your pre-shared key");
+            case NOT_LOOPBACK -> rejections.reject(new CoapExchange(exchange), ResponseCode.FORBIDDEN,
+                    RequestRejections.FORBIDDEN, "with security on, plain CoAP is answered on loopback only: "
+                            + "use coaps:// with your pre-shared key (docs/management.md)");
             case FORBIDDEN -> rejections.reject(new CoapExchange(exchange), ResponseCode.FORBIDDEN,
                     RequestRejections.FORBIDDEN, ManagementAccess.isRead(request.getCode())
                             ? "only clients with the role monitor or admin may read"

@@ -17,7 +17,12 @@ import java.util.Objects;
  * @param evalBatchSize          batch size for evaluating the assembled model
  * @param threads                worker threads of the central node
  * @param coapPort               UDP port of the CoAP management API; 0 turns it off
- * @param coapBind               the address the CoAP management API listens on
+ * @param coapBind               the address the CoAP management API listens on (plain CoAP: on loopback
+ *                               only when security is on)
+ * @param coapsPort              UDP port of the management API over DTLS (security on only); 0 turns it off
+ * @param coapsBind              the address the DTLS endpoint listens on
+ * @param httpPort               TCP port of the dashboard and {@code /metrics}; 0 turns it off
+ * @param httpBind               the address the dashboard and {@code /metrics} listen on
  * @param security               who may connect and what each may do; {@link SecurityConfig#OFF}
  *                               unless the file has a {@code security} section that turns it on
  */
@@ -31,6 +36,10 @@ public record ExtensionConfig(
         int threads,
         int coapPort,
         String coapBind,
+        int coapsPort,
+        String coapsBind,
+        int httpPort,
+        String httpBind,
         SecurityConfig security) {
 
     public static final String DATA_DIR = "dataDir";
@@ -42,6 +51,10 @@ public record ExtensionConfig(
     public static final String THREADS = "threads";
     public static final String COAP_PORT = "coapPort";
     public static final String COAP_BIND = "coapBind";
+    public static final String COAPS_PORT = "coapsPort";
+    public static final String COAPS_BIND = "coapsBind";
+    public static final String HTTP_PORT = "httpPort";
+    public static final String HTTP_BIND = "httpBind";
     public static final String SECURITY = SecurityConfig.SECURITY;
 
     public static final String DEFAULT_DATA_DIR = "data";
@@ -58,6 +71,16 @@ public record ExtensionConfig(
      * credentials travel in clear (no DTLS yet), so exposing it is an explicit choice.
      */
     public static final String DEFAULT_COAP_BIND = "127.0.0.1";
+    /**
+     * Off unless the file sets a port (the shipped one does: 5684, CoAP over DTLS's registered
+     * port): code that builds a configuration, tests side by side, would otherwise collide on it.
+     */
+    public static final int DEFAULT_COAPS_PORT = 0;
+    public static final String DEFAULT_COAPS_BIND = "127.0.0.1";
+    /** Off unless the file sets a port (the shipped one: 8780), as for {@link #DEFAULT_COAPS_PORT}. */
+    public static final int DEFAULT_HTTP_PORT = 0;
+    /** Loopback: the dashboard lets anyone who reaches it change things when security is off. */
+    public static final String DEFAULT_HTTP_BIND = "127.0.0.1";
 
     /** Below this, scheduling jitter on a 2-core gateway would look like a failure. */
     static final long MIN_HEARTBEAT_TIMEOUT_MILLIS = 100;
@@ -85,14 +108,33 @@ public record ExtensionConfig(
         checkRange(EVAL_BATCH_SIZE, evalBatchSize, 1, 1_000_000);
         checkRange(THREADS, threads, 1, MAX_THREADS);
         checkRange(COAP_PORT, coapPort, 0, 65_535);
-        Objects.requireNonNull(coapBind, COAP_BIND);
-        // Only the form is checked here: resolving a host name belongs to the server's start, which
-        // reports an address it cannot bind as a startup error.
-        if (coapBind.isBlank() || !coapBind.strip().equals(coapBind)) {
-            throw new IllegalArgumentException(COAP_BIND + " must be an address or host name without spaces, got '"
-                    + coapBind + "'");
-        }
+        checkAddress(COAP_BIND, coapBind);
+        checkRange(COAPS_PORT, coapsPort, 0, 65_535);
+        checkAddress(COAPS_BIND, coapsBind);
+        checkRange(HTTP_PORT, httpPort, 0, 65_535);
+        checkAddress(HTTP_BIND, httpBind);
         Objects.requireNonNull(security, SECURITY);
+    }
+
+    /** With the listeners this record gained later (DTLS, HTTP) off. */
+    public ExtensionConfig(Path dataDir, Path datasetDir, long heartbeatTimeoutMillis, long backwardTimeoutMillis,
+                           int maxPayloadBytes, int evalBatchSize, int threads, int coapPort, String coapBind,
+                           SecurityConfig security) {
+        this(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize, threads,
+                coapPort, coapBind, DEFAULT_COAPS_PORT, DEFAULT_COAPS_BIND, DEFAULT_HTTP_PORT, DEFAULT_HTTP_BIND,
+                security);
+    }
+
+    /**
+     * Only the form: resolving a host name belongs to the server's start, which reports an address
+     * it cannot bind as a startup error.
+     */
+    private static void checkAddress(String key, String address) {
+        Objects.requireNonNull(address, key);
+        if (address.isBlank() || !address.strip().equals(address)) {
+            throw new IllegalArgumentException(key + " must be an address or host name without spaces, got '"
+                    + address + "'");
+        }
     }
 
     /** Without a {@code security} section: security off. */
@@ -111,34 +153,46 @@ public record ExtensionConfig(
 
     public ExtensionConfig withDataDir(Path dir) {
         return new ExtensionConfig(dir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind, security);
+                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security);
     }
 
     public ExtensionConfig withDatasetDir(Path dir) {
         return new ExtensionConfig(dataDir, dir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind, security);
+                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security);
     }
 
     public ExtensionConfig withHeartbeatTimeoutMillis(long millis) {
         return new ExtensionConfig(dataDir, datasetDir, millis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind, security);
+                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security);
     }
 
     public ExtensionConfig withBackwardTimeoutMillis(long millis) {
         return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, millis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind, security);
+                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security);
     }
 
     /** The CoAP management API on {@code port} (0 = off) at {@code bind}. */
     public ExtensionConfig withCoap(int port, String bind) {
         return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
-                evalBatchSize, threads, port, bind, security);
+                evalBatchSize, threads, port, bind, coapsPort, coapsBind, httpPort, httpBind, security);
     }
 
     /** Who may connect and what each may do (off: everyone, everything). */
     public ExtensionConfig withSecurity(SecurityConfig security) {
         return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
-                evalBatchSize, threads, coapPort, coapBind, security);
+                evalBatchSize, threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security);
+    }
+
+    /** The CoAP management API over DTLS on {@code port} (0 = off) at {@code bind}; used with security on. */
+    public ExtensionConfig withCoaps(int port, String bind) {
+        return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
+                evalBatchSize, threads, coapPort, coapBind, port, bind, httpPort, httpBind, security);
+    }
+
+    /** The dashboard and {@code /metrics} on {@code port} (0 = off) at {@code bind}. */
+    public ExtensionConfig withHttp(int port, String bind) {
+        return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
+                evalBatchSize, threads, coapPort, coapBind, coapsPort, coapsBind, port, bind, security);
     }
 
     static void checkRange(String key, long value, long min, long max) {

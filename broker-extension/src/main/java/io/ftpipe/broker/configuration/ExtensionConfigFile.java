@@ -17,6 +17,10 @@ record ExtensionConfigFile(
         Integer threads,
         Integer coapPort,
         String coapBind,
+        Integer coapsPort,
+        String coapsBind,
+        Integer httpPort,
+        String httpBind,
         @JsonPropertyDescription("an object like {\"enabled\": true, \"devices\": [...]}") SecurityConfigFile security) {
 
     static final String PATH = "a non-empty path string";

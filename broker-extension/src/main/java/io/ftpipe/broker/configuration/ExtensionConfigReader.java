@@ -82,6 +82,10 @@ public final class ExtensionConfigReader {
                     Objects.requireNonNullElse(file.threads(), defaults.threads()),
                     Objects.requireNonNullElse(file.coapPort(), defaults.coapPort()),
                     Objects.requireNonNullElse(file.coapBind(), defaults.coapBind()),
+                    Objects.requireNonNullElse(file.coapsPort(), defaults.coapsPort()),
+                    Objects.requireNonNullElse(file.coapsBind(), defaults.coapsBind()),
+                    Objects.requireNonNullElse(file.httpPort(), defaults.httpPort()),
+                    Objects.requireNonNullElse(file.httpBind(), defaults.httpBind()),
                     SecurityConfigReader.read(source, file.security()));
         } catch (JsonBindingException e) {
             // "F is not valid JSON: ..." but "F: threads must be an integer, got ..."

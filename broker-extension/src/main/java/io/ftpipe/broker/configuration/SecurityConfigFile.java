@@ -12,11 +12,12 @@ record SecurityConfigFile(Boolean enabled, List<Device> devices, List<Client> cl
 
     static final String NAME = "a non-empty string";
     static final String HASH = "a string made by `ftpipe hash-password`";
+    static final String PSK = "a string of 16-64 printable ASCII characters";
 
     record Device(@JsonPropertyDescription(NAME) String id, @JsonPropertyDescription(HASH) String passwordHash) {
     }
 
     record Client(@JsonPropertyDescription(NAME) String username, @JsonPropertyDescription(NAME) String role,
-                  @JsonPropertyDescription(HASH) String passwordHash) {
+                  @JsonPropertyDescription(HASH) String passwordHash, @JsonPropertyDescription(PSK) String psk) {
     }
 }

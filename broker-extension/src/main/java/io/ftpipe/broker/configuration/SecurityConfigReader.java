@@ -2,6 +2,7 @@ package io.ftpipe.broker.configuration;
 
 import io.ftpipe.broker.json.JsonBinding;
 import io.ftpipe.broker.security.PasswordHash;
+import io.ftpipe.broker.security.PreSharedKey;
 import io.ftpipe.protocol.Topics;
 
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ final class SecurityConfigReader {
     static final String USERNAME = "username";
     static final String ROLE = "role";
     static final String PASSWORD_HASH = "passwordHash";
+    static final String PSK = "psk";
 
     private SecurityConfigReader() {
     }
@@ -62,8 +64,9 @@ final class SecurityConfigReader {
             Role role = Role.byName(roleName).orElseThrow(() -> error(source, at + "." + ROLE,
                     "must be one of " + Role.names() + ", got '" + roleName + "'"));
             PasswordHash hash = hash(source, at + "." + PASSWORD_HASH, entry.passwordHash());
+            PreSharedKey psk = psk(source, at + "." + PSK, entry.psk());
             try {
-                clients.add(new ClientAccount(username, role, hash));
+                clients.add(new ClientAccount(username, role, hash, psk));
             } catch (IllegalArgumentException e) {
                 throw error(source, at + "." + USERNAME, e.getMessage());
             }
@@ -94,6 +97,18 @@ final class SecurityConfigReader {
             return PasswordHash.parse(value);
         } catch (IllegalArgumentException e) {
             throw error(source, key, "is not a password hash: " + e.getMessage());
+        }
+    }
+
+    /** Null when absent: the client then has no DTLS access. The key itself is never echoed. */
+    private static PreSharedKey psk(String source, String key, String value) throws InvalidConfigurationException {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return PreSharedKey.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw error(source, key, e.getMessage());
         }
     }
 

@@ -42,6 +42,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.settings = settings;
         if (!settings.embedExtension) {
             this.extension = null;
+        } else if (settings.extensionConfigFile != null && settings.stateDir != null) {
+            this.extension = new FtpipeExtensionMain(settings.extensionConfigFile, settings.stateDir, settings.factory);
         } else if (settings.extensionConfigFile != null) {
             this.extension = new FtpipeExtensionMain(settings.extensionConfigFile, settings.factory);
         } else {
@@ -195,6 +197,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         private boolean embedExtension = true;
         private ExtensionConfig extensionConfig;
         private Path extensionConfigFile;
+        private Path stateDir;
         private CentralNodeFactory factory = CentralNodeFactory.LOGGING;
         private int coapPort;
         private TlsListener tls;
@@ -237,6 +240,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         public Builder extensionConfig(ExtensionConfig config) {
             this.extensionConfig = config;
             this.extensionConfigFile = null;
+            this.stateDir = null;
             return this;
         }
 
@@ -244,6 +248,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         public Builder extensionConfigFile(Path file) {
             this.extensionConfigFile = file;
             this.extensionConfig = null;
+            this.stateDir = null;
+            return this;
+        }
+
+        /**
+         * Read the configuration from this file when the extension starts, with a relative
+         * {@code dataDir} under {@code stateDir} ({@code ftpipe broker}); its accounts reload when
+         * the file changes.
+         */
+        public Builder extensionConfigFile(Path file, Path stateDir) {
+            extensionConfigFile(file);
+            this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
             return this;
         }
 

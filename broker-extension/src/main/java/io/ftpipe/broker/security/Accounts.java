@@ -36,7 +36,7 @@ public final class Accounts {
         CLIENT_ID
     }
 
-    private record Account(Principal principal, PasswordHash hash) {
+    private record Account(Principal principal, PasswordHash hash, PreSharedKey psk) {
     }
 
     private final Map<String, Account> byUsername = new HashMap<>();
@@ -44,10 +44,11 @@ public final class Accounts {
 
     public Accounts(SecurityConfig config) {
         for (DeviceAccount d : config.devices()) {
-            byUsername.put(d.id(), new Account(Principal.device(d.id()), d.passwordHash()));
+            byUsername.put(d.id(), new Account(Principal.device(d.id()), d.passwordHash(), null));
         }
         for (ClientAccount c : config.clients()) {
-            byUsername.put(c.username(), new Account(Principal.client(c.username(), c.role()), c.passwordHash()));
+            byUsername.put(c.username(), new Account(Principal.client(c.username(), c.role()), c.passwordHash(),
+                    c.psk()));
         }
         // Checked for unknown user names, so that a wrong name costs as long as a wrong password
         // and the answer's timing does not tell which user names exist.
@@ -85,7 +86,32 @@ public final class Accounts {
         return new Accepted(p);
     }
 
-    /** The principal whose password this is, if it is; for clients that authenticate outside MQTT (CoAP). */
+    /**
+     * Who {@code username} is, without a password: for clients authenticated otherwise (a DTLS
+     * handshake with their pre-shared key, a dashboard session), re-checked at every request so
+     * that an account removed by a reload loses access at once.
+     */
+    public Optional<Principal> named(String username) {
+        return Optional.ofNullable(byUsername.get(username)).map(Account::principal);
+    }
+
+    /** The stored hash of {@code username}'s password: a session made with an older one is over. */
+    public Optional<PasswordHash> passwordHash(String username) {
+        return Optional.ofNullable(byUsername.get(username)).map(Account::hash);
+    }
+
+    /** The DTLS keys of the clients that have one, by username (their PSK identity). */
+    public Map<String, PreSharedKey> preSharedKeys() {
+        Map<String, PreSharedKey> keys = new HashMap<>();
+        byUsername.forEach((name, a) -> {
+            if (a.psk() != null) {
+                keys.put(name, a.psk());
+            }
+        });
+        return keys;
+    }
+
+    /** The principal whose password this is, if it is; for clients that authenticate outside MQTT (CoAP, HTTP). */
     public Optional<Principal> check(String username, byte[] password) {
         Account account = byUsername.get(username);
         if (account == null) {

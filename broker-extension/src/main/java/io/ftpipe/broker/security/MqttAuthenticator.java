@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 
 /**
- * HiveMQ's side of {@link Accounts#authenticate}: refuses anonymous clients, wrong passwords and
+ * HiveMQ's side of {@link Accounts#authenticate}, with the accounts in force at each connect: refuses anonymous clients, wrong passwords and
  * devices whose client id is not their user name, and remembers who each accepted connection is
  * for {@link MqttAuthorizer}. One instance serves every connection.
  *
@@ -21,21 +21,24 @@ import java.nio.ByteBuffer;
 final class MqttAuthenticator implements SimpleAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(MqttAuthenticator.class);
 
-    private final Accounts accounts;
+    private final LiveAccounts accounts;
+    private final ConnectedClients connected;
 
-    MqttAuthenticator(Accounts accounts) {
+    MqttAuthenticator(LiveAccounts accounts, ConnectedClients connected) {
         this.accounts = accounts;
+        this.connected = connected;
     }
 
     @Override
     public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
         ConnectPacket connect = input.getConnectPacket();
         String clientId = connect.getClientId();
-        Accounts.Outcome outcome = accounts.authenticate(clientId, connect.getUserName().orElse(null),
+        Accounts.Outcome outcome = accounts.get().authenticate(clientId, connect.getUserName().orElse(null),
                 connect.getPassword().map(MqttAuthenticator::bytes).orElse(null));
         if (outcome instanceof Accounts.Accepted accepted) {
             input.getConnectionInformation().getConnectionAttributeStore()
                     .putAsString(Principal.ATTRIBUTE, accepted.principal().encode());
+            connected.accepted(clientId, accepted.principal().name());
             output.authenticateSuccessfully();
             return;
         }

@@ -7,6 +7,7 @@ import io.ftpipe.broker.configuration.DeviceAccount;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.configuration.Role;
 import io.ftpipe.broker.configuration.SecurityConfig;
+import io.ftpipe.broker.security.LiveAccounts;
 import io.ftpipe.broker.security.PasswordHash;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
@@ -117,18 +119,44 @@ class CoapManagementAccessTest {
 
     @Test
     void theDecisionByMethod() {
-        ManagementAccess open = ManagementAccess.open();
-        assertEquals(ManagementAccess.Verdict.ALLOWED, open.check(Code.POST, List.of()), "security off");
-        ManagementAccess guarded = new ManagementAccess(new io.ftpipe.broker.security.Accounts(new SecurityConfig(true,
+        InetAddress local = InetAddress.getLoopbackAddress();
+        ManagementAccess open = new ManagementAccess(new LiveAccounts(SecurityConfig.OFF));
+        assertEquals(ManagementAccess.Verdict.ALLOWED, open.check(Code.POST, List.of(), local, null), "security off");
+        ManagementAccess guarded = new ManagementAccess(new LiveAccounts(new SecurityConfig(true,
                 List.of(), List.of(new ClientAccount("ops", Role.ADMIN, hash("a:b"))))));
-        assertEquals(ManagementAccess.Verdict.UNAUTHENTICATED, guarded.check(Code.GET, List.of()));
-        assertEquals(ManagementAccess.Verdict.ALLOWED, guarded.check(Code.FETCH, List.of("auth=ops:a:b")));
-        assertEquals(ManagementAccess.Verdict.ALLOWED, guarded.check(Code.PUT, List.of("x=1", "auth=ops:a:b")),
-                "the password may hold ':'");
+        assertEquals(ManagementAccess.Verdict.UNAUTHENTICATED, guarded.check(Code.GET, List.of(), local, null));
+        assertEquals(ManagementAccess.Verdict.ALLOWED, guarded.check(Code.FETCH, List.of("auth=ops:a:b"), local, null));
+        assertEquals(ManagementAccess.Verdict.ALLOWED, guarded.check(Code.PUT, List.of("x=1", "auth=ops:a:b"), local,
+                null), "the password may hold ':'");
         for (Code write : List.of(Code.POST, Code.PUT, Code.DELETE, Code.PATCH, Code.IPATCH)) {
-            assertEquals(ManagementAccess.Verdict.UNAUTHENTICATED, guarded.check(write, List.of()), write.name());
+            assertEquals(ManagementAccess.Verdict.UNAUTHENTICATED, guarded.check(write, List.of(), local, null),
+                    write.name());
         }
-        assertEquals(ManagementAccess.Verdict.UNAUTHENTICATED, guarded.check(Code.POST, List.of("auth=:a:b")));
+        assertEquals(ManagementAccess.Verdict.UNAUTHENTICATED, guarded.check(Code.POST, List.of("auth=:a:b"), local,
+                null));
+    }
+
+    /** Over DTLS the handshake proved who the client is; over plain CoAP, only loopback is answered. */
+    @Test
+    void aDtlsIdentityNeedsNoQueryAndPlainCoapFromAnotherHostIsRefused() throws Exception {
+        LiveAccounts accounts = new LiveAccounts(new SecurityConfig(true, List.of(new DeviceAccount("gw-1",
+                hash("d"))), List.of(new ClientAccount("ops", Role.ADMIN, hash("a")),
+                new ClientAccount("grafana", Role.MONITOR, hash("m")))));
+        ManagementAccess access = new ManagementAccess(accounts);
+        // TEST-NET-1 (RFC 5737): an address of another host; nothing is sent anywhere.
+        InetAddress remote = InetAddress.getByName("192.0.2.10");
+        assertEquals(ManagementAccess.Verdict.ALLOWED, access.check(Code.POST, List.of(), remote, "ops"));
+        assertEquals(ManagementAccess.Verdict.ALLOWED, access.check(Code.GET, List.of(), remote, "grafana"));
+        assertEquals(ManagementAccess.Verdict.FORBIDDEN, access.check(Code.DELETE, List.of(), remote, "grafana"));
+        assertEquals(ManagementAccess.Verdict.FORBIDDEN, access.check(Code.GET, List.of(), remote, "gw-1"));
+        assertEquals(ManagementAccess.Verdict.UNAUTHENTICATED, access.check(Code.GET, List.of(), remote, "nobody"));
+        assertEquals(ManagementAccess.Verdict.NOT_LOOPBACK, access.check(Code.GET, List.of("auth=ops:a"), remote,
+                null), "a password in clear from another host");
+
+        // A reload that removes the account ends its access at the next request.
+        accounts.replace(new SecurityConfig(true, List.of(), List.of(new ClientAccount("grafana", Role.MONITOR,
+                hash("m")))));
+        assertEquals(ManagementAccess.Verdict.UNAUTHENTICATED, access.check(Code.POST, List.of(), remote, "ops"));
     }
 
     /** libcoap's client puts the credentials in a Uri-Query option, as docs/management.md shows. */

@@ -32,7 +32,9 @@ class ExtensionConfigReaderTest {
         assertEquals(ExtensionConfigReader.keys(), keys);
 
         Path home = SHIPPED.toAbsolutePath().getParent();
-        assertEquals(ExtensionConfig.defaults(home).withDataDir(home.resolve("data").normalize()), reader.read(SHIPPED));
+        // The DTLS endpoint and the dashboard are off unless a file sets their ports; the shipped one does.
+        assertEquals(ExtensionConfig.defaults(home).withDataDir(home.resolve("data").normalize())
+                .withCoaps(5684, "127.0.0.1").withHttp(8780, "127.0.0.1"), reader.read(SHIPPED));
     }
 
     @Test
@@ -55,6 +57,19 @@ class ExtensionConfigReaderTest {
         ExtensionConfig config = reader.read(write("{\"coapPort\": 0, \"coapBind\": \"0.0.0.0\"}"));
         assertEquals(0, config.coapPort());
         assertEquals("0.0.0.0", config.coapBind());
+    }
+
+    @Test
+    void theDtlsEndpointAndTheDashboardAreOffUnlessAPortIsSet() throws Exception {
+        ExtensionConfig absent = reader.read(write("{}"));
+        assertEquals(0, absent.coapsPort());
+        assertEquals(0, absent.httpPort());
+        ExtensionConfig set = reader.read(write("{\"coapsPort\": 5684, \"coapsBind\": \"0.0.0.0\", "
+                + "\"httpPort\": 8780, \"httpBind\": \"::1\"}"));
+        assertEquals(5684, set.coapsPort());
+        assertEquals("0.0.0.0", set.coapsBind());
+        assertEquals(8780, set.httpPort());
+        assertEquals("::1", set.httpBind());
     }
 
     @Test
@@ -113,6 +128,8 @@ class ExtensionConfigReaderTest {
             "{\"datasetDir\": [\"a\"]}                       | datasetDir must be a non-empty path string",
             "{\"coapPort\": 65536}                          | coapPort must be between 0 and 65535",
             "{\"coapPort\": -1}                             | coapPort must be between 0 and 65535",
+            "{\"httpPort\": 70000}                          | httpPort must be between 0 and 65535",
+            "{\"coapsBind\": \" \"}                         | coapsBind must be an address or host name",
             "{\"coapPort\": \"5683\"}                       | coapPort must be an integer",
             "{\"coapBind\": 127}                            | coapBind must be a string",
             "{\"coapBind\": \"\"}                           | coapBind must be an address or host name",

@@ -111,4 +111,22 @@ class SecurityConfigReaderTest {
         assertTrue(m.contains("iteration count must be between 1000"), m);
         assertFalse(m.contains(bad.split("\\$")[3]), m);
     }
+
+    @Test
+    void aClientsPreSharedKeyIsReadAndAShortOrUnprintableOneIsRefusedWithoutEchoingIt() throws Exception {
+        String key = "0123456789abcdef0123";
+        ExtensionConfig config = parse("{\"enabled\": true, \"clients\": [{\"username\": \"ops\", \"role\": "
+                + "\"admin\", \"passwordHash\": \"" + HASH + "\", \"psk\": \"" + key + "\"}]}");
+        assertEquals(io.ftpipe.broker.security.PreSharedKey.parse(key),
+                config.security().clients().get(0).preSharedKey().orElseThrow());
+        assertFalse(config.security().clients().get(0).toString().contains(key));
+
+        String shortKey = error("{\"enabled\": true, \"clients\": [{\"username\": \"ops\", \"role\": \"admin\", "
+                + "\"passwordHash\": \"" + HASH + "\", \"psk\": \"short-secret\"}]}");
+        assertTrue(shortKey.contains("security.clients[0].psk must be 16-64 characters, got 12"), shortKey);
+        assertFalse(shortKey.contains("short-secret"), shortKey);
+        String spaced = error("{\"enabled\": true, \"clients\": [{\"username\": \"ops\", \"role\": \"admin\", "
+                + "\"passwordHash\": \"" + HASH + "\", \"psk\": \"a key with spaces in it\"}]}");
+        assertTrue(spaced.contains("security.clients[0].psk must be printable ASCII without spaces"), spaced);
+    }
 }

@@ -131,7 +131,8 @@ class DropInZipIT {
         var json = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(extensionConfig.toFile());
         int coapPort = FreePort.findUdp();
-        Files.writeString(extensionConfig, json.put("coapPort", coapPort).toPrettyString());
+        int httpPort = FreePort.find();
+        Files.writeString(extensionConfig, json.put("coapPort", coapPort).put("httpPort", httpPort).toPrettyString());
         Path conf = work.resolve("conf");
         Path data = Files.createDirectories(work.resolve("data"));
         BrokerConfigXml.write(conf.resolve("config.xml"), FreePort.find(), "127.0.0.1");
@@ -166,6 +167,13 @@ class DropInZipIT {
             assertTrue(metrics.get().contains("ftpipe.devices.known"), "no ftpipe.* metrics in HiveMQ's registry");
             // Its dataDir ("data" in the shipped file) resolved against the extension's home.
             assertTrue(Files.isDirectory(extensions.resolve(ID).resolve("data")));
+            // /metrics: the Prometheus client library, shaded into the jar, runs in HiveMQ's extension classloader.
+            var scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, scrape.statusCode(), scrape.body());
+            assertTrue(scrape.body().contains("ftpipe_devices_known") && scrape.body().contains("com_hivemq_"),
+                    scrape.body());
             CoapClient coap = new CoapClient("coap://127.0.0.1:" + coapPort + "/devices");
             CoapConfig.register();
             UdpConfig.register();

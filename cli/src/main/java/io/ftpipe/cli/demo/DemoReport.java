@@ -18,8 +18,18 @@ public final class DemoReport {
      */
     public static Map<String, Object> of(JobReport r, Map<String, Long> broker, Map<String, Number> ftpipe,
                                          Path modelPath, int deviceThreads) {
+        return of(r, BrokerFacts.HIVEMQ, broker, ftpipe, modelPath, deviceThreads);
+    }
+
+    /**
+     * @param brokerName which broker the job ran through ({@link BrokerFacts#HIVEMQ}, {@link BrokerFacts#MOSQUITTO})
+     * @param broker     its message and byte counts: {@code messages} and {@code bytes}, and its own
+     */
+    public static Map<String, Object> of(JobReport r, String brokerName, Map<String, Long> broker,
+                                         Map<String, Number> ftpipe, Path modelPath, int deviceThreads) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", "pipeline");
+        m.put("broker", brokerName);
         m.put("job", r.job());
         m.put("model", r.model());
         m.put("schedule", r.schedule());

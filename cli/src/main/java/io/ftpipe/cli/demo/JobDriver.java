@@ -3,7 +3,6 @@ package io.ftpipe.cli.demo;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.TrainingCentralNode;
-import io.ftpipe.broker.mqtt.BrokerMetrics;
 import io.ftpipe.cli.progress.QuietLogs;
 import io.ftpipe.cli.report.JsonReports;
 
@@ -17,9 +16,19 @@ public final class JobDriver {
     private JobDriver() {
     }
 
-    /** @param also told of the job's progress besides the display (e.g. to inject a failure) */
+    /**
+     * On the central node inside an embedded HiveMQ.
+     *
+     * @param also told of the job's progress besides the display (e.g. to inject a failure)
+     */
     public static JobReport run(TrainingCentralNode central, JobOptions job, int deviceThreads, PrintWriter out,
                                 PrintWriter err, JobListener also) throws Exception {
+        return run(central, job, deviceThreads, out, err, also, BrokerFacts.hivemq());
+    }
+
+    /** @param broker the broker the job ran through, and where its counts and the node's metrics are */
+    public static JobReport run(TrainingCentralNode central, JobOptions job, int deviceThreads, PrintWriter out,
+                                PrintWriter err, JobListener also, BrokerFacts broker) throws Exception {
         QuietLogs.jobEvents();
         JobReport result;
         var spec = job.spec("job-" + System.currentTimeMillis() % 100000);
@@ -33,8 +42,8 @@ public final class JobDriver {
         Path modelPath = job.report().toAbsolutePath().resolveSibling("model.onnx");
         Files.createDirectories(modelPath.getParent());
         Files.copy(Path.of(result.modelPath()), modelPath, StandardCopyOption.REPLACE_EXISTING);
-        JsonReports.write(job.report(), DemoReport.of(result, BrokerMetrics.snapshot(), BrokerMetrics.ftpipe(),
-                modelPath, deviceThreads));
+        JsonReports.write(job.report(), DemoReport.of(result, broker.name(), broker.counts().get(),
+                broker.ftpipe().get(), modelPath, deviceThreads));
         out.printf("test accuracy %.2f%%, %.0f samples/s; wrote %s, %s and %s%n", 100 * result.testAccuracy(),
                 result.samplesPerSecond(), job.report(), png.getFileName(), modelPath);
         return result;
