@@ -3,8 +3,12 @@ package io.ftpipe.it;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.configuration.UserFiles;
+import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.data.NpyArray;
 import io.ftpipe.zoo.data.NpzReader;
@@ -21,29 +25,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A user's own model and data through a three-device pipeline: a CNN for scikit-learn's digits,
- * exported by PyTorch (Debian's python3-torch), trained on the digits from an .npz and from CSV
- * files; the exported model is the user's own graph (their input and output names), and ONNX
+ * exported by PyTorch (Debian's python3-torch), trained on the digits from an .npz and, submitted
+ * over CoAP, from CSV files; the exported model is the user's own graph (their input and output names), and ONNX
  * Runtime's predictions from it, on inputs normalised as its metadata says, score what the
  * trainer scored.
  */
 class ImportedModelPipelineIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     @TempDir
     static Path work;
     static Path fixture;
     static Cluster cluster;
+    static int coapPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -57,7 +66,8 @@ class ImportedModelPipelineIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "the PyTorch side failed (needs "
                 + "python3-torch and python3-sklearn):\n" + out);
-        cluster = new Cluster(work);
+        coapPort = FreePort.findUdp();
+        cluster = new Cluster(work, coapPort);
         cluster.startDevices("im-", 3);
     }
 
@@ -87,12 +97,34 @@ class ImportedModelPipelineIT {
                 + "the trainer's evaluation");
     }
 
+    /**
+     * As an operator runs it: the files put in the central node's models and data sets folders, the
+     * job submitted with libcoap's client naming them; a name leading out of a folder is refused.
+     */
     @Test
-    void fromCsvFilesItTrainsAsWell() throws Exception {
-        JobReport r = train("digits-csv", fixture.resolve("csv"));
-        assertEquals(3, r.stages().size());
-        assertTrue(r.testAccuracy() >= 0.8, "learned: " + r.epochs());
-        assertTrue(Files.size(Path.of(r.modelPath())) > 0);
+    void overCoapAJobNamesTheModelAndCsvFilesInTheCentralNodesFolders() throws Exception {
+        UserFiles files = cluster.central().userFiles();
+        Files.createDirectories(files.modelsDir().resolve("digits"));
+        Files.copy(fixture.resolve("digits-cnn.onnx"), files.modelsDir().resolve("digits/cnn.onnx"));
+        Path csv = Files.createDirectories(files.datasetsDir().resolve("digits-csv"));
+        try (Stream<Path> tables = Files.list(fixture.resolve("csv"))) {
+            for (Path t : tables.toList()) {
+                Files.copy(t, csv.resolve(t.getFileName()));
+            }
+        }
+        LibcoapClient coap = LibcoapClient.onLoopback(coapPort);
+        String refused = coap.post("jobs", "{\"model\": \"digits/cnn.onnx\", \"data\": \"../../fixture/digits.npz\"}");
+        assertTrue(refused.contains("4.00") && refused.contains("without '..'"), refused);
+
+        String created = coap.post("jobs", "{\"id\": \"digits-csv\", \"model\": \"digits/cnn.onnx\", "
+                + "\"data\": \"digits-csv\", \"devices\": 3, \"batch_size\": 32, \"epochs\": 3, \"lr\": 0.002, "
+                + "\"planner\": \"speed-blind\"}");
+        assertTrue(!created.contains("4."), created);
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).until(() -> Set.of("complete",
+                "failed", "stopped").contains(JSON.readTree(coap.get("jobs/digits-csv")).get("state").asText()));
+        JsonNode job = JSON.readTree(coap.get("jobs/digits-csv"));
+        assertEquals("complete", job.get("state").asText(), job.toString());
+        assertTrue(job.get("result").get("test_accuracy").asDouble() >= 0.8, job.toString());
     }
 
     /** Predictions of ONNX Runtime from the exported file, its inputs normalised as its metadata says. */

@@ -4,6 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.ftpipe.broker.CentralNode;
 import io.ftpipe.broker.CentralPublisher;
 import io.ftpipe.broker.configuration.ExtensionConfig;
+import io.ftpipe.broker.configuration.UserFiles;
 import io.ftpipe.broker.metrics.FtpipeMetrics;
 import io.ftpipe.broker.status.StatusTopics;
 import io.ftpipe.protocol.Chunks;
@@ -104,6 +105,11 @@ public final class TrainingCentralNode implements CentralNode {
             LOG.error("cannot look for jobs to resume in " + config.dataDir() + ": " + e.getMessage());
         }
         return node;
+    }
+
+    /** The folders a job submitted over the management API takes its model and data from. */
+    public UserFiles userFiles() {
+        return config.userFiles();
     }
 
     public DeviceRegistry registry() {

@@ -3,10 +3,15 @@ package io.ftpipe.broker.coap;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ftpipe.broker.central.JobDefaults;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.configuration.UserFiles;
 import io.ftpipe.broker.json.JsonBinding;
 import io.ftpipe.broker.json.JsonBindingException;
 import io.ftpipe.protocol.Schedule;
 import io.ftpipe.protocol.Topics;
+import io.ftpipe.zoo.data.NormalizationChoice;
+import io.ftpipe.zoo.importer.ImportException;
+import io.ftpipe.zoo.importer.ImportOptions;
+import io.ftpipe.zoo.model.LoadedModel;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
@@ -17,8 +22,9 @@ import java.util.function.Supplier;
 /**
  * The body of {@code POST /jobs}: a JSON object whose keys mirror the options of {@code ftpipe demo}
  * and {@code ftpipe broker --train}, in snake_case, with the same defaults ({@link JobDefaults}).
- * Every key is optional. Parsing is a pure function: anything wrong is a {@link BadRequest} that
- * names the key and says what was expected, so a client never starts a job it did not mean.
+ * Every key is optional. A model file ({@code .onnx}) and {@code data} name files under the central
+ * node's {@link UserFiles} folders, nothing else. Anything wrong is a {@link BadRequest} that names
+ * the key and says what was expected, so a client never starts a job it did not mean.
  */
 public final class JobRequest {
     static final String ID = "id";
@@ -34,6 +40,9 @@ public final class JobRequest {
     static final String PLANNER = "planner";
     static final String CHAIN_PERIOD = "chain_period";
     static final String GLOBAL_PERIOD = "global_period";
+    static final String DATA = "data";
+    static final String NORMALIZE = "normalize";
+    static final String INIT = "init";
     static final String POSITIVE = "a number > 0";
 
     private JobRequest() {
@@ -42,8 +51,9 @@ public final class JobRequest {
     /**
      * @param body      the request payload (UTF-8 JSON)
      * @param freshId   gives the id to use when the body names none
+     * @param files     the folders a model file and a data set must be in
      */
-    public static JobSpec parse(byte[] body, Supplier<String> freshId) throws BadRequest {
+    public static JobSpec parse(byte[] body, Supplier<String> freshId, UserFiles files) throws BadRequest {
         JsonNode tree = object(body);
         JobRequestBody request;
         try {
@@ -58,7 +68,7 @@ public final class JobRequest {
         } catch (IllegalArgumentException e) {
             throw bad(ID + ": " + e.getMessage());
         }
-        String model = oneOf(MODEL, request.model(), ModelZoo.NAMES, JobDefaults.MODEL);
+        String model = model(request.model(), files);
         String schedule = oneOf(SCHEDULE, request.schedule(), Schedule.names(), JobDefaults.SCHEDULE);
         String planner = oneOf(PLANNER, request.planner(), JobSpec.PLANNERS, JobDefaults.PLANNER);
         int devices = count(DEVICES, request.devices(), 1, JobDefaults.DEVICES);
@@ -74,12 +84,47 @@ public final class JobRequest {
         int limit = count(LIMIT, request.limit(), 0, JobDefaults.LIMIT);
         int chain = count(CHAIN_PERIOD, request.chainPeriod(), 0, JobDefaults.CHAIN_PERIOD);
         int global = count(GLOBAL_PERIOD, request.globalPeriod(), 0, JobDefaults.GLOBAL_PERIOD);
+        JobSpec.Sources sources = sources(request, files);
+        if (sources.data() != null && synthetic > 0) {
+            throw bad(DATA + " and " + SYNTHETIC + " exclude each other");
+        }
         try {
             return new JobSpec(id, model, devices, schedule, batchSize, microBatches, epochs,
                     OptimizerConfig.adam(lr, 0), seed, synthetic, limit, planner,
-                    new JobSpec.Replication(chain, global));
+                    new JobSpec.Replication(chain, global), sources);
         } catch (IllegalArgumentException e) {
             // The combinations JobSpec itself checks (e.g. a batch size not a multiple of the micro-batches).
+            throw bad(e.getMessage());
+        }
+    }
+
+    /** A zoo model by name, or an ONNX file under the models folder. */
+    private static String model(String requested, UserFiles files) throws BadRequest {
+        if (requested == null || !LoadedModel.isOnnxFile(requested)) {
+            return oneOf(MODEL, requested, ModelZoo.NAMES, JobDefaults.MODEL);
+        }
+        String file;
+        try {
+            file = files.model(MODEL, requested).toString();
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+        // A model it cannot train is refused now, not after devices have been taken for it.
+        try {
+            LoadedModel.load(file, ImportOptions.defaults());
+        } catch (ImportException e) {
+            throw bad(MODEL + " '" + requested + "': " + e.getMessage());
+        }
+        return file;
+    }
+
+    private static JobSpec.Sources sources(JobRequestBody request, UserFiles files) throws BadRequest {
+        String normalize = request.normalize() != null ? request.normalize() : JobDefaults.NORMALIZE;
+        try {
+            String data = request.data() == null ? null : files.data(DATA, request.data()).toString();
+            NormalizationChoice.parse(normalize);
+            return new JobSpec.Sources(data, normalize, Boolean.TRUE.equals(request.init()));
+        } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
         }
     }

@@ -53,7 +53,7 @@ final class JobsResource extends CoapResource implements KnownJobs.Listener {
         JobSpec spec;
         synchronized (submitting) {
             try {
-                spec = JobRequest.parse(exchange.getRequestPayload(), this::freshId);
+                spec = JobRequest.parse(exchange.getRequestPayload(), this::freshId, central.userFiles());
             } catch (BadRequest bad) {
                 rejections.reject(exchange, bad);
                 return;

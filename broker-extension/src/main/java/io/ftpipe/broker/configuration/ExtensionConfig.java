@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param httpBind               the address the dashboard and {@code /metrics} listen on
  * @param security               who may connect and what each may do; {@link SecurityConfig#OFF}
  *                               unless the file has a {@code security} section that turns it on
+ * @param userFiles              the folders of models and data sets a job submitted over the
+ *                               management API may name
  */
 public record ExtensionConfig(
         Path dataDir,
@@ -40,7 +42,8 @@ public record ExtensionConfig(
         String coapsBind,
         int httpPort,
         String httpBind,
-        SecurityConfig security) {
+        SecurityConfig security,
+        UserFiles userFiles) {
 
     public static final String DATA_DIR = "dataDir";
     public static final String DATASET_DIR = "datasetDir";
@@ -114,6 +117,7 @@ public record ExtensionConfig(
         checkRange(HTTP_PORT, httpPort, 0, 65_535);
         checkAddress(HTTP_BIND, httpBind);
         Objects.requireNonNull(security, SECURITY);
+        Objects.requireNonNull(userFiles, "userFiles");
     }
 
     /** With the listeners this record gained later (DTLS, HTTP) off. */
@@ -122,7 +126,7 @@ public record ExtensionConfig(
                            SecurityConfig security) {
         this(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize, threads,
                 coapPort, coapBind, DEFAULT_COAPS_PORT, DEFAULT_COAPS_BIND, DEFAULT_HTTP_PORT, DEFAULT_HTTP_BIND,
-                security);
+                security, UserFiles.beside(dataDir));
     }
 
     /**
@@ -153,46 +157,52 @@ public record ExtensionConfig(
 
     public ExtensionConfig withDataDir(Path dir) {
         return new ExtensionConfig(dir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security);
+                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security, userFiles);
     }
 
     public ExtensionConfig withDatasetDir(Path dir) {
         return new ExtensionConfig(dataDir, dir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security);
+                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security, userFiles);
     }
 
     public ExtensionConfig withHeartbeatTimeoutMillis(long millis) {
         return new ExtensionConfig(dataDir, datasetDir, millis, backwardTimeoutMillis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security);
+                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security, userFiles);
     }
 
     public ExtensionConfig withBackwardTimeoutMillis(long millis) {
         return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, millis, maxPayloadBytes, evalBatchSize,
-                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security);
+                threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security, userFiles);
     }
 
     /** The CoAP management API on {@code port} (0 = off) at {@code bind}. */
     public ExtensionConfig withCoap(int port, String bind) {
         return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
-                evalBatchSize, threads, port, bind, coapsPort, coapsBind, httpPort, httpBind, security);
+                evalBatchSize, threads, port, bind, coapsPort, coapsBind, httpPort, httpBind, security, userFiles);
     }
 
     /** Who may connect and what each may do (off: everyone, everything). */
     public ExtensionConfig withSecurity(SecurityConfig security) {
         return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
-                evalBatchSize, threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security);
+                evalBatchSize, threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security, userFiles);
     }
 
     /** The CoAP management API over DTLS on {@code port} (0 = off) at {@code bind}; used with security on. */
     public ExtensionConfig withCoaps(int port, String bind) {
         return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
-                evalBatchSize, threads, coapPort, coapBind, port, bind, httpPort, httpBind, security);
+                evalBatchSize, threads, coapPort, coapBind, port, bind, httpPort, httpBind, security, userFiles);
     }
 
     /** The dashboard and {@code /metrics} on {@code port} (0 = off) at {@code bind}. */
     public ExtensionConfig withHttp(int port, String bind) {
         return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
-                evalBatchSize, threads, coapPort, coapBind, coapsPort, coapsBind, port, bind, security);
+                evalBatchSize, threads, coapPort, coapBind, coapsPort, coapsBind, port, bind, security, userFiles);
+    }
+
+    /** The folders of models and data sets a job submitted over the management API may name. */
+    public ExtensionConfig withUserFiles(UserFiles files) {
+        return new ExtensionConfig(dataDir, datasetDir, heartbeatTimeoutMillis, backwardTimeoutMillis, maxPayloadBytes,
+                evalBatchSize, threads, coapPort, coapBind, coapsPort, coapsBind, httpPort, httpBind, security, files);
     }
 
     static void checkRange(String key, long value, long min, long max) {

@@ -21,6 +21,8 @@ record ExtensionConfigFile(
         String coapsBind,
         Integer httpPort,
         String httpBind,
+        @JsonPropertyDescription(PATH) String modelsDir,
+        @JsonPropertyDescription(PATH) String datasetsDir,
         @JsonPropertyDescription("an object like {\"enabled\": true, \"devices\": [...]}") SecurityConfigFile security) {
 
     static final String PATH = "a non-empty path string";

@@ -86,7 +86,12 @@ public final class ExtensionConfigReader {
                     Objects.requireNonNullElse(file.coapsBind(), defaults.coapsBind()),
                     Objects.requireNonNullElse(file.httpPort(), defaults.httpPort()),
                     Objects.requireNonNullElse(file.httpBind(), defaults.httpBind()),
-                    SecurityConfigReader.read(source, file.security()));
+                    SecurityConfigReader.read(source, file.security()),
+                    new UserFiles(
+                            path(source, UserFiles.MODELS_DIR, file.modelsDir(), baseDir,
+                                    defaults.userFiles().modelsDir()),
+                            path(source, UserFiles.DATASETS_DIR, file.datasetsDir(), baseDir,
+                                    defaults.userFiles().datasetsDir())));
         } catch (JsonBindingException e) {
             // "F is not valid JSON: ..." but "F: threads must be an integer, got ..."
             String separator = e.kind() == JsonBindingException.Kind.SYNTAX ? " " : ": ";

@@ -62,7 +62,7 @@ final class JobControl {
         JobSpec spec;
         synchronized (this) {
             try {
-                spec = JobRequest.parse(body, this::freshId);
+                spec = JobRequest.parse(body, this::freshId, central.userFiles());
             } catch (BadRequest bad) {
                 Http.error(exchange, 400, bad.getMessage());
                 return;

@@ -1,12 +1,16 @@
 package io.ftpipe.broker.coap;
 
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.configuration.UserFiles;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,8 +18,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JobRequestTest {
 
+    @TempDir
+    static Path home;
+
+    private static UserFiles files() {
+        return UserFiles.beside(home.resolve("data"));
+    }
+
     private static JobSpec parse(String json) throws BadRequest {
-        return JobRequest.parse(json.getBytes(StandardCharsets.UTF_8), () -> "job-7");
+        return JobRequest.parse(json.getBytes(StandardCharsets.UTF_8), () -> "job-7", files());
+    }
+
+    @Test
+    void dataAndModelFilesAreTakenFromTheConfiguredFolders() throws Exception {
+        Files.createDirectories(files().datasetsDir().resolve("site-a"));
+        Files.writeString(files().datasetsDir().resolve("site-a/readings.csv"), "label,a\n1,0.5\n");
+        JobSpec spec = parse("{\"model\": \"mlp\", \"data\": \"site-a/readings.csv\", \"normalize\": \"0.5,0.25\", "
+                + "\"init\": true}");
+        assertEquals(new JobSpec.Sources(files().datasetsDir().resolve("site-a/readings.csv").toRealPath().toString(),
+                "0.5,0.25", true), spec.sources());
+    }
+
+    @Test
+    void filesOutsideTheFoldersOrModelsItCannotTrainAreRefused() throws Exception {
+        Files.createDirectories(files().modelsDir());
+        Files.write(files().modelsDir().resolve("broken.onnx"), new byte[]{1, 2, 3});
+        BadRequest e = assertThrows(BadRequest.class, () -> parse("{\"data\": \"../data\"}"));
+        assertTrue(e.getMessage().contains("without '..'"), e.getMessage());
+        e = assertThrows(BadRequest.class, () -> parse("{\"model\": \"/etc/x.onnx\"}"));
+        assertTrue(e.getMessage().contains("relative path"), e.getMessage());
+        e = assertThrows(BadRequest.class, () -> parse("{\"model\": \"broken.onnx\"}"));
+        assertTrue(e.getMessage().startsWith("model 'broken.onnx': "), e.getMessage());
+        e = assertThrows(BadRequest.class, () -> parse("{\"normalize\": \"sometimes\"}"));
+        assertTrue(e.getMessage().contains("normalize must be auto, none or MEAN,STD"), e.getMessage());
+        Files.createDirectories(files().datasetsDir());
+        Files.writeString(files().datasetsDir().resolve("d.csv"), "label,a\n1,0.5\n");
+        e = assertThrows(BadRequest.class, () -> parse("{\"data\": \"d.csv\", \"synthetic\": 100}"));
+        assertTrue(e.getMessage().contains("data and synthetic exclude each other"), e.getMessage());
     }
 
     @Test
@@ -72,7 +111,7 @@ class JobRequestTest {
 
     @Test
     void anEmptyBodyIsRefusedWithAHint() {
-        BadRequest e = assertThrows(BadRequest.class, () -> JobRequest.parse(new byte[0], () -> "j"));
+        BadRequest e = assertThrows(BadRequest.class, () -> JobRequest.parse(new byte[0], () -> "j", files()));
         assertTrue(e.getMessage().contains("send {} for all defaults"), e.getMessage());
     }
 }

@@ -73,6 +73,14 @@ class ExtensionConfigReaderTest {
     }
 
     @Test
+    void modelsAndDataSetsForTheManagementApiAreBesideTheStateUnlessSet() throws Exception {
+        assertEquals(new UserFiles(dir.toAbsolutePath().resolve("models"), dir.toAbsolutePath().resolve("datasets")),
+                reader.read(write("{}")).userFiles());
+        ExtensionConfig set = reader.read(write("{\"modelsDir\": \"/srv/models\", \"datasetsDir\": \"shared/data\"}"));
+        assertEquals(new UserFiles(Path.of("/srv/models"), dir.resolve("shared/data")), set.userFiles());
+    }
+
+    @Test
     void absolutePathsAreKept() throws Exception {
         ExtensionConfig config = reader.read(write("{\"datasetDir\": \"/srv/fmnist\"}"));
         assertEquals(Path.of("/srv/fmnist"), config.datasetDir());

@@ -1,10 +1,12 @@
 package io.ftpipe.cli.demo;
 
+import io.ftpipe.broker.configuration.UserFiles;
 import io.ftpipe.broker.coap.JobRequest;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -20,7 +22,7 @@ class JobRequestDefaultsTest {
     }
 
     private static io.ftpipe.broker.central.JobSpec api(String json) throws Exception {
-        return JobRequest.parse(json.getBytes(StandardCharsets.UTF_8), () -> "j");
+        return JobRequest.parse(json.getBytes(StandardCharsets.UTF_8), () -> "j", UserFiles.beside(Path.of("/nonexistent/data")));
     }
 
     @Test
