@@ -30,7 +30,7 @@ final class OrderSearch {
      * Kicks in a row that find nothing better before the search stops: on small fleets the budget
      * would otherwise buy far more climbs than there are distinct orders.
      */
-    private static final int FRUITLESS_KICKS = 32;
+    private static final int FRUITLESS_KICKS = 200;
 
     private static final long KICK_SEED = 20261207L;
 
@@ -74,7 +74,9 @@ final class OrderSearch {
         }
         Random random = new Random(KICK_SEED);
         for (int fruitless = 0; fruitless < FRUITLESS_KICKS && !search.spent(); fruitless++) {
-            Climbed climbed = search.climb(search.evaluate(kicked(best, random), null));
+            // Half the climbs start anywhere: near a local optimum, good orders can be few and far.
+            int[] start = fruitless % 2 == 0 ? kicked(best, random) : shuffled(best.order(), random);
+            Climbed climbed = search.climb(search.evaluate(start, null));
             if (climbed.placement().betterThan(best.placement())) {
                 fruitless = -1;
             }
@@ -83,7 +85,8 @@ final class OrderSearch {
                 best = climbed;
             }
         }
-        return best.placement();
+        // The spread only guided the search; of the best order's fastest placements, the fewest stages.
+        return OrderedProgram.place(model, best.order(), keptPrefix, bound, false);
     }
 
     /** Orders the search can afford: its work budget over the work of one ordered program. */
@@ -105,6 +108,17 @@ final class OrderSearch {
             order[b] = device;
         }
         return order;
+    }
+
+    private static int[] shuffled(int[] order, Random random) {
+        int[] out = order.clone();
+        for (int i = out.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int device = out[i];
+            out[i] = out[j];
+            out[j] = device;
+        }
+        return out;
     }
 
     /** A placement and the order it came from, with its used devices first. */
@@ -143,7 +157,7 @@ final class OrderSearch {
             if (timeFirst && toBeat != null && toBeat.placement().complete(model.unitCount())) {
                 limit = Math.min(limit, toBeat.placement().worst());
             }
-            Placement placement = OrderedProgram.place(model, order, keptPrefix, limit);
+            Placement placement = OrderedProgram.place(model, order, keptPrefix, limit, true);
             return new Climbed(placement, canonical(order, placement));
         }
 

@@ -27,13 +27,17 @@ final class OrderedProgram {
      * @param order      device indexes in pipeline order; devices not in it are not used
      * @param keptPrefix {@code keptPrefix[d][u]}: bytes of units {@code [0, u)} that stay if on device {@code d}
      * @param bound      no stage or boundary may take longer
+     * @param smooth     rank equally fast placements by {@link Placement#spread} before stages: a
+     *                   search then sees which of two orders with the same bottleneck is nearer to
+     *                   a better one (the bottleneck alone stays exact, as it is ranked first)
      */
-    static Placement place(CostModel model, int[] order, long[][] keptPrefix, double bound) {
+    static Placement place(CostModel model, int[] order, long[][] keptPrefix, double bound, boolean smooth) {
         int n = model.unitCount();
         int m = order.length;
         long[][] kept = new long[m][n + 1];
         double[][] worst = new double[m][n + 1];
         int[][] stages = new int[m][n + 1];
+        double[][] spread = new double[m][n + 1];
         int[][] start = new int[m][n + 1];
         int[][] previous = new int[m][n + 1];
         for (long[] row : kept) {
@@ -42,6 +46,7 @@ final class OrderedProgram {
         long[] viaKept = new long[n];
         double[] viaWorst = new double[n];
         int[] viaStages = new int[n];
+        double[] viaSpread = new double[n];
         int[] via = new int[n];
         int reached = 0;
         for (int p = 0; p < m; p++) {
@@ -50,6 +55,7 @@ final class OrderedProgram {
             viaKept[0] = 0;
             viaWorst[0] = 0;
             viaStages[0] = 0;
+            viaSpread[0] = 0;
             via[0] = NONE;
             for (int q = 0; q < p; q++) {
                 for (int i = 1; i < n; i++) {
@@ -61,9 +67,12 @@ final class OrderedProgram {
                         continue;
                     }
                     double upToBoundary = Math.max(worst[q][i], send);
-                    if (better(kept[q][i], upToBoundary, stages[q][i], viaKept[i], viaWorst[i], viaStages[i])) {
+                    double spreadToBoundary = spread[q][i] + send * send;
+                    if (better(kept[q][i], upToBoundary, smooth ? spreadToBoundary : 0, stages[q][i],
+                            viaKept[i], viaWorst[i], smooth ? viaSpread[i] : 0, viaStages[i])) {
                         viaKept[i] = kept[q][i];
                         viaWorst[i] = upToBoundary;
+                        viaSpread[i] = spreadToBoundary;
                         viaStages[i] = stages[q][i];
                         via[i] = q;
                     }
@@ -81,10 +90,12 @@ final class OrderedProgram {
                     }
                     long candidateKept = viaKept[i] + keptPrefix[d][j] - keptPrefix[d][i];
                     double candidateWorst = Math.max(viaWorst[i], compute);
-                    if (better(candidateKept, candidateWorst, viaStages[i] + 1, kept[p][j], worst[p][j],
-                            stages[p][j])) {
+                    double candidateSpread = viaSpread[i] + compute * compute;
+                    if (better(candidateKept, candidateWorst, smooth ? candidateSpread : 0, viaStages[i] + 1,
+                            kept[p][j], worst[p][j], smooth ? spread[p][j] : 0, stages[p][j])) {
                         kept[p][j] = candidateKept;
                         worst[p][j] = candidateWorst;
+                        spread[p][j] = candidateSpread;
                         stages[p][j] = viaStages[i] + 1;
                         start[p][j] = i;
                         previous[p][j] = via[i];
@@ -95,8 +106,8 @@ final class OrderedProgram {
         }
         int best = NONE;
         for (int p = 0; p < m; p++) {
-            if (kept[p][n] != NONE && (best == NONE
-                    || better(kept[p][n], worst[p][n], stages[p][n], kept[best][n], worst[best][n], stages[best][n]))) {
+            if (kept[p][n] != NONE && (best == NONE || better(kept[p][n], worst[p][n], smooth ? spread[p][n] : 0,
+                    stages[p][n], kept[best][n], worst[best][n], smooth ? spread[best][n] : 0, stages[best][n]))) {
                 best = p;
             }
         }
@@ -113,15 +124,21 @@ final class OrderedProgram {
             p = previous[p][j];
             j = from;
         }
-        return new Placement(n, kept[best][n], worst[best][n], devices, ends);
+        return new Placement(n, kept[best][n], worst[best][n], smooth ? spread[best][n] : 0, devices, ends);
     }
 
-    /** More bytes kept, then a smaller bottleneck, then fewer stages; {@code NONE} kept is nothing yet. */
-    private static boolean better(long kept, double worst, int stages, long thanKept, double thanWorst,
-                                  int thanStages) {
+    /**
+     * More bytes kept, then a smaller bottleneck, then a smaller spread, then fewer stages;
+     * {@code NONE} kept is nothing yet.
+     */
+    private static boolean better(long kept, double worst, double spread, int stages, long thanKept,
+                                  double thanWorst, double thanSpread, int thanStages) {
         if (thanKept == NONE || kept != thanKept) {
             return thanKept == NONE || kept > thanKept;
         }
-        return worst < thanWorst || worst == thanWorst && stages < thanStages;
+        if (worst != thanWorst) {
+            return worst < thanWorst;
+        }
+        return spread < thanSpread || spread == thanSpread && stages < thanStages;
     }
 }

@@ -11,13 +11,16 @@ import java.util.List;
  * @param reached units covered ({@code [0, reached)}); all of them for a complete placement
  * @param kept    bytes of units that stay on the device holding them now
  * @param worst   the slowest stage or boundary
+ * @param spread  sum of the squares of every stage's and boundary's time when the program was asked
+ *                to rank by it, else zero: of two equally fast placements, the one with less work
+ *                piled on its other stages is likelier to lead to a faster one
  * @param devices device index of each stage, in pipeline order; empty when incomplete
  * @param ends    where each stage ends, in pipeline order
  */
-record Placement(int reached, long kept, double worst, int[] devices, int[] ends) {
+record Placement(int reached, long kept, double worst, double spread, int[] devices, int[] ends) {
 
     static Placement nothing(int reached) {
-        return new Placement(reached, 0, Double.POSITIVE_INFINITY, new int[0], new int[0]);
+        return new Placement(reached, 0, Double.POSITIVE_INFINITY, 0, new int[0], new int[0]);
     }
 
     boolean complete(int units) {
@@ -29,8 +32,8 @@ record Placement(int reached, long kept, double worst, int[] devices, int[] ends
     }
 
     /**
-     * Further first; then more bytes kept, a smaller bottleneck, fewer stages (fewer hops, fewer
-     * moving parts): the same preferences as the exact program's.
+     * Further first; then more bytes kept, a smaller bottleneck, a smaller spread, fewer stages
+     * (fewer hops, fewer moving parts): the exact program's preferences, with the spread between.
      */
     boolean betterThan(Placement other) {
         if (reached != other.reached) {
@@ -41,6 +44,9 @@ record Placement(int reached, long kept, double worst, int[] devices, int[] ends
         }
         if (worst != other.worst) {
             return worst < other.worst;
+        }
+        if (spread != other.spread) {
+            return spread < other.spread;
         }
         return stages() < other.stages();
     }
