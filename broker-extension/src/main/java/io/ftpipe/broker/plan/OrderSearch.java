@@ -18,8 +18,9 @@ final class OrderSearch {
 
     /**
      * Work the search may do on one call, in the same steps as {@link ExactProgram#WORK_BUDGET}
-     * (one step extends one placement by one stage end). Measured with {@code ftpipe bench planner}
-     * to keep the largest fleet it reports well within the time the issue allows.
+     * (one step extends one placement by one stage end): what keeps the largest fleet that
+     * {@code ftpipe bench planner} reports well within the second the issue allows, on this
+     * project's shared two-core machines.
      */
     static final double WORK_BUDGET = 4e8;
 

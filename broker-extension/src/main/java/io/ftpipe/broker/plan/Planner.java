@@ -27,8 +27,8 @@ public final class Planner {
         return plan(units, devices, link, Program.forSize(devices.size(), units.size()));
     }
 
-    /** {@link #plan(List, List, Link)} by the given program. */
-    static Plan plan(List<UnitCost> units, List<DeviceCapacity> devices, Link link, Program program) {
+    /** {@link #plan(List, List, Link)} by the given program, to compare the two. */
+    public static Plan plan(List<UnitCost> units, List<DeviceCapacity> devices, Link link, Program program) {
         CostModel model = new CostModel(units, devices, link);
         return predict(model, place(model, nothingKept(model), Double.POSITIVE_INFINITY, List.of(), program));
     }
@@ -48,8 +48,8 @@ public final class Planner {
         return plan(units, devices, link, current, Program.forSize(devices.size(), units.size()));
     }
 
-    /** {@link #plan(List, List, Link, List)} by the given program. */
-    static Plan plan(List<UnitCost> units, List<DeviceCapacity> devices, Link link, List<StageAssignment> current,
+    /** {@link #plan(List, List, Link, List)} by the given program, to compare the two. */
+    public static Plan plan(List<UnitCost> units, List<DeviceCapacity> devices, Link link, List<StageAssignment> current,
                      Program program) {
         CostModel model = new CostModel(units, devices, link);
         int[] now = orderOf(model, current);

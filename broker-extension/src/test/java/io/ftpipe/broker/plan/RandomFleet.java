@@ -27,6 +27,11 @@ final class RandomFleet {
      * arbitrary one per ordered pair.
      */
     static RandomFleet of(Random random, int deviceCount, int unitCount) {
+        return of(random, deviceCount, unitCount, true);
+    }
+
+    /** As {@link #of(Random, int, int)}, with every device's memory unbounded unless {@code mayBoundMemory}. */
+    static RandomFleet of(Random random, int deviceCount, int unitCount, boolean mayBoundMemory) {
         double activationScale = new double[] {0, 1_000, 50_000, 500_000}[random.nextInt(4)];
         List<UnitCost> units = new ArrayList<>();
         long totalMemory = 0;
@@ -37,7 +42,7 @@ final class RandomFleet {
             units.add(new UnitCost(millis, (long) (activationScale * random.nextDouble()), memory));
         }
         double speedSpread = random.nextBoolean() ? 10 : 100;
-        boolean memoryBound = random.nextInt(4) == 0;
+        boolean memoryBound = random.nextInt(4) == 0 && mayBoundMemory;
         List<DeviceCapacity> devices = new ArrayList<>();
         for (int d = 0; d < deviceCount; d++) {
             double slowdown = Math.exp(Math.log(speedSpread) * random.nextDouble());
