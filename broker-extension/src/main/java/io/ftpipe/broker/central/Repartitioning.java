@@ -70,7 +70,7 @@ final class Repartitioning {
      */
     Plan forRecovery(List<String> pool, List<String> survivors) {
         boolean adaptive = state.spec.adaptive();
-        List<DeviceCapacity> caps = pool.stream().limit(Math.min(costs.size(), Planner.MAX_DEVICES))
+        List<DeviceCapacity> caps = pool.stream().limit(costs.size())
                 .map(d -> adaptive ? measured(d).orElse(typical(d)) : typical(d)).toList();
         return adaptive ? Planner.plan(costs, caps, link(), assignment(state.layout).stream()
                 .filter(s -> survivors.contains(s.device())).toList()) : Planner.speedBlind(costs, caps, link());

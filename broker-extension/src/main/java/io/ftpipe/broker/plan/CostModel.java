@@ -17,6 +17,11 @@ final class CostModel {
     /** Prefix sums make every stage's reference time and memory O(1). */
     private final double[] referencePrefix;
     private final long[] memoryPrefix;
+    /**
+     * Rates looked up once per ordered pair: a search over device orders asks for the same pairs
+     * many times, and the bandwidth behind them may be a map lookup by id. Zero is "not yet".
+     */
+    private final double[][] rates;
 
     CostModel(List<UnitCost> units, List<DeviceCapacity> devices, Link link) {
         if (units == null || units.isEmpty()) {
@@ -43,6 +48,7 @@ final class CostModel {
             referencePrefix[u + 1] = referencePrefix[u] + units.get(u).forwardBackwardMillis();
             memoryPrefix[u + 1] = Math.addExact(memoryPrefix[u], units.get(u).memoryBytes());
         }
+        rates = new double[devices.size()][devices.size()];
     }
 
     int unitCount() {
@@ -84,7 +90,13 @@ final class CostModel {
 
     /** The boundary after unit {@code boundary - 1}, between devices {@code d} and {@code next}. */
     double sendMillis(int d, int next, int boundary) {
-        return link.roundTripMillis(devices.get(d).id(), devices.get(next).id(),
-                units.get(boundary - 1).outputBytes());
+        return link.roundTripMillis(rate(d, next), rate(next, d), units.get(boundary - 1).outputBytes());
+    }
+
+    private double rate(int from, int to) {
+        if (rates[from][to] == 0) {
+            rates[from][to] = link.rate(devices.get(from).id(), devices.get(to).id());
+        }
+        return rates[from][to];
     }
 }

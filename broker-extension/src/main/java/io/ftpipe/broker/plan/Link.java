@@ -26,10 +26,18 @@ public record Link(Bandwidth bandwidth, double latencyMillis) {
      * gradient of the same size comes back, each a message of its own.
      */
     public double roundTripMillis(String from, String to, long bytes) {
-        return bytes / rate(from, to) + bytes / rate(to, from) + 2 * latencyMillis;
+        return roundTripMillis(rate(from, to), rate(to, from), bytes);
     }
 
-    private double rate(String from, String to) {
+    /**
+     * The same cost from rates already looked up, so that a planner may cache them per device pair
+     * and still agree with {@link #roundTripMillis(String, String, long)} to the last bit.
+     */
+    double roundTripMillis(double outRate, double backRate, long bytes) {
+        return bytes / outRate + bytes / backRate + 2 * latencyMillis;
+    }
+
+    double rate(String from, String to) {
         double rate = bandwidth.bytesPerMilli(from, to);
         if (!(rate > 0)) {
             throw new IllegalArgumentException(

@@ -7,30 +7,30 @@ import java.util.List;
 
 /**
  * Splits a model's units into contiguous pipeline stages and places them on devices so that the
- * time per micro-batch (the slowest stage or boundary) is as small as possible. Pure functions.
+ * time per micro-batch (the slowest stage or boundary) is as small as possible. Exact for as many
+ * devices as {@link ExactProgram} handles quickly; for larger fleets a search over device orders
+ * ({@link OrderSearch}) that is checked against the exact program where both run. Pure functions.
  */
 public final class Planner {
-
-    /**
-     * The DP's state space grows with 2^devices * devices^2; beyond this a call would take
-     * minutes, and the cluster sizes we target are far smaller.
-     */
-    public static final int MAX_DEVICES = 10;
-
-    private static final int NONE = -1;
 
     private Planner() {
     }
 
     /**
-     * The fastest plan: which devices to use (a device that only slows the pipeline is left out),
-     * in which order, and where to cut. Among equally fast plans the one with fewest stages wins:
+     * The fastest plan found: which devices to use (a device that only slows the pipeline is left
+     * out), in which order, and where to cut. Among equally fast plans the one with fewest stages wins:
      * fewer hops, fewer moving parts.
      *
      * @throws IllegalArgumentException if the inputs are invalid or no placement fits in memory
      */
     public static Plan plan(List<UnitCost> units, List<DeviceCapacity> devices, Link link) {
-        return fastest(model(units, devices, link));
+        return plan(units, devices, link, Program.forSize(devices.size(), units.size()));
+    }
+
+    /** {@link #plan(List, List, Link)} by the given program, to compare the two. */
+    public static Plan plan(List<UnitCost> units, List<DeviceCapacity> devices, Link link, Program program) {
+        CostModel model = new CostModel(units, devices, link);
+        return predict(model, place(model, nothingKept(model), Double.POSITIVE_INFINITY, List.of(), program));
     }
 
     /**
@@ -45,8 +45,17 @@ public final class Planner {
      */
     public static Plan plan(List<UnitCost> units, List<DeviceCapacity> devices, Link link,
                             List<StageAssignment> current) {
-        CostModel model = model(units, devices, link);
-        double fastest = fastest(model).predictedMillisPerMicroBatch();
+        return plan(units, devices, link, current, Program.forSize(devices.size(), units.size()));
+    }
+
+    /** {@link #plan(List, List, Link, List)} by the given program, to compare the two. */
+    public static Plan plan(List<UnitCost> units, List<DeviceCapacity> devices, Link link, List<StageAssignment> current,
+                     Program program) {
+        CostModel model = new CostModel(units, devices, link);
+        int[] now = orderOf(model, current);
+        List<StageAssignment> fastest = place(model, nothingKept(model), Double.POSITIVE_INFINITY, List.of(now),
+                program);
+        double bound = predict(model, fastest).predictedMillisPerMicroBatch();
         long[][] keptPrefix = new long[model.deviceCount()][model.unitCount() + 1];
         for (int d = 0; d < model.deviceCount(); d++) {
             for (StageAssignment stage : current) {
@@ -60,128 +69,55 @@ public final class Planner {
         for (long[] row : keptPrefix) {
             Arrays.parallelPrefix(row, Math::addExact);
         }
-        return search(model, keptPrefix, fastest);
-    }
-
-    private static Plan fastest(CostModel model) {
-        return search(model, new long[model.deviceCount()][model.unitCount() + 1], Double.POSITIVE_INFINITY);
-    }
-
-    private static CostModel model(List<UnitCost> units, List<DeviceCapacity> devices, Link link) {
-        CostModel model = new CostModel(units, devices, link);
-        if (model.deviceCount() > MAX_DEVICES) {
-            throw new IllegalArgumentException("at most " + MAX_DEVICES + " devices can be planned, got "
-                    + model.deviceCount());
-        }
-        return model;
+        return predict(model, place(model, keptPrefix, bound, List.of(now, orderOf(model, fastest)), program));
     }
 
     /**
-     * FTPipeHD's DP keeps the devices' given order; here the order is part of the search, via a DP
-     * over (units placed, set of devices used, last device): {@code kept[j][used][last]} and
-     * {@code worst[j][used][last]} describe the best placement of units {@code [0, j)} on exactly
-     * the devices in {@code used}, {@code last} holding the final stage, where best is most bytes
-     * kept, then the smallest bottleneck. The last stage's outgoing boundary is charged when the
-     * next stage (and so the receiving device) is chosen. Both keys only grow as a placement is
-     * extended (bytes add up, the bottleneck is a maximum), so the best extension of the best
-     * prefix is best.
+     * Both programs find the same kind of plan; only the search may miss the optimum, by how much
+     * {@code OrderSearchAgainstExactTest} bounds.
      *
-     * @param keptPrefix {@code keptPrefix[d][u]}: bytes of units {@code [0, u)} that stay if on device {@code d}
-     * @param bound      no stage or boundary may take longer
+     * @param starts orders the search should try first (the running layout, the fastest plan)
      */
-    private static Plan search(CostModel model, long[][] keptPrefix, double bound) {
-        int n = model.unitCount();
-        int k = model.deviceCount();
-        int masks = 1 << k;
-        long[][][] kept = new long[n + 1][masks][k];
-        double[][][] worst = new double[n + 1][masks][k];
-        int[][][] stageStart = new int[n + 1][masks][k];
-        int[][][] previous = new int[n + 1][masks][k];
-        for (long[][] byMask : kept) {
-            for (long[] byLast : byMask) {
-                Arrays.fill(byLast, NONE);
-            }
+    private static List<StageAssignment> place(CostModel model, long[][] keptPrefix, double bound,
+                                               List<int[]> starts, Program program) {
+        if (program == Program.EXACT) {
+            return ExactProgram.plan(model, keptPrefix, bound)
+                    .orElseThrow(() -> new IllegalArgumentException(noFitMessage(model)));
         }
-        for (int d = 0; d < k; d++) {
-            for (int j = 1; j <= n && model.fits(d, 0, j); j++) {
-                double compute = model.computeMillis(d, 0, j);
-                if (compute <= bound) {
-                    kept[j][1 << d][d] = keptPrefix[d][j];
-                    worst[j][1 << d][d] = compute;
-                    stageStart[j][1 << d][d] = 0;
-                    previous[j][1 << d][d] = NONE;
-                }
-            }
-        }
-        // States at i are final before any are extended, since every stage moves j forward.
-        for (int i = 1; i < n; i++) {
-            for (int used = 1; used < masks; used++) {
-                for (int last = 0; last < k; last++) {
-                    if (kept[i][used][last] == NONE) {
-                        continue;
-                    }
-                    for (int d = 0; d < k; d++) {
-                        if ((used & (1 << d)) != 0) {
-                            continue;
-                        }
-                        double send = model.sendMillis(last, d, i);
-                        if (send > bound) {
-                            continue;
-                        }
-                        int next = used | (1 << d);
-                        double upToBoundary = Math.max(worst[i][used][last], send);
-                        // Memory only grows with j, so the first stage that does not fit ends the scan.
-                        for (int j = i + 1; j <= n && model.fits(d, i, j); j++) {
-                            double compute = model.computeMillis(d, i, j);
-                            long candidateKept = kept[i][used][last] + keptPrefix[d][j] - keptPrefix[d][i];
-                            double candidateWorst = Math.max(upToBoundary, compute);
-                            if (compute <= bound && better(candidateKept, candidateWorst, kept[j][next][d],
-                                    worst[j][next][d])) {
-                                kept[j][next][d] = candidateKept;
-                                worst[j][next][d] = candidateWorst;
-                                stageStart[j][next][d] = i;
-                                previous[j][next][d] = last;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        int bestUsed = NONE;
-        int bestLast = NONE;
-        for (int used = 1; used < masks; used++) {
-            for (int last = 0; last < k; last++) {
-                if (kept[n][used][last] == NONE) {
-                    continue;
-                }
-                if (bestUsed == NONE || better(kept[n][used][last], worst[n][used][last], kept[n][bestUsed][bestLast],
-                        worst[n][bestUsed][bestLast]) || kept[n][used][last] == kept[n][bestUsed][bestLast]
-                        && worst[n][used][last] == worst[n][bestUsed][bestLast]
-                        && Integer.bitCount(used) < Integer.bitCount(bestUsed)) {
-                    bestUsed = used;
-                    bestLast = last;
-                }
-            }
-        }
-        if (bestUsed == NONE) {
+        List<int[]> orders = new ArrayList<>(starts);
+        orders.addAll(OrderSearch.startingOrders(model));
+        Placement best = OrderSearch.search(model, orders, keptPrefix, bound);
+        if (!best.complete(model.unitCount())) {
             throw new IllegalArgumentException(noFitMessage(model));
         }
-        List<StageAssignment> stages = new ArrayList<>();
-        for (int j = n, used = bestUsed, last = bestLast; last != NONE; ) {
-            int start = stageStart[j][used][last];
-            int before = previous[j][used][last];
-            stages.add(new StageAssignment(model.device(last).id(), start, j));
-            used &= ~(1 << last);
-            j = start;
-            last = before;
-        }
-        Collections.reverse(stages);
-        return predict(model, stages);
+        return best.assignment(model);
     }
 
-    /** More bytes kept, or as many and a smaller bottleneck; {@code NONE} kept is no placement yet. */
-    private static boolean better(long kept, double worst, long thanKept, double thanWorst) {
-        return thanKept == NONE || kept > thanKept || kept == thanKept && worst < thanWorst;
+    private static long[][] nothingKept(CostModel model) {
+        return new long[model.deviceCount()][model.unitCount() + 1];
+    }
+
+    /**
+     * The devices of {@code stages} that are still in the model, in pipeline order, then the
+     * others fastest first: a whole order to start a search from.
+     */
+    private static int[] orderOf(CostModel model, List<StageAssignment> stages) {
+        boolean[] taken = new boolean[model.deviceCount()];
+        List<Integer> order = new ArrayList<>();
+        for (StageAssignment stage : stages) {
+            for (int d = 0; d < model.deviceCount(); d++) {
+                if (!taken[d] && model.device(d).id().equals(stage.device())) {
+                    taken[d] = true;
+                    order.add(d);
+                }
+            }
+        }
+        for (int d : OrderSearch.startingOrders(model).get(0)) {
+            if (!taken[d]) {
+                order.add(d);
+            }
+        }
+        return order.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
