@@ -85,9 +85,9 @@ public final class MosquittoSecurityFiles {
             throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
-            if (secret) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            }
+            // Set either way: a temporary file is its owner's alone, and a broker started as root
+            // reads the ACL file as another user.
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
             if (owner != null) {
                 Files.setOwner(tmp, owner);
             }

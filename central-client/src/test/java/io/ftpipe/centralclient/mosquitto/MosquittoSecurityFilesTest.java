@@ -32,7 +32,7 @@ class MosquittoSecurityFilesTest {
 
     /** The owner given (here the writer itself: only root may give a file to another user). */
     @Test
-    void thePasswordFileIsTheOwnersAloneAndHoldsEveryUser() throws Exception {
+    void thePasswordFileIsTheOwnersAloneAndHoldsEveryUserAndTheAclFileIsReadable() throws Exception {
         SecurityConfig security = TestAccounts.of(List.of("gw-1"), "grafana", "ops");
         UserPrincipal me = FileSystems.getDefault().getUserPrincipalLookupService()
                 .lookupPrincipalByName(System.getProperty("user.name"));
@@ -45,6 +45,8 @@ class MosquittoSecurityFilesTest {
                 written);
         assertEquals(me, Files.getOwner(pw));
         assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(pw));
+        assertEquals(PosixFilePermissions.fromString("rw-r--r--"),
+                Files.getPosixFilePermissions(dir.resolve(MosquittoSecurityFiles.ACL)), "the broker's user reads it");
         List<String> users = Files.readAllLines(pw).stream().map(l -> l.substring(0, l.indexOf(':'))).toList();
         assertEquals(List.of("central", "gw-1", "grafana", "ops"), users);
         assertTrue(Files.readAllLines(pw).stream().allMatch(l -> l.contains(":$7$")), "mosquitto's PBKDF2-SHA512 hashes");
