@@ -56,10 +56,6 @@ final class DeviceFleet implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
-    String log(String id) throws java.io.IOException {
-        return java.nio.file.Files.readString(work.resolve(id + ".log"));
-    }
-
     void killAll() throws InterruptedException {
         kill(devices.keySet().toArray(String[]::new));
     }
