@@ -43,6 +43,10 @@ public final class MosquittoConfigCommand implements Callable<Integer> {
     int iterations;
     @Option(names = "--out", required = true, description = "the folder to write the files to")
     Path out;
+    @Option(names = "--broker-user", defaultValue = "mosquitto", description = "run as root: the password file goes "
+            + "to this user, as whom a broker started as root reads it; none: keep it root's (default: "
+            + "${DEFAULT-VALUE})")
+    String brokerUser;
 
     @Override
     public Integer call() throws Exception {
@@ -59,10 +63,14 @@ public final class MosquittoConfigCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), passwords + ": " + e.getMessage());
         }
+        var owner = "none".equals(brokerUser) ? null : MosquittoSecurityFiles.brokerUser(brokerUser);
         List<Path> written = MosquittoSecurityFiles.write(out, settings.security(), centralUser, checked, iterations,
-                new SecureRandom());
+                new SecureRandom(), owner);
         var err = spec.commandLine().getErr();
         written.forEach(f -> err.println("wrote " + f.toAbsolutePath()));
+        if (owner != null) {
+            err.println(MosquittoSecurityFiles.PASSWORDS + " belongs to " + owner.getName() + " (readable by it alone)");
+        }
         err.println("put the lines of " + MosquittoSecurityFiles.CONF + " after the listener's line of mosquitto.conf; "
                 + "ftpipe central connects with --username " + centralUser + " --client-id " + centralUser);
         return 0;

@@ -37,7 +37,10 @@ public final class MosquittoProcess implements AutoCloseable {
         Path binary = binary();
         Files.createDirectories(dir);
         Path file = dir.resolve("mosquitto.conf");
-        Files.writeString(file, conf.text());
+        // Started by root, mosquitto switches to the user `mosquitto` unless told otherwise, which can
+        // read neither a password file only its owner may read nor a test's private temporary folder:
+        // a broker ftpipe starts runs as whoever started it (the option means nothing to others).
+        Files.writeString(file, conf.withExtra(List.of("user " + System.getProperty("user.name"))).text());
         Path log = dir.resolve("mosquitto.log");
         Process p = new ProcessBuilder(List.of(binary.toString(), "-c", file.toAbsolutePath().toString()))
                 .directory(dir.toFile()).redirectErrorStream(true)

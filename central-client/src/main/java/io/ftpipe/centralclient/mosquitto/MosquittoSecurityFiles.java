@@ -3,10 +3,13 @@ package io.ftpipe.centralclient.mosquitto;
 import io.ftpipe.broker.configuration.SecurityConfig;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,10 +32,12 @@ public final class MosquittoSecurityFiles {
 
     /**
      * @param passwords every user's password, as {@link PasswordList#check} returned them; cleared
+     * @param owner     who gets the password file, or null to keep it the writer's: a broker started as
+     *                  root reads it as the user it switches to ({@code mosquitto} on Debian)
      * @return the files written
      */
     public static List<Path> write(Path dir, SecurityConfig security, String centralUser, Map<String, char[]> passwords,
-                                   int iterations, SecureRandom random) throws IOException {
+                                   int iterations, SecureRandom random, UserPrincipal owner) throws IOException {
         Files.createDirectories(dir);
         List<String> lines = new ArrayList<>();
         try {
@@ -42,11 +47,11 @@ public final class MosquittoSecurityFiles {
             passwords.values().forEach(p -> Arrays.fill(p, '\0'));
         }
         Path pw = dir.resolve(PASSWORDS);
-        writeAtomically(pw, String.join("\n", lines) + "\n", true);
+        writeAtomically(pw, String.join("\n", lines) + "\n", true, owner);
         Path acl = dir.resolve(ACL);
-        writeAtomically(acl, MosquittoAcl.text(security, centralUser), false);
+        writeAtomically(acl, MosquittoAcl.text(security, centralUser), false, null);
         Path conf = dir.resolve(CONF);
-        writeAtomically(conf, conf(pw, acl), false);
+        writeAtomically(conf, conf(pw, acl), false, null);
         return List.of(pw, acl, conf);
     }
 
@@ -61,11 +66,30 @@ public final class MosquittoSecurityFiles {
                 "use_username_as_clientid true") + "\n";
     }
 
-    private static void writeAtomically(Path file, String text, boolean secret) throws IOException {
+    /**
+     * The broker's user when it has one and this runs as root (who else could give a file away):
+     * Debian's mosquitto, started as root, reads its files as {@code mosquitto}. Null otherwise.
+     */
+    public static UserPrincipal brokerUser(String name) throws IOException {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return null;
+        }
+        try {
+            return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(name);
+        } catch (UserPrincipalNotFoundException e) {
+            return null;
+        }
+    }
+
+    private static void writeAtomically(Path file, String text, boolean secret, UserPrincipal owner)
+            throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
-            if (secret) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            // Set either way: a temporary file is its owner's alone, and a broker started as root
+            // reads the ACL file as another user.
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
+            if (owner != null) {
+                Files.setOwner(tmp, owner);
             }
             Files.writeString(tmp, text);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -8,8 +8,15 @@ import io.ftpipe.centralclient.configuration.BrokerConnection;
 import io.ftpipe.centralclient.mosquitto.MosquittoConf;
 import io.ftpipe.centralclient.mosquitto.MosquittoProcess;
 import io.ftpipe.protocol.Topics;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,13 +91,56 @@ class CentralConnectionMosquittoTest {
         return c;
     }
 
+    /**
+     * A plain client subscribed to {@code filters}, handing {@code onMessage} each delivery's topic
+     * and payload as text. One callback for the client and one SUBSCRIBE for all filters: Paho
+     * 1.2.5's subscribe overloads that take a listener call themselves until the stack overflows.
+     */
+    private MqttClient subscribed(String id, BiConsumer<String, String> onMessage, String... filters) throws Exception {
+        MqttClient c = new MqttClient(broker.url(), id, new MemoryPersistence());
+        c.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                onMessage.accept(topic, new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        c.connect();
+        open.add(() -> {
+            if (c.isConnected()) {
+                c.disconnect();
+            }
+            c.close();
+        });
+        c.subscribe(Arrays.stream(filters).map(f -> new MqttSubscription(f, 1)).toArray(MqttSubscription[]::new));
+        return c;
+    }
+
     @Test
     void publishesWaitUnderTheBrokersReceiveMaximumAndAllArrive() throws Exception {
         broker.close();
         broker = start(MosquittoConf.open(port).withExtra(List.of("max_inflight_messages 4")));
         Map<String, Boolean> arrived = new ConcurrentHashMap<>();
-        MqttClient subscriber = raw("subscriber");
-        subscriber.subscribe("test/#", 1, (t, m) -> arrived.put(new String(m.getPayload(), StandardCharsets.UTF_8), true));
+        subscribed("subscriber", (t, payload) -> arrived.put(payload, true), "test/#");
         CentralConnection c = connection("central");
         c.connect(inbox, 1 << 20, new Counter());
         ExecutorService threads = Executors.newFixedThreadPool(4);
@@ -130,9 +182,8 @@ class CentralConnectionMosquittoTest {
     void itSaysItIsOnlineAndStartedOnceAndStoppedRetained() throws Exception {
         List<String> status = new CopyOnWriteArrayList<>();
         List<String> events = new CopyOnWriteArrayList<>();
-        MqttClient watcher = raw("watcher");
-        watcher.subscribe(CentralPresence.TOPIC, 1, (t, m) -> status.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
-        watcher.subscribe(Topics.CENTRAL_EVENTS, 1, (t, m) -> events.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
+        subscribed("watcher", (t, payload) -> (t.equals(CentralPresence.TOPIC) ? status : events).add(payload),
+                CentralPresence.TOPIC, Topics.CENTRAL_EVENTS);
         CentralConnection c = connection("central");
         c.connect(inbox, 1 << 20, new Counter());
         await().atMost(WAIT).until(() -> !status.isEmpty() && !events.isEmpty());
@@ -142,8 +193,7 @@ class CentralConnectionMosquittoTest {
         await().atMost(WAIT).until(() -> status.size() == 2);
         assertTrue(status.get(1).contains("\"reason\":\"stopped\""), status.toString());
         List<String> later = new CopyOnWriteArrayList<>();
-        raw("late").subscribe(CentralPresence.TOPIC, 1, (t, m) -> later.add(new String(m.getPayload(),
-                StandardCharsets.UTF_8)));
+        subscribed("late", (t, payload) -> later.add(payload), CentralPresence.TOPIC);
         await().atMost(WAIT).until(() -> later.size() == 1);
         assertTrue(later.get(0).contains("offline"), "retained: " + later);
         assertEquals(1, events.size(), "one start announced");

@@ -6,6 +6,7 @@ import io.ftpipe.protocol.Topics;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -13,6 +14,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -34,9 +36,23 @@ public final class StatusWatcher implements AutoCloseable {
 
     public static StatusWatcher follow(String brokerUri, String clientId, Consumer<Status> onStatus)
             throws MqttException {
+        return follow(brokerUri, clientId, null, null, onStatus);
+    }
+
+    /**
+     * @param username null: anonymous (a broker with security on wants a monitor's or an admin's
+     *                 account; Mosquitto with {@code use_username_as_clientid} also takes it as the client id)
+     */
+    public static StatusWatcher follow(String brokerUri, String clientId, String username, String password,
+                                       Consumer<Status> onStatus) throws MqttException {
         MqttClient client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
         client.setCallback(new Callback(onStatus));
-        client.connect();
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        if (username != null) {
+            options.setUserName(username);
+            options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        }
+        client.connect(options);
         // Paho 1.2.5's subscribe with a per-subscription listener calls itself until the stack overflows.
         client.subscribe(new MqttSubscription[]{new MqttSubscription(Topics.JOBS + "+/" + Topics.STATUS, 1)});
         return new StatusWatcher(client);
