@@ -4,6 +4,7 @@ import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.configuration.ExtensionConfigReader;
+import io.ftpipe.broker.security.InsecureExposure;
 import io.ftpipe.cli.demo.BrokerFacts;
 import io.ftpipe.cli.demo.JobDriver;
 import io.ftpipe.cli.demo.JobOptions;
@@ -14,11 +15,13 @@ import io.ftpipe.centralclient.configuration.BrokerConnectionReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -71,12 +74,20 @@ public final class CentralCommand implements Callable<Integer> {
     @Option(names = "--work", defaultValue = "runs/central", description = "the central node's job state, replicas "
             + "and the devices' hellos")
     Path work;
+    @Option(names = "--insecure", description = "serve the management API or the dashboard beyond loopback with "
+            + "security off: anyone who reaches them may submit and stop jobs")
+    boolean insecure;
     @Option(names = "--train", description = "run one job (the job options) once the devices have joined")
     boolean train;
 
     @Override
     public Integer call() throws Exception {
         ExtensionConfig settings = new ExtensionConfigReader().read(config, work);
+        // The broker is someone else's; the management API and the dashboard are ours to keep close.
+        List<InsecureExposure.Listener> exposed = InsecureExposure.exposed(settings, List.of());
+        if (!exposed.isEmpty() && !insecure) {
+            throw new ParameterException(spec.commandLine(), InsecureExposure.describe(exposed));
+        }
         BrokerConnection broker = connection();
         if (train) {
             job.check(spec.commandLine(), settings.datasetDir());

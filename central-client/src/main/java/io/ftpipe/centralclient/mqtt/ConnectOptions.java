@@ -1,5 +1,6 @@
 package io.ftpipe.centralclient.mqtt;
 
+import io.ftpipe.protocol.net.NoDelaySocketFactory;
 import io.ftpipe.centralclient.CentralPresence;
 import io.ftpipe.centralclient.configuration.BrokerConnection;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;

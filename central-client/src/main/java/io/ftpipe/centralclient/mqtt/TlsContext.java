@@ -1,5 +1,6 @@
 package io.ftpipe.centralclient.mqtt;
 
+import io.ftpipe.protocol.net.NoDelaySslSocketFactory;
 import io.ftpipe.centralclient.configuration.BrokerConnection;
 
 import javax.net.ssl.KeyManager;

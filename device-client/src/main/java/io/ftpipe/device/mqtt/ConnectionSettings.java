@@ -1,5 +1,6 @@
 package io.ftpipe.device.mqtt;
 
+import io.ftpipe.protocol.net.NoDelaySocketFactory;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttMessage;

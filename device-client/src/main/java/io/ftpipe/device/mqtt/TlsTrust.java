@@ -1,5 +1,6 @@
 package io.ftpipe.device.mqtt;
 
+import io.ftpipe.protocol.net.NoDelaySslSocketFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,12 +1,17 @@
-package io.ftpipe.centralclient.mqtt;
+package io.ftpipe.protocol.net;
 
-import javax.net.SocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import javax.net.SocketFactory;
 
-/** Plain TCP sockets with Nagle's algorithm off (see {@link NoDelaySslSocketFactory}). */
-final class NoDelaySocketFactory extends SocketFactory {
+/**
+ * Plain TCP sockets with Nagle's algorithm off. Paho writes a PUBLISH in several small writes;
+ * with Nagle on, the tail waits for the peer's delayed ACK and every message stalls ~40 ms.
+ * Paho calls {@link #createSocket()} and connects the socket itself; the other overloads are
+ * here because {@link SocketFactory} requires them.
+ */
+public final class NoDelaySocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {

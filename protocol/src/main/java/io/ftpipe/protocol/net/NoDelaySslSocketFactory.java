@@ -1,4 +1,4 @@
-package io.ftpipe.device.mqtt;
+package io.ftpipe.protocol.net;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,10 +10,10 @@ import javax.net.ssl.SSLSocketFactory;
  * per message as on plain TCP ({@link NoDelaySocketFactory}) happens under TLS. Paho insists on an
  * {@link SSLSocketFactory} for {@code ssl://}, so this wraps one rather than the plain factory.
  */
-final class NoDelaySslSocketFactory extends SSLSocketFactory {
+public final class NoDelaySslSocketFactory extends SSLSocketFactory {
     private final SSLSocketFactory tls;
 
-    NoDelaySslSocketFactory(SSLSocketFactory tls) {
+    public NoDelaySslSocketFactory(SSLSocketFactory tls) {
         this.tls = tls;
     }
 
@@ -58,7 +58,7 @@ final class NoDelaySslSocketFactory extends SSLSocketFactory {
         return noDelay(tls.createSocket(address, port, localAddress, localPort));
     }
 
-    private static Socket noDelay(Socket socket) throws IOException {
+    static Socket noDelay(Socket socket) throws IOException {
         socket.setTcpNoDelay(true);
         return socket;
     }
