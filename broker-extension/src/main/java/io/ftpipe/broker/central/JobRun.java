@@ -303,7 +303,7 @@ final class JobRun {
     private JobReport.Term startTerm(Plan plan, TermControl.Handover h, long sinceMillis,
                                      Map<String, JobReport.Capacity> measured) throws Exception {
         JobReport.Term layout = terms.start(plan, h, measured, planner.samplesPerSecond(plan), () -> {
-            h.states().forEach((u, s) -> replicas.put(new ReplicaStore.Replica(u, h.start(), state.term, s)));
+            h.states().forEach((u, s) -> replicas.put(new ReplicaStore.Replica(u, h.version(u), state.term, s)));
             checkpoints.write(true);
         });
         state.migrationMillis = state.clock.getAsLong() - sinceMillis;
