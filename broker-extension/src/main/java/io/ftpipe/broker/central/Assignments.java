@@ -41,6 +41,13 @@ public final class Assignments {
                 (from, to) -> StageCompiler.compile(model, from, to));
     }
 
+    /** Every unit at {@code start}: a job's start or a re-plan of a drained pipeline. */
+    public static List<Message.Assign> forPartition(Model model, int[] bounds, long term, long start, JobSettings s,
+                                                    Map<Integer, UnitState> units, Set<Integer> kept,
+                                                    BiFunction<Integer, Integer, StageGraphs> graphs) {
+        return forPartition(model, bounds, term, start, s, units, kept, Map.of(), graphs);
+    }
+
     /**
      * @param bounds stage boundaries (stage s holds units [bounds[s], bounds[s+1]))
      * @param units  the state of every unit not kept
