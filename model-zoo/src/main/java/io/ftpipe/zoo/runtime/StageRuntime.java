@@ -8,10 +8,10 @@ import io.ftpipe.zoo.layer.ForwardScope;
 import io.ftpipe.zoo.stage.StageGraphs;
 
 import java.nio.FloatBuffer;
-import java.util.function.Predicate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import static io.ftpipe.zoo.stage.StageGraphs.*;
 
