@@ -1,6 +1,7 @@
 package io.ftpipe.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.ftpipe.broker.central.JobDefaults;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.configuration.ExtensionConfig;
@@ -52,7 +53,7 @@ import java.util.stream.Stream;
 public final class BenchFaultsCommand implements Callable<Integer> {
     /** Throughput is averaged over windows this long (seconds) for the chart. */
     private static final double WINDOW = 4;
-    private static final JobSpec.Replication REPLICATION = JobSpec.Replication.DEFAULT;
+    private static final JobSpec.Replication DEFAULT_REPLICATION = JobSpec.Replication.DEFAULT;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -75,13 +76,18 @@ public final class BenchFaultsCommand implements Callable<Integer> {
     @Option(names = "--skip-failure-free", description = "skip the two failure-free runs (replication off and on) "
             + "that give the replication overhead and the accuracy to compare with")
     boolean skipFailureFree;
+    @Option(names = "--replay-lost", negatable = true, defaultValue = "" + JobDefaults.REPLAY_LOST,
+            fallbackValue = "true", description = "the trials' jobs replay what restored units lost (exactly-once "
+            + "updates); --no-replay-lost loses it (default: ${DEFAULT-VALUE})")
+    boolean replayLost;
     @Mixin
     private ReportOption report = new ReportOption("runs/bench-faults-" + ReportOption.SCENARIO + ".json");
 
     /** One trial as reported; {@code error}, {@code events} only when they say something. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Trial(int trial, long killSeed, long killAtMicroBatch, List<String> killed, double killSeconds,
-                 double detectionSeconds, double recoverySeconds, int recoveries, long iterationsLost, long replayed,
+                 double detectionSeconds, double recoverySeconds, int recoveries, long iterationsLost,
+                 long updatesAppliedTwice, long caughtUp, long replayed,
                  double finalAccuracy, double accuracyDelta, long samplesTrained, long duplicates, int stages,
                  Map<Integer, String> sources, boolean recovered, String error, List<String> events) {
     }
@@ -91,6 +97,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         FaultScenario sc = validate();
+        JobSpec.Replication replication = new JobSpec.Replication(DEFAULT_REPLICATION.chainPeriod(),
+                DEFAULT_REPLICATION.globalPeriod(), replayLost);
         Path file = report.file(sc.label());
         QuietLogs.all();
         Path work = WorkFolder.fresh(file.toAbsolutePath().resolveSibling("bench-faults-work"));
@@ -100,8 +108,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         if (!skipFailureFree) {
             err.println("failure-free, replication off ...");
             off = failureFree(JobSpec.Replication.OFF, work.resolve("replication-off"), err);
-            err.println("failure-free, replication " + REPLICATION + " ...");
-            on = failureFree(REPLICATION, work.resolve("replication-on"), err);
+            err.println("failure-free, replication " + replication + " ...");
+            on = failureFree(replication, work.resolve("replication-on"), err);
         }
         double reference = on == null ? Double.NaN : on.report().testAccuracy();
 
@@ -111,7 +119,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
             long trialSeed = seed.value() + t;
             err.println("trial " + (t + 1) + "/" + trials + ", kill seed " + trialSeed + " ...");
             var setup = new FaultRun.Setup(model.name(), devices.value(), batchSize.value(), samples.value(),
-                    seed.value(), REPLICATION);
+                    seed.value(), replication);
             FaultRun.Result r = sc == FaultScenario.BROKER_RESTART
                     ? BrokerRestartRun.withKill(setup, trialSeed, work.resolve("trial-" + t), err::println)
                     : FaultRun.withKill(setup, sc, trialSeed, work.resolve("trial-" + t), err::println);
@@ -120,7 +128,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
             rows.add(row);
             err.println(row.recovered()
                     ? String.format("trial %d: recovered; detected in %.1f s, training again %.1f s after the kill, "
-                    + "%d iterations lost", t + 1, row.detectionSeconds(), row.recoverySeconds(), row.iterationsLost())
+                    + "%d iterations lost, %d updates applied twice", t + 1, row.detectionSeconds(),
+                    row.recoverySeconds(), row.iterationsLost(), row.updatesAppliedTwice())
                     : "trial " + (t + 1) + ": NOT recovered" + (row.error() != null ? ": " + row.error() : ""));
         }
 
@@ -133,6 +142,9 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         summary.put("detection_seconds", detection);
         summary.put("recovery_seconds", recovery);
         summary.put("iterations_lost_mean", lost);
+        summary.put("iterations_lost_max", completed.stream().mapToLong(Trial::iterationsLost).max().orElse(0));
+        summary.put("updates_applied_twice_max", completed.stream().mapToLong(Trial::updatesAppliedTwice).max()
+                .orElse(0));
         summary.put("accuracy_delta_min", completed.stream().mapToDouble(Trial::accuracyDelta).min()
                 .orElse(Double.NaN));
         summary.put("accuracy_delta_mean", completed.stream().mapToDouble(Trial::accuracyDelta).average()
@@ -148,7 +160,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         json.put("batch_size", batchSize.value());
         json.put("samples", samples.value());
         json.put("seed", seed.value());
-        json.put("replication", REPLICATION);
+        json.put("replication", replication);
         json.put("trials", trials);
         json.put("recovered", recovered);
         json.put("per_trial", rows);
@@ -241,7 +253,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
     private Trial trial(int t, long trialSeed, FaultRun.Result r, double reference) {
         JobReport rep = r.report();
         if (rep == null) {
-            return new Trial(t, trialSeed, r.killAt(), r.killed(), r.killSeconds(), Double.NaN, Double.NaN, 0, 0, 0,
+            return new Trial(t, trialSeed, r.killAt(), r.killed(), r.killSeconds(), Double.NaN, Double.NaN, 0, 0, 0, 0, 0,
                     Double.NaN, Double.NaN, 0, 0, r.stages(), Map.of(), false, r.error(), null);
         }
         List<JobReport.Recovery> recoveries = rep.recoveries();
@@ -252,7 +264,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         return new Trial(t, trialSeed, r.killAt(), r.killed(), r.killSeconds(),
                 firstRecovery == null ? Double.NaN : firstRecovery.detectedAtSeconds() - r.killSeconds(),
                 firstRecovery == null ? Double.NaN : firstRecovery.resumedAtSeconds() - r.killSeconds(),
-                recoveries.size(), recoveries.stream().mapToLong(JobReport.Recovery::iterationsLost).max().orElse(0),
+                recoveries.size(), rep.iterationsLost(), rep.updatesAppliedTwice(),
+                recoveries.stream().mapToLong(JobReport.Recovery::caughtUp).sum(),
                 rep.replayedMicroBatches(), rep.testAccuracy(), rep.testAccuracy() - reference, trained,
                 rep.duplicateMicroBatches(), r.stages(), firstRecovery == null ? Map.of() : firstRecovery.sources(),
                 recovered, null, recovered ? null : rep.events());
@@ -276,7 +289,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         FaultRun.Result startupFrom = failureFree != null ? failureFree : firstTrial;
         double startup = startupFrom.startupSeconds();
         double detection = ExtensionConfig.DEFAULT_HEARTBEAT_TIMEOUT_MILLIS / 1000.0;
-        int global = REPLICATION.globalPeriod();
+        int global = DEFAULT_REPLICATION.globalPeriod();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", "estimate");
         m.put("startup_seconds", startup);

@@ -34,8 +34,9 @@ final class HeldReplicas {
     void keep(Message.Replica r, List<UnitState> states) {
         for (int i = 0; i < states.size(); i++) {
             units.merge(states.get(i).unit(),
-                    new Message.Replica(r.job(), r.term(), r.stage(), r.iteration(), List.of(r.units().get(i))),
-                    (old, now) -> now.iteration() >= old.iteration() ? now : old);
+                    new Message.Replica(r.job(), r.term(), r.stage(), r.iteration(), List.of(r.units().get(i)),
+                            List.of(r.version(i))),
+                    (old, now) -> now.version(0) >= old.version(0) ? now : old);
         }
     }
 
@@ -49,7 +50,7 @@ final class HeldReplicas {
             Message.Replica r = e.getValue();
             UnitState summary = new UnitState(e.getKey(), Map.of(), Map.of());
             return new Message.Replica(r.job(), r.term(), r.stage(), r.iteration(),
-                    UnitStatePayloads.encode(List.of(summary)));
+                    UnitStatePayloads.encode(List.of(summary)), r.versions());
         }).toList();
     }
 }

@@ -84,6 +84,10 @@ final class StageHost implements AutoCloseable {
             throw new ProtocolException(RejectReason.UNEXPECTED, "replica of stage " + r.stage() + ", term "
                     + r.term() + " at stage " + w.stage() + ", term " + w.term());
         }
+        if (!r.versions().isEmpty() && r.versions().size() != units.size()) {
+            throw new ProtocolException(RejectReason.MALFORMED, "replica has " + r.versions().size()
+                    + " versions for " + units.size() + " units");
+        }
         held.keep(r, units);
     }
 
@@ -96,7 +100,7 @@ final class StageHost implements AutoCloseable {
         }
         List<UnitState> units = c.endsTerm() ? w.unitSummaries() : w.unitStates();
         return new Message.Weights(w.job(), w.term(), c.request(), w.stage(), w.trainedThrough(),
-                UnitStatePayloads.encode(units), c.endsTerm() ? held.summaries() : held.all());
+                UnitStatePayloads.encode(units), c.endsTerm() ? held.summaries() : held.all(), w.unitVersions());
     }
 
     /** Ends the stage and frees its sessions: the job is over for this device. */

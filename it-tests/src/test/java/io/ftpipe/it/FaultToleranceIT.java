@@ -162,6 +162,10 @@ class FaultToleranceIT {
         assertTrue(r.replayedMicroBatches() > 0, "in-flight micro-batches were fed again");
         assertTrue(r.recoveries().stream().allMatch(x -> !Double.isNaN(x.resumedAtSeconds())), "training resumed");
         assertEquals(reference, r.testAccuracy(), 0.01, "accuracy against the failure-free run");
+        if (spec.replayLost()) {
+            assertEquals(0, r.iterationsLost(), "restored units got the updates they lost: " + r.recoveries());
+            assertEquals(0, r.updatesAppliedTwice(), "no update applied twice: " + r.recoveries());
+        }
         return r;
     }
 
@@ -276,6 +280,8 @@ class FaultToleranceIT {
                     + "start: " + restarts.get(0));
             assertEquals(SAMPLES, r.epochs().get(0).samples(), "every sample trained once in the epoch");
             assertEquals(0, r.duplicateMicroBatches());
+            assertEquals(0, r.iterationsLost(), "restored units got the updates they lost: " + r.recoveries());
+            assertEquals(0, r.updatesAppliedTwice(), "no update applied twice: " + r.recoveries());
             assertEquals(failureFree, r.testAccuracy(), 0.01, "accuracy against the failure-free run");
         } finally {
             first.close();

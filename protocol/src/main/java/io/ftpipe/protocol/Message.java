@@ -92,11 +92,27 @@ public sealed interface Message {
      * <p>{@code kept} lists the units whose state the device already holds in the stage it runs
      * (as it answered the last {@link Collect} that ended its term): it keeps those, and
      * {@code units} carries the others. Together they are exactly the stage's units.
+     *
+     * <p>{@code versions}, one per unit of the stage in order: the micro-batch below which that
+     * unit's state already holds every update. The stage runs every micro-batch from {@code start}
+     * forward and backward, but applies a micro-batch's update to a unit only from its version on,
+     * so no update is applied twice. Empty: every unit is at {@code start}.
      */
     record Assign(String job, long term, int stage, int stages, byte[] graphs, OptimizerSettings optimizer,
                   List<byte[]> units, List<Integer> kept, String schedule, int microBatches, int maxBatch,
-                  long start, int chainPeriod, int globalPeriod)
+                  long start, int chainPeriod, int globalPeriod, List<Long> versions)
             implements Message {
+        public Assign(String job, long term, int stage, int stages, byte[] graphs, OptimizerSettings optimizer,
+                      List<byte[]> units, List<Integer> kept, String schedule, int microBatches, int maxBatch,
+                      long start, int chainPeriod, int globalPeriod) {
+            this(job, term, stage, stages, graphs, optimizer, units, kept, schedule, microBatches, maxBatch, start,
+                    chainPeriod, globalPeriod, List.of());
+        }
+
+        /** The version of the stage's {@code index}-th unit. */
+        public long version(int index) {
+            return versions.isEmpty() ? start : versions.get(index);
+        }
     }
 
     /**
@@ -125,19 +141,40 @@ public sealed interface Message {
      * Device to central, the answer to {@link Collect}: the stage's unit states, which include the
      * updates of every micro-batch below {@code iteration}, and the chain replicas the device holds
      * for its previous stage (used when that stage's device has failed). A summary (the answer to
-     * a collect that ends the term) has units without values or optimizer state.
+     * a collect that ends the term) has units without values or optimizer state. {@code versions},
+     * one per unit of {@code units}: the micro-batch below which that unit holds every update (a
+     * unit of a term that started behind it may be ahead of {@code iteration}); empty: all at
+     * {@code iteration}.
      */
     record Weights(String job, long term, long request, int stage, long iteration, List<byte[]> units,
-                   List<Replica> held)
+                   List<Replica> held, List<Long> versions)
             implements Message {
+        public Weights(String job, long term, long request, int stage, long iteration, List<byte[]> units,
+                       List<Replica> held) {
+            this(job, term, request, stage, iteration, units, held, List.of());
+        }
+
+        /** The version of the {@code index}-th of {@code units}. */
+        public long version(int index) {
+            return versions.isEmpty() ? iteration : versions.get(index);
+        }
     }
 
     /**
      * A copy of stage {@code stage}'s unit states, including the updates of every micro-batch below
      * {@code iteration}: to the next stage (chain replication) or to the central node (global, and
-     * the last stage's chain).
+     * the last stage's chain). {@code versions}: per unit, as in {@link Weights}.
      */
-    record Replica(String job, long term, int stage, long iteration, List<byte[]> units) implements Message {
+    record Replica(String job, long term, int stage, long iteration, List<byte[]> units, List<Long> versions)
+            implements Message {
+        public Replica(String job, long term, int stage, long iteration, List<byte[]> units) {
+            this(job, term, stage, iteration, units, List.of());
+        }
+
+        /** The version of the {@code index}-th of {@code units}. */
+        public long version(int index) {
+            return versions.isEmpty() ? iteration : versions.get(index);
+        }
     }
 
     /** Central to device: the job (or this term of it) is over. */

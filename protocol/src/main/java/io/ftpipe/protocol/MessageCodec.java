@@ -20,7 +20,7 @@ public final class MessageCodec {
     public static byte[] encode(Message m) {
         MessageSchemas.Type type = MessageSchemas.BY_CLASS.get(m.getClass());
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-            p.packMapHeader(type.schema().entries() + 2);
+            p.packMapHeader(type.schema().entries(m) + 2);
             p.packString("v").packInt(Message.VERSION);
             p.packString("type").packString(type.name());
             type.schema().write(p, m);

@@ -10,6 +10,7 @@ import static io.ftpipe.protocol.WireField.binaries;
 import static io.ftpipe.protocol.WireField.flag;
 import static io.ftpipe.protocol.WireField.int32;
 import static io.ftpipe.protocol.WireField.ints;
+import static io.ftpipe.protocol.WireField.longs;
 import static io.ftpipe.protocol.WireField.map;
 import static io.ftpipe.protocol.WireField.messages;
 import static io.ftpipe.protocol.WireField.num;
@@ -53,7 +54,7 @@ final class MessageSchemas {
                             real("beta2"), real("eps"))),
                     binaries("units", UNIT_STATES), ints("kept").orAbsent(List.of()), str("schedule"),
                     int32("micro_batches"), int32("max_batch"), num("start"), int32("chain_period"),
-                    int32("global_period"))),
+                    int32("global_period"), longs("versions").omittedWhen(List.of()))),
             new Type("emulate", new RecordSchema<>(Message.Emulate.class, str("device"), real("slowdown"))),
             new Type("ack", new RecordSchema<>(Message.Ack.class,
                     str("job"), num("term"), int32("stage"), str("device"))),
@@ -62,9 +63,11 @@ final class MessageSchemas {
             new Type("weights", new RecordSchema<>(Message.Weights.class,
                     str("job"), num("term"), num("request"), int32("stage"), num("iteration"),
                     binaries("units", UNIT_STATES),
-                    messages("held", Message.Replica.class, "encoded replica messages"))),
+                    messages("held", Message.Replica.class, "encoded replica messages"),
+                    longs("versions").omittedWhen(List.of()))),
             new Type("replica", new RecordSchema<>(Message.Replica.class,
-                    str("job"), num("term"), int32("stage"), num("iteration"), binaries("units", UNIT_STATES))),
+                    str("job"), num("term"), int32("stage"), num("iteration"), binaries("units", UNIT_STATES),
+                    longs("versions").omittedWhen(List.of()))),
             new Type("stop", new RecordSchema<>(Message.Stop.class, str("job"), num("term"), str("reason"))),
             new Type("forward", new RecordSchema<>(Message.Forward.class,
                     str("job"), num("term"), num("iteration"), tensor("x"))),

@@ -66,6 +66,15 @@ final class RecordSchema<R extends Record> implements WireField {
     }
 
     @Override
+    public int entries(Object record) {
+        int n = 0;
+        for (int i = 0; i < fields.size(); i++) {
+            n += fields.get(i).entries(invoke(accessors.get(i), record));
+        }
+        return n;
+    }
+
+    @Override
     public void write(MessagePacker p, Object record) throws IOException {
         for (int i = 0; i < fields.size(); i++) {
             fields.get(i).write(p, invoke(accessors.get(i), record));

@@ -18,8 +18,13 @@ interface WireField {
     /** The type of the record component the field fills. */
     Class<?> type();
 
-    /** How many map entries the field writes. */
+    /** How many map entries the field writes at most. */
     int entries();
+
+    /** How many map entries the field writes for the component's {@code value}. */
+    default int entries(Object value) {
+        return entries();
+    }
 
     /** Writes the field's entries, keys and values, for the component's {@code value}. */
     void write(MessagePacker p, Object value) throws IOException;
@@ -65,6 +70,17 @@ interface WireField {
                 p.packInt((Integer) x);
             }
         }, Fields::ints, null);
+    }
+
+    /** A list of 64-bit integers. */
+    static Leaf longs(String key) {
+        return new Leaf(key, List.class, (p, v) -> {
+            List<?> list = (List<?>) v;
+            p.packArrayHeader(list.size());
+            for (Object x : list) {
+                p.packLong((Long) x);
+            }
+        }, (f, k) -> java.util.Arrays.stream(f.longs(k)).boxed().toList(), null);
     }
 
     /** Byte arrays that another module encodes and decodes; each must be binary, else "{key} must be {what}". */
@@ -124,7 +140,7 @@ interface WireField {
 
             @Override
             public void write(MessagePacker p, Object value) throws IOException {
-                p.packString(key).packMapHeader(part.entries());
+                p.packString(key).packMapHeader(part.entries(value));
                 part.write(p, value);
             }
 
@@ -151,13 +167,24 @@ interface WireField {
 
     /**
      * One key and its value. With an {@code absent} value, the field is optional: a field added to
-     * a message later, which older peers do not send.
+     * a message later, which older peers do not send. An {@code omitted} field is not written at
+     * all while its value is the absent one, so messages that do not use it keep their old bytes.
      */
-    record Leaf(String key, Class<?> type, Writer writer, Reader reader, Object absent) implements WireField {
+    record Leaf(String key, Class<?> type, Writer writer, Reader reader, Object absent, boolean omitted)
+            implements WireField {
+
+        Leaf(String key, Class<?> type, Writer writer, Reader reader, Object absent) {
+            this(key, type, writer, reader, absent, false);
+        }
 
         /** This field, optional: {@code value} when a peer does not send it. */
         Leaf orAbsent(Object value) {
-            return new Leaf(key, type, writer, reader, value);
+            return new Leaf(key, type, writer, reader, value, false);
+        }
+
+        /** This field, optional, and not written while it is {@code value}. */
+        Leaf omittedWhen(Object value) {
+            return new Leaf(key, type, writer, reader, value, true);
         }
 
         @Override
@@ -166,7 +193,15 @@ interface WireField {
         }
 
         @Override
+        public int entries(Object value) {
+            return skips(value) ? 0 : 1;
+        }
+
+        @Override
         public void write(MessagePacker p, Object value) throws IOException {
+            if (skips(value)) {
+                return;
+            }
             p.packString(key);
             writer.write(p, value);
         }
@@ -174,6 +209,10 @@ interface WireField {
         @Override
         public Object read(Fields f) {
             return absent != null && !f.has(key) ? absent : reader.read(f, key);
+        }
+
+        private boolean skips(Object value) {
+            return omitted && absent.equals(value);
         }
     }
 }

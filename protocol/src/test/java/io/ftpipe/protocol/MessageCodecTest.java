@@ -17,6 +17,24 @@ class MessageCodecTest {
     }
 
     @Test
+    void unitVersionsTravelAndAreLeftOutWhenUnused() throws Exception {
+        byte[] state = {1, 2, 3};
+        var with = new Message.Replica("j", 2, 1, 40, List.of(state, state), List.of(40L, 55L));
+        var back = (Message.Replica) roundTrip(with);
+        assertEquals(List.of(40L, 55L), back.versions());
+        assertEquals(55, back.version(1));
+
+        var without = new Message.Replica("j", 2, 1, 40, List.of(state));
+        byte[] bytes = MessageCodec.encode(without);
+        var map = MessagePack.newDefaultUnpacker(bytes).unpackValue().asMapValue().map();
+        assertFalse(map.keySet().stream().anyMatch(k -> k.toString().equals("versions")),
+                "a message without versions keeps its old keys: " + map.keySet());
+        var decoded = (Message.Replica) MessageCodec.decode(bytes, MAX);
+        assertEquals(List.of(), decoded.versions());
+        assertEquals(40, decoded.version(0), "without versions every unit is at the iteration");
+    }
+
+    @Test
     void simpleMessagesRoundTrip() {
         List<Message> all = List.of(
                 new Message.Hello("d1", 4, 1L << 33, 2, "0.1.0", 1 << 20),

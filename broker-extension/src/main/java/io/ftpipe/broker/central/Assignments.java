@@ -37,27 +37,38 @@ public final class Assignments {
     /** Every stage gets its units' states from {@code units} (e.g. {@link #initialUnits}). */
     public static List<Message.Assign> forPartition(Model model, int[] bounds, long term, long start, JobSettings s,
                                                     Map<Integer, UnitState> units) {
-        return forPartition(model, bounds, term, start, s, units, Set.of(),
+        return forPartition(model, bounds, term, start, s, units, Set.of(), Map.of(),
                 (from, to) -> StageCompiler.compile(model, from, to));
+    }
+
+    /** Every unit at {@code start}: a job's start or a re-plan of a drained pipeline. */
+    public static List<Message.Assign> forPartition(Model model, int[] bounds, long term, long start, JobSettings s,
+                                                    Map<Integer, UnitState> units, Set<Integer> kept,
+                                                    BiFunction<Integer, Integer, StageGraphs> graphs) {
+        return forPartition(model, bounds, term, start, s, units, kept, Map.of(), graphs);
     }
 
     /**
      * @param bounds stage boundaries (stage s holds units [bounds[s], bounds[s+1]))
      * @param units  the state of every unit not kept
      * @param kept   units the devices of their new stages already hold
-     * @param graphs the compiled graphs of units [from, to)
-     * @param start  the term's first iteration
+     * @param graphs   the compiled graphs of units [from, to)
+     * @param start    the term's first iteration
+     * @param versions per unit, the micro-batch below which its state holds every update (absent: {@code start})
      * @throws IllegalArgumentException if a unit is neither kept nor given a state
      */
     public static List<Message.Assign> forPartition(Model model, int[] bounds, long term, long start, JobSettings s,
                                                     Map<Integer, UnitState> units, Set<Integer> kept,
+                                                    Map<Integer, Long> versions,
                                                     BiFunction<Integer, Integer, StageGraphs> graphs) {
         List<Message.Assign> out = new ArrayList<>();
         int stages = bounds.length - 1;
         for (int stage = 0; stage < stages; stage++) {
             List<UnitState> mine = new ArrayList<>();
             List<Integer> keep = new ArrayList<>();
+            List<Long> held = new ArrayList<>();
             for (int u = bounds[stage]; u < bounds[stage + 1]; u++) {
+                held.add(versions.getOrDefault(u, start));
                 if (kept.contains(u)) {
                     keep.add(u);
                 } else if (units.containsKey(u)) {
@@ -69,7 +80,8 @@ public final class Assignments {
             byte[] compiled = StageGraphsCodec.encode(graphs.apply(bounds[stage], bounds[stage + 1]));
             out.add(new Message.Assign(s.job(), term, stage, stages, compiled, settings(s.optimizer()),
                     UnitStatePayloads.encode(mine), keep, s.schedule().wireName(), s.microBatches(), s.maxBatch(),
-                    start, s.chainPeriod(), s.globalPeriod()));
+                    start, s.chainPeriod(), s.globalPeriod(),
+                    held.stream().allMatch(v -> v == start) ? List.of() : List.copyOf(held)));
         }
         return out;
     }

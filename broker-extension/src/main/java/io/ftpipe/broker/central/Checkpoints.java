@@ -52,8 +52,17 @@ final class Checkpoints implements AutoCloseable {
 
     /** A replica a device sent, to the store in its turn. */
     void keep(io.ftpipe.protocol.Message.Replica r) {
-        writer.execute(() -> io.ftpipe.zoo.state.UnitStatePayloads.decode(r.units()).forEach(u -> replicas.put(
-                new ReplicaStore.Replica(u.unit(), r.iteration(), r.term(), u))));
+        writer.execute(() -> {
+            var units = io.ftpipe.zoo.state.UnitStatePayloads.decode(r.units());
+            if (!r.versions().isEmpty() && r.versions().size() != units.size()) {
+                LOG.warn("replica of stage {} of job {} dropped: {} versions for {} units", r.stage(),
+                        state.spec.id(), r.versions().size(), units.size());
+                return;
+            }
+            for (int i = 0; i < units.size(); i++) {
+                replicas.put(new ReplicaStore.Replica(units.get(i).unit(), r.version(i), r.term(), units.get(i)));
+            }
+        });
     }
 
     /** Persists where the job stands, unless one was written less than {@link #CHECKPOINT_MILLIS} ago and not {@code now}. */

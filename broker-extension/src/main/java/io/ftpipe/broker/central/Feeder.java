@@ -32,6 +32,10 @@ final class Feeder {
     private final LongSupplier clock;
     private final TreeMap<Long, Fed> fed = new TreeMap<>();
     private int[] order;
+    private int epoch;
+    /** An earlier epoch's order, for replays that reach back into it. */
+    private int[] pastOrder;
+    private int pastEpoch = -1;
 
     /** @param data asked for when first needed (it may still be loading when the feeder is made) */
     Feeder(Supplier<Dataset> data, long seed, Sink sink, LongSupplier clock) {
@@ -44,16 +48,41 @@ final class Feeder {
     /** A new epoch: a new shuffle. Nothing of the last epoch is in flight any more. */
     void newEpoch(int epoch) {
         order = BatchOrder.permutation(data.get().size(), seed, epoch);
+        this.epoch = epoch;
         fed.clear();
+    }
+
+    /**
+     * Sends again a micro-batch that finished already, for units that lost its update: samples
+     * {@code from .. from + count} of {@code epoch}'s order. It is not recorded as fed (nor
+     * replayed by {@link #replayFrom}): the job waits for it apart.
+     */
+    void feedFinished(long iteration, int epoch, int from, int count) {
+        send(iteration, orderOf(epoch), from, count);
+    }
+
+    private int[] orderOf(int e) {
+        if (order != null && e == epoch) {
+            return order;
+        }
+        if (e != pastEpoch) {
+            pastOrder = BatchOrder.permutation(data.get().size(), seed, e);
+            pastEpoch = e;
+        }
+        return pastOrder;
     }
 
     /** Sends micro-batch {@code iteration}: samples {@code from .. from + count} of this epoch's order. */
     void feed(long iteration, int from, int count) {
+        fed.put(iteration, new Fed(from, count, clock.getAsLong()));
+        send(iteration, order, from, count);
+    }
+
+    private void send(long iteration, int[] order, int from, int count) {
         Dataset d = data.get();
         float[] features = new float[count * d.sampleSize()];
         long[] labels = new long[count];
         d.copyBatch(order, from, count, features, labels);
-        fed.put(iteration, new Fed(from, count, clock.getAsLong()));
         sink.send(iteration, Tensor.ofFloats(batched(count, d.sampleShape()), FloatBuffer.wrap(features)),
                 Tensor.ofLongs(new long[]{count}, labels, count));
     }

@@ -28,6 +28,8 @@ public final class JobDefaults {
     /** FTPipeHD's replication periods, in micro-batches. */
     public static final int CHAIN_PERIOD = 100;
     public static final int GLOBAL_PERIOD = 200;
+    /** A recovery gives restored units the updates they lost: exactly-once updates. */
+    public static final boolean REPLAY_LOST = true;
 
     private JobDefaults() {
     }

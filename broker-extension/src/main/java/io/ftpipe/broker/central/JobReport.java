@@ -16,6 +16,10 @@ import java.util.Map;
  *                                 prediction without the error of forecasting capacities
  * @param recoveries               every recovery from failed devices or a stuck pipeline
  * @param replayedMicroBatches     micro-batches fed again by recoveries (each still counted once)
+ * @param iterationsLost           summed over the recoveries: each one's most micro-batches of updates a unit
+ *                                 never got
+ * @param updatesAppliedTwice      summed over the recoveries: each one's most micro-batches whose update a unit
+ *                                 applied a second time
  * @param replicatedBytes          bytes of replicas the devices sent during the job
  * @param replicationSeconds       time the devices spent replicating during the job (capturing their
  *                                 units' states, encoding and publishing replicas, on their training
@@ -27,7 +31,8 @@ public record JobReport(String job, String model, String schedule, long startedM
                         List<Stage> stages, List<Term> terms, List<Epoch> epochs, double testAccuracy,
                         double samplesPerSecond, double seconds, long duplicateMicroBatches,
                         Map<String, Capacity> capacities, double recostedSamplesPerSecond, List<Recovery> recoveries,
-                        long replayedMicroBatches, long replicatedBytes, double replicationSeconds,
+                        long replayedMicroBatches, long iterationsLost, long updatesAppliedTwice,
+                        long replicatedBytes, double replicationSeconds,
                         List<String> events, Map<String, Long> rejected, String modelPath) {
 
     /** The job's wall time training: its epochs' (samplesPerSecond is the samples over it). */
@@ -67,15 +72,25 @@ public record JobReport(String job, String model, String schedule, long startedM
     /**
      * A recovery: the term it started, when the failure was detected and when the first micro-batch
      * finished after it (NaN if none did), the devices lost and why, the micro-batch training resumed
-     * from and how many were fed again, the most micro-batches of updates any restored unit misses
-     * (its replica was that old), and where each unit's state came from.
+     * from and how many were fed again, the most micro-batches of updates any unit never gets (its
+     * replica was that old and they were not replayed), where each unit's state came from, how many
+     * finished micro-batches were replayed before {@code resumedFrom} only to give restored units
+     * the updates they lost ({@code caughtUp}), and the most micro-batches whose update a unit
+     * applies a second time.
      */
     public record Recovery(long term, double detectedAtSeconds, double resumedAtSeconds, List<String> failed,
                            String reason, long resumedFrom, long replayed, long iterationsLost,
-                           Map<Integer, String> sources) {
+                           Map<Integer, String> sources, long caughtUp, long updatesAppliedTwice) {
+        public Recovery(long term, double detectedAtSeconds, double resumedAtSeconds, List<String> failed,
+                        String reason, long resumedFrom, long replayed, long iterationsLost,
+                        Map<Integer, String> sources) {
+            this(term, detectedAtSeconds, resumedAtSeconds, failed, reason, resumedFrom, replayed, iterationsLost,
+                    sources, 0, 0);
+        }
+
         Recovery resumed(double atSeconds) {
             return new Recovery(term, detectedAtSeconds, atSeconds, failed, reason, resumedFrom, replayed,
-                    iterationsLost, sources);
+                    iterationsLost, sources, caughtUp, updatesAppliedTwice);
         }
     }
 

@@ -228,6 +228,8 @@ final class JobRun {
                     state.seconds(), state.progress.duplicates(), state.capacities.snapshot(), planner.recosted(),
                     List.copyOf(state.recoveries),
                     state.recoveries.stream().mapToLong(JobReport.Recovery::replayed).sum(),
+                    state.recoveries.stream().mapToLong(JobReport.Recovery::iterationsLost).sum(),
+                    state.recoveries.stream().mapToLong(JobReport.Recovery::updatesAppliedTwice).sum(),
                     replication.bytes(), replication.millis() / 1e3, status.events(), rejections.snapshot(),
                     model.toString());
         }
@@ -301,7 +303,7 @@ final class JobRun {
     private JobReport.Term startTerm(Plan plan, TermControl.Handover h, long sinceMillis,
                                      Map<String, JobReport.Capacity> measured) throws Exception {
         JobReport.Term layout = terms.start(plan, h, measured, planner.samplesPerSecond(plan), () -> {
-            h.states().forEach((u, s) -> replicas.put(new ReplicaStore.Replica(u, h.start(), state.term, s)));
+            h.states().forEach((u, s) -> replicas.put(new ReplicaStore.Replica(u, h.version(u), state.term, s)));
             checkpoints.write(true);
         });
         state.migrationMillis = state.clock.getAsLong() - sinceMillis;
@@ -348,8 +350,45 @@ final class JobRun {
     }
 
     private void recover(PipelineBroken broken) throws Exception {
-        long from = recovery.recover(broken, this::resumePoint, (plan, h, since) -> startTerm(plan, h, since, Map.of()));
-        feeder.replayFrom(from);
+        while (true) {
+            ReplayPlan replay = recovery.recover(broken, this::resumePoint,
+                    (plan, h, since) -> startTerm(plan, h, since, Map.of()));
+            try {
+                catchUp(replay.start(), replay.resumeAt());
+                feeder.replayFrom(replay.resumeAt());
+                return;
+            } catch (PipelineBroken again) {
+                // The next recovery asks the devices afresh how far each unit got.
+                broken = again;
+            }
+        }
+    }
+
+    /**
+     * Feeds micro-batches {@code [from, until)} again, finished already, so that the units behind
+     * get their updates (the stages ahead of them run them without applying them), and waits until
+     * they are through: the pipeline then goes on from {@code until} as if nothing had happened.
+     * Under GPipe each step is flushed before the next, as in training.
+     */
+    private void catchUp(long from, long until) throws Exception {
+        if (from >= until) {
+            return;
+        }
+        status.event("replaying micro-batches " + from + ".." + (until - 1) + " for the units that lost their updates");
+        int samples = data.train().size();
+        boolean accumulates = spec.scheduling().accumulates();
+        for (long i = from; i < until; i++) {
+            long next = i;
+            MicroBatchIndex.Location at = MicroBatchIndex.locate(next, samples, spec.batchSize(),
+                    spec.microBatchSize());
+            if (accumulates && at.stepStart() && next > from) {
+                terms.await(() -> state.caughtUpTo(next), timeouts.stallMillis(), "the replayed step to flush");
+            }
+            terms.await(() -> next - from - state.caughtUp.cardinality() < allowedInFlight(), timeouts.stallMillis(),
+                    "replayed micro-batch " + (next - allowedInFlight()) + " to finish");
+            feeder.feedFinished(next, at.epoch(), at.from(), at.count());
+        }
+        terms.await(() -> state.caughtUpTo(until), timeouts.stallMillis(), "the replayed micro-batches to finish");
     }
 
     /** Where training goes on after a break: the first unfinished micro-batch; under GPipe, its step's first. */

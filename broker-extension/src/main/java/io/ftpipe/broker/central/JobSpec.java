@@ -34,10 +34,18 @@ public record JobSpec(String id, String model, int devices, String schedule, int
      * Replication periods, in micro-batches finished by a stage (0 = off): every {@code chainPeriod}
      * a stage sends its units to the next stage (the last to the central node), every
      * {@code globalPeriod} to the central node. FTPipeHD's periods ({@link JobDefaults}) are the defaults.
+     * With {@code replayLost}, a recovery replays the micro-batches whose updates a restored unit
+     * lost (its replica was older), so every unit gets every update exactly once; without, they are
+     * lost, and the recovery replays less.
      */
-    public record Replication(int chainPeriod, int globalPeriod) {
+    public record Replication(int chainPeriod, int globalPeriod, boolean replayLost) {
         public static final Replication DEFAULT = new Replication(JobDefaults.CHAIN_PERIOD, JobDefaults.GLOBAL_PERIOD);
         public static final Replication OFF = new Replication(0, 0);
+
+        /** Replaying what restored units lost, as by default. */
+        public Replication(int chainPeriod, int globalPeriod) {
+            this(chainPeriod, globalPeriod, JobDefaults.REPLAY_LOST);
+        }
 
         public Replication {
             if (chainPeriod < 0 || globalPeriod < 0) {
@@ -110,6 +118,11 @@ public record JobSpec(String id, String model, int devices, String schedule, int
 
     public int microBatchSize() {
         return batchSize / microBatches;
+    }
+
+    /** @see Replication */
+    public boolean replayLost() {
+        return replication.replayLost();
     }
 
     public boolean adaptive() {

@@ -42,6 +42,14 @@ final class JobState {
     List<String> watched = List.of();
     /** Micro-batches are in flight, so one stuck for long means the pipeline is broken. */
     boolean feeding;
+    /**
+     * This term's micro-batches below this one are replayed only for units that lost their
+     * updates: finished already, their progress is not counted again.
+     */
+    long catchUpEnd;
+    /** Replayed micro-batches below {@link #catchUpEnd} that finished in this term. */
+    final java.util.BitSet caughtUp = new java.util.BitSet();
+    long catchUpStart;
     /** What the devices replicated during this job (bytes and time), from their heartbeats. */
     final JobReplication replicated = new JobReplication();
     final List<JobReport.Recovery> recoveries = new ArrayList<>();
@@ -118,7 +126,13 @@ final class JobState {
         } else if (m instanceof Message.DeviceError e) {
             failure = "device " + device + ": " + e.reason();
         } else if (m instanceof Message.Progress p && p.term() == term && termStartedHere) {
-            progress.record(p);
+            if (p.iteration() < catchUpEnd) {
+                if (Message.Progress.DONE.equals(p.kind()) && p.iteration() >= catchUpStart) {
+                    caughtUp.set(Math.toIntExact(p.iteration() - catchUpStart));
+                }
+            } else {
+                progress.record(p);
+            }
             int last = recoveries.size() - 1;
             // The first micro-batch finished after a recovery is when training is back.
             if (Message.Progress.DONE.equals(p.kind()) && last >= 0
@@ -127,6 +141,18 @@ final class JobState {
             }
         }
         notifyAll();
+    }
+
+    /** A new term replays {@code [from, until)} only for the units behind (under the lock). */
+    void catchUp(long from, long until) {
+        catchUpStart = from;
+        catchUpEnd = until;
+        caughtUp.clear();
+    }
+
+    /** Have the replayed micro-batches below {@code until} all finished? (under the lock) */
+    boolean caughtUpTo(long until) {
+        return caughtUp.nextClearBit(0) >= until - catchUpStart;
     }
 
     /** Something changed about some device (it connected, left, said hello): look again. */

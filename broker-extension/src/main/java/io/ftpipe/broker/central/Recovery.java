@@ -64,9 +64,10 @@ final class Recovery {
     /**
      * A new term on the devices that are left, planned for them, from {@code resumeAt}.
      *
-     * @return the first micro-batch to feed again
+     * @return where training goes on: the new term's first micro-batch (units behind are replayed
+     *         from there) and the first micro-batch not finished
      */
-    long recover(PipelineBroken broken, LongSupplier resumePoint, TermStarter starter) throws Exception {
+    ReplayPlan recover(PipelineBroken broken, LongSupplier resumePoint, TermStarter starter) throws Exception {
         long detected = state.clock.getAsLong();
         double detectedAt = state.seconds();
         List<FailureDetector.Failure> failures = new ArrayList<>(broken.failures);
@@ -117,16 +118,19 @@ final class Recovery {
                     from.put(u, src.kind() + " @" + src.iteration() + (kept.contains(u) ? ", kept" : ""));
                 });
                 long replayed = state.iteration - resumeAt;
+                ReplayPlan replay = ReplayPlan.of(Restore.versions(sources), resumeAt, state.spec.replayLost());
                 String reason = "recovery from " + (failures.isEmpty() ? "a stalled pipeline" : failures);
                 state.devices = pool;
-                starter.start(plan, new TermControl.Handover(states, kept, resumeAt, reason), detected);
+                starter.start(plan, new TermControl.Handover(states, kept, replay.start(), reason, replay.versions(),
+                        resumeAt), detected);
                 synchronized (state) {
                     state.recoveries.add(new JobReport.Recovery(state.term, detectedAt, Double.NaN,
                             failures.stream().map(Object::toString).toList(), broken.getMessage(), resumeAt,
-                            replayed, Restore.iterationsLost(sources, resumeAt), from));
+                            replayed, replay.iterationsLost(), from, replay.caughtUp(),
+                            replay.updatesAppliedTwice()));
                     listener.recovered(state.recoveries.get(state.recoveries.size() - 1));
                 }
-                return resumeAt;
+                return replay;
             } catch (PipelineBroken again) {
                 status.event("recovery interrupted: " + again.getMessage());
                 again.failures.stream().filter(f -> failures.stream().noneMatch(g -> g.device().equals(f.device())))

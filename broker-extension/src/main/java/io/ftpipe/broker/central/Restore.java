@@ -4,6 +4,7 @@ import io.ftpipe.protocol.Message;
 import io.ftpipe.zoo.state.UnitState;
 import io.ftpipe.zoo.state.UnitStatePayloads;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -24,7 +25,8 @@ final class Restore {
 
     /**
      * The state a unit resumes from, where it was found (the device that holds it, or null for the
-     * central replica), and how far it had trained.
+     * central replica), and its version ({@code iteration}): the micro-batch below which it holds
+     * every update.
      */
     record Source(UnitState state, String kind, String device, long iteration) {
     }
@@ -38,10 +40,18 @@ final class Restore {
     static Map<Integer, Source> choose(int units, Map<String, Message.Weights> live,
                                        Map<Integer, ReplicaStore.Replica> central) {
         Map<Integer, Source> best = new TreeMap<>();
-        live.forEach((d, w) -> UnitStatePayloads.decode(w.units()).forEach(u ->
-                offer(best, new Source(u, LIVE, d, w.iteration()))));
-        live.forEach((d, w) -> w.held().forEach(r -> UnitStatePayloads.decode(r.units()).forEach(u ->
-                offer(best, new Source(u, CHAIN, d, r.iteration())))));
+        live.forEach((d, w) -> {
+            List<UnitState> decoded = decode(w.units(), w.versions(), "the weights of " + d);
+            for (int i = 0; i < decoded.size(); i++) {
+                offer(best, new Source(decoded.get(i), LIVE, d, w.version(i)));
+            }
+        });
+        live.forEach((d, w) -> w.held().forEach(r -> {
+            List<UnitState> decoded = decode(r.units(), r.versions(), "a chain replica held by " + d);
+            for (int i = 0; i < decoded.size(); i++) {
+                offer(best, new Source(decoded.get(i), CHAIN, d, r.version(i)));
+            }
+        }));
         central.values().forEach(r -> offer(best, new Source(r.state(), CENTRAL, null, r.iteration())));
         for (int u = 0; u < units; u++) {
             if (!best.containsKey(u)) {
@@ -49,6 +59,22 @@ final class Restore {
             }
         }
         return best;
+    }
+
+    private static List<UnitState> decode(List<byte[]> payloads, List<Long> versions, String what) {
+        List<UnitState> units = UnitStatePayloads.decode(payloads);
+        if (!versions.isEmpty() && versions.size() != units.size()) {
+            throw new IllegalArgumentException(what + " has " + versions.size() + " versions for " + units.size()
+                    + " units");
+        }
+        return units;
+    }
+
+    /** Each unit's version: the micro-batch below which its chosen state holds every update. */
+    static Map<Integer, Long> versions(Map<Integer, Source> sources) {
+        Map<Integer, Long> v = new TreeMap<>();
+        sources.forEach((u, s) -> v.put(u, s.iteration()));
+        return v;
     }
 
     /** Offers are made in order of preference, so an equally new later one does not replace. */

@@ -66,8 +66,25 @@ final class TermControl {
         this.feeder = feeder;
     }
 
-    /** What ending a term hands over to the next one, and why. */
-    record Handover(Map<Integer, UnitState> states, Set<Integer> kept, long start, String reason) {
+    /**
+     * What ending a term hands over to the next one, and why.
+     *
+     * @param start    the new term's first micro-batch
+     * @param versions per unit, the micro-batch below which its state holds every update (a unit
+     *                 absent is at {@code start})
+     * @param resumeAt the first micro-batch not finished; those from {@code start} to it are replayed
+     *                 for the units behind, and already counted
+     */
+    record Handover(Map<Integer, UnitState> states, Set<Integer> kept, long start, String reason,
+                    Map<Integer, Long> versions, long resumeAt) {
+        /** Every unit at {@code start}, where training goes on. */
+        Handover(Map<Integer, UnitState> states, Set<Integer> kept, long start, String reason) {
+            this(states, kept, start, reason, Map.of(), start);
+        }
+
+        long version(int unit) {
+            return versions.getOrDefault(unit, start);
+        }
     }
 
     /**
@@ -98,7 +115,8 @@ final class TermControl {
             state.termStartedHere = true;
             state.termStartMillis = state.clock.getAsLong();
             state.feeding = false;
-            state.progress.rewind(h.start());
+            state.progress.rewind(h.resumeAt());
+            state.catchUp(h.start(), h.resumeAt());
             state.acks.clear();
             layout = new JobReport.Term(state.term, h.start(), state.seconds(), List.copyOf(stages), predicted,
                     Map.copyOf(measured), h.reason());
@@ -116,7 +134,7 @@ final class TermControl {
         var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.scheduling(), spec.microBatches(),
                 spec.microBatchSize(), spec.replication().chainPeriod(), spec.replication().globalPeriod());
         for (Message.Assign a : Assignments.forPartition(model, bounds, layout.term(), h.start(), settings, h.states(),
-                h.kept(), this::graphs)) {
+                h.kept(), h.versions(), this::graphs)) {
             command(stages.get(a.stage()).device(), a, h.start());
         }
         try {

@@ -12,6 +12,6 @@ import io.ftpipe.broker.json.JsonKeys;
 @JsonNaming(JsonKeys.class)
 record JobRequestBody(String id, String model, Long devices, Long epochs, String schedule, Long batchSize,
                       Long microBatches, @JsonPropertyDescription(JobRequest.POSITIVE) Double lr, Long seed,
-                      Long synthetic, Long limit, String planner, Long chainPeriod, Long globalPeriod, String data,
-                      String normalize, Boolean init) {
+                      Long synthetic, Long limit, String planner, Long chainPeriod, Long globalPeriod,
+                      Boolean replayLost, String data, String normalize, Boolean init) {
 }

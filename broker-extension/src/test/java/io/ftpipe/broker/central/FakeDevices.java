@@ -25,6 +25,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * gets it, unless a device of the layout is dead. Each finished micro-batch advances the clock by
  * {@link #MILLIS_PER_MICRO_BATCH}, and every {@link #HEARTBEAT_EVERY} a device heartbeats with its
  * compute time: its slowdown times the reference time of the units it holds.
+ *
+ * <p>Each unit a device holds has a version, as a real stage's: the micro-batch below which it
+ * holds every update. A micro-batch updates a unit from its version on, as the assign says; one
+ * that comes after a gap means the updates in the gap were never applied to it, counted in
+ * {@link #updatesLost}.
  */
 final class FakeDevices implements CentralPublisher {
     static final long MILLIS_PER_MICRO_BATCH = 100;
@@ -38,6 +43,7 @@ final class FakeDevices implements CentralPublisher {
         int stage = -1;
         long term;
         final Map<Integer, UnitState> units = new TreeMap<>();
+        final Map<Integer, Long> versions = new TreeMap<>();
         long trainedThrough;
         long forwards;
         long microBatches;
@@ -58,6 +64,8 @@ final class FakeDevices implements CentralPublisher {
     /** What the central node sent, in order. */
     final List<Message> sent = new CopyOnWriteArrayList<>();
     private volatile JobRun run;
+    /** Per unit, micro-batches of updates it skipped over: none when every update is applied once. */
+    final Map<Integer, Long> updatesLost = new ConcurrentHashMap<>();
 
     /** @param unitMillis the reference time of every unit, as the job's profile says */
     FakeDevices(FakeClock clock, DeviceRegistry registry, double unitMillis) {
@@ -120,6 +128,11 @@ final class FakeDevices implements CentralPublisher {
             d.units.clear();
             d.units.putAll(kept);
             UnitStatePayloads.decode(a.units()).forEach(u -> d.units.put(u.unit(), u));
+            d.versions.clear();
+            int k = 0;
+            for (int u : d.units.keySet()) {
+                d.versions.put(u, a.version(k++));
+            }
             d.stage = a.stage();
             d.term = a.term();
             d.trainedThrough = a.start();
@@ -132,7 +145,8 @@ final class FakeDevices implements CentralPublisher {
                     ? d.units.keySet().stream().map(u -> new UnitState(u, Map.of(), Map.of())).toList()
                     : List.copyOf(d.units.values());
             run.onMessage(d.id, new Message.Weights(c.job(), c.term(), c.request(), d.stage, d.trainedThrough,
-                    UnitStatePayloads.encode(units), List.of()));
+                    UnitStatePayloads.encode(units), List.of(),
+                    units.stream().map(u -> d.versions.get(u.unit())).toList()));
         } else if (m instanceof Message.Stop) {
             d.stage = -1;
         }
@@ -155,6 +169,13 @@ final class FakeDevices implements CentralPublisher {
             d.forwards++;
             d.microBatches++;
             d.trainedThrough = f.iteration() + 1;
+            d.versions.replaceAll((u, v) -> {
+                if (f.iteration() < v) {
+                    return v;
+                }
+                updatesLost.merge(u, f.iteration() - v, Long::sum);
+                return f.iteration() + 1;
+            });
             d.computeMillis += d.slowdown * unitMillis * d.units.size();
             if (d.microBatches % HEARTBEAT_EVERY == 0) {
                 heartbeat(d, f.job());

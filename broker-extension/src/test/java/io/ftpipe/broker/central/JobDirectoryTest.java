@@ -46,7 +46,7 @@ class JobDirectoryTest {
         JobReport report = new JobReport("r", "cnn", "1f1b", 1_000, List.of("d0"), List.of(stage), List.of(term),
                 List.of(new JobReport.Epoch(1, 0.6, 0.8, 0.5, 0.82, 30, 1000),
                         new JobReport.Epoch(2, 0.4, 0.9, 0.45, 0.85, 10, 1000)), 0.85, 50, 45, 0,
-                Map.of("d0", new JobReport.Capacity(1, Double.NaN)), Double.NaN, List.of(), 0, 5_000_000, 1.25,
+                Map.of("d0", new JobReport.Capacity(1, Double.NaN)), Double.NaN, List.of(), 0, 0, 0, 5_000_000, 1.25,
                 List.of("0.1s job submitted"), Map.of(), "model.onnx");
         JobDirectory dir = new JobDirectory(data, "r");
         dir.finished(report);

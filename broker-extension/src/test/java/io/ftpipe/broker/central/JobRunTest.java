@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,17 +54,21 @@ class JobRunTest {
     }
 
     private static JobSpec job(String planner, int devices, int samples) {
-        return new JobSpec("fake", "mlp", devices, Schedule.Names.ONE_F_ONE_B, MICRO_BATCH, 1, 1,
-                OptimizerConfig.adam(1e-3, 0), 1, samples, 0, planner);
+        return job(planner, devices, samples, JobSpec.Replication.DEFAULT);
     }
 
-    @Test
-    void aKilledDeviceIsRecoveredFromAndEverySampleTrainsOnce() throws Exception {
+    private static JobSpec job(String planner, int devices, int samples, JobSpec.Replication replication) {
+        return new JobSpec("fake", "mlp", devices, Schedule.Names.ONE_F_ONE_B, MICRO_BATCH, 1, 1,
+                OptimizerConfig.adam(1e-3, 0), 1, samples, 0, planner, replication);
+    }
+
+    /** Kills d1 of d0, d1, d2 once five micro-batches are done. */
+    private JobReport killD1(JobSpec.Replication replication) throws Exception {
         devices.join("d0", 1);
         devices.join("d1", 1);
         devices.join("d2", 1);
         AtomicBoolean killed = new AtomicBoolean();
-        JobReport r = run(job(JobSpec.SPEED_BLIND, 3, 512), new JobListener() {
+        JobReport r = run(job(JobSpec.SPEED_BLIND, 3, 512, replication), new JobListener() {
             @Override
             public void microBatchDone(long done, double loss) {
                 if (done >= 5 && killed.compareAndSet(false, true)) {
@@ -71,8 +76,14 @@ class JobRunTest {
                 }
             }
         });
-
         assertTrue(killed.get());
+        return r;
+    }
+
+    @Test
+    void aKilledDeviceIsRecoveredFromAndEverySampleTrainsOnce() throws Exception {
+        JobReport r = killD1(JobSpec.Replication.DEFAULT);
+
         assertEquals(1, r.recoveries().size(), r.events().toString());
         JobReport.Recovery recovery = r.recoveries().get(0);
         assertEquals(List.of("d1 (connection lost)"), recovery.failed());
@@ -80,7 +91,14 @@ class JobRunTest {
         // d1's unit had no newer copy than the central node's, from the start of the job; the
         // survivors' units stayed where they were or came from them.
         assertTrue(recovery.sources().get(1).startsWith(Restore.CENTRAL + " @0"), recovery.sources().toString());
-        assertEquals(recovery.resumedFrom(), recovery.iterationsLost());
+        // Unit 1 lost every update since: they are replayed for it, and the others skip them.
+        assertTrue(recovery.resumedFrom() > 0, recovery.toString());
+        assertEquals(recovery.resumedFrom(), recovery.caughtUp());
+        assertEquals(0, recovery.iterationsLost());
+        assertEquals(0, recovery.updatesAppliedTwice());
+        assertEquals(0, r.iterationsLost());
+        assertEquals(0, r.updatesAppliedTwice());
+        assertEquals(Map.of(), nonZero(devices.updatesLost), "every unit got every update");
         assertTrue(recovery.sources().get(0).startsWith(Restore.LIVE), recovery.sources().toString());
         assertEquals(512, r.epochs().get(0).samples(), "every sample trained once");
         assertEquals(0, r.duplicateMicroBatches());
@@ -106,6 +124,30 @@ class JobRunTest {
         assertFalse(r.recoveries().stream().findAny().isPresent(), "no failure: " + r.recoveries());
         assertEquals(4096, r.epochs().get(0).samples(), "every sample trained once across the re-plan");
         assertEquals(0, r.duplicateMicroBatches());
+    }
+
+    @Test
+    void withoutReplayingTheRestoredUnitsUpdatesAreLostAndCounted() throws Exception {
+        JobReport r = killD1(new JobSpec.Replication(JobDefaults.CHAIN_PERIOD, JobDefaults.GLOBAL_PERIOD, false));
+
+        JobReport.Recovery recovery = r.recoveries().get(0);
+        assertTrue(recovery.resumedFrom() > 0, recovery.toString());
+        assertEquals(0, recovery.caughtUp());
+        assertEquals(recovery.resumedFrom(), recovery.iterationsLost());
+        assertEquals(recovery.resumedFrom(), r.iterationsLost());
+        assertEquals(0, r.updatesAppliedTwice());
+        assertEquals(512, r.epochs().get(0).samples(), "every sample trained once");
+        assertEquals(0, r.duplicateMicroBatches());
+    }
+
+    private static Map<Integer, Long> nonZero(Map<Integer, Long> m) {
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        m.forEach((k, v) -> {
+            if (v != 0) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     private static Set<Integer> union(Set<Integer> a, Set<Integer> b) {

@@ -48,6 +48,28 @@ class RestoreTest {
     }
 
     @Test
+    void perUnitVersionsDecideOverTheStagesIteration() {
+        // A stage whose unit 1 began its term ahead (it already held updates the term replays):
+        // unit 1 is newer than the stage's iteration, unit 0 is not.
+        var live = new Message.Weights("j", 3, 1, 0, 50, UnitStatePayloads.encode(List.of(unit(0, 0), unit(1, 1))),
+                List.of(), List.of(50L, 70L));
+        var held = new Message.Replica("j", 3, 0, 40, UnitStatePayloads.encode(List.of(unit(0, 5), unit(1, 6))),
+                List.of(40L, 65L));
+        var chosen = Restore.choose(2, Map.of("d0", live, "d1", weights(1, 60, List.of(), held)), central(0, 0, 1));
+        assertEquals(50, chosen.get(0).iteration());
+        assertEquals(70, chosen.get(1).iteration());
+        assertEquals(Map.of(0, 50L, 1, 70L), Restore.versions(chosen));
+    }
+
+    @Test
+    void versionsThatDoNotMatchTheUnitsAreRefused() {
+        var live = new Message.Weights("j", 3, 1, 0, 50, UnitStatePayloads.encode(List.of(unit(0, 0))),
+                List.of(), List.of(50L, 70L));
+        var e = assertThrows(IllegalArgumentException.class, () -> Restore.choose(1, Map.of("d0", live), Map.of()));
+        assertEquals("the weights of d0 has 2 versions for 1 units", e.getMessage());
+    }
+
+    @Test
     void whenTheChainIsGoneTooTheCentralReplicaServes() {
         var chosen = Restore.choose(3, Map.of("d0", weights(0, 50, List.of(unit(0, 0)))), central(40, 0, 1, 2));
         assertEquals(Restore.LIVE, chosen.get(0).kind());

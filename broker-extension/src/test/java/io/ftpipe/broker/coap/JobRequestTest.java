@@ -68,9 +68,9 @@ class JobRequestTest {
         JobSpec spec = parse("""
                 {"id": "tiny", "model": "mlp", "devices": 2, "epochs": 3, "schedule": "gpipe", "batch_size": 32,
                  "micro_batches": 2, "lr": 0.01, "seed": 9, "synthetic": 256, "limit": 128,
-                 "planner": "speed-blind", "chain_period": 10, "global_period": 0}""");
+                 "planner": "speed-blind", "chain_period": 10, "global_period": 0, "replay_lost": false}""");
         assertEquals(new JobSpec("tiny", "mlp", 2, "gpipe", 32, 2, 3, OptimizerConfig.adam(0.01, 0), 9, 256, 128,
-                JobSpec.SPEED_BLIND, new JobSpec.Replication(10, 0)), spec);
+                JobSpec.SPEED_BLIND, new JobSpec.Replication(10, 0, false)), spec);
     }
 
     @Test
@@ -102,6 +102,7 @@ class JobRequestTest {
             "{\"micro_batches\": 4}             | bad_value      | micro_batches applies to the gpipe schedule only",
             "{\"schedule\": \"gpipe\", \"batch_size\": 10, \"micro_batches\": 4} | bad_value | the batch size a multiple of the micro-batches",
             "{\"chain_period\": -5}             | bad_value      | chain_period must be between 0 and",
+            "{\"replay_lost\": \"yes\"}          | bad_value      | replay_lost",
     })
     void badBodiesSayWhatIsWrong(String json, String reason, String expected) {
         BadRequest e = assertThrows(BadRequest.class, () -> parse(json));

@@ -103,7 +103,8 @@ public final class BrokerRestartRun {
                 String.valueOf(FaultRun.LEARNING_RATE), "--seed", String.valueOf(s.seed()), "--limit",
                 String.valueOf(s.samples()), "--planner", JobSpec.SPEED_BLIND, "--chain-period",
                 String.valueOf(s.replication().chainPeriod()), "--global-period",
-                String.valueOf(s.replication().globalPeriod()));
+                String.valueOf(s.replication().globalPeriod()),
+                s.replication().replayLost() ? "--replay-lost" : "--no-replay-lost");
     }
 
     /** The reports of the jobs that finished on a central node with this data folder. */

@@ -52,6 +52,11 @@ public final class JobOptions {
     @Option(names = "--global-period", defaultValue = "" + JobDefaults.GLOBAL_PERIOD, description = "micro-batches "
             + "between a stage's replicas to the central node; 0 = off (default: ${DEFAULT-VALUE}, FTPipeHD's)")
     int globalPeriod;
+    @Option(names = "--replay-lost", negatable = true, defaultValue = "" + JobDefaults.REPLAY_LOST,
+            fallbackValue = "true", description = "after a recovery, replay the micro-batches whose updates a "
+            + "restored unit lost, so every update is applied exactly once; --no-replay-lost loses them and "
+            + "replays less (default: ${DEFAULT-VALUE})")
+    boolean replayLost;
     @Mixin
     private ReportOption report = new ReportOption("runs/demo.json");
 
@@ -82,8 +87,8 @@ public final class JobOptions {
     public JobSpec spec(String id) {
         return new JobSpec(id, modelName(), devices.value(), schedule.name(), batchSize.value(),
                 schedule.microBatches(microBatches), epochs.value(), OptimizerConfig.adam(lr, 0), seed.value(),
-                data.synthetic(), data.limit(), planner, new JobSpec.Replication(chainPeriod, globalPeriod),
-                data.sources());
+                data.synthetic(), data.limit(), planner, new JobSpec.Replication(chainPeriod, globalPeriod,
+                replayLost), data.sources());
     }
 
     /** A zoo model's name, or the imported file as an absolute path (the central node may run elsewhere). */

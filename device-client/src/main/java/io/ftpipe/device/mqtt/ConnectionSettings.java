@@ -7,8 +7,15 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
- * What the transport asks of each connection: a clean session, Paho's automatic reconnect, a
- * keep-alive, TLS or TCP_NODELAY sockets, the credentials and the last will of its options.
+ * What the transport asks of each connection: a session kept across reconnects, Paho's automatic
+ * reconnect, a keep-alive, TLS or TCP_NODELAY sockets, the credentials and the last will of its
+ * options.
+ *
+ * <p>Sessions: the first connect of a process starts clean (a restarted device has nothing to
+ * resume, and the central node takes its hello as a restart anyway). Reconnects then resume the
+ * session ({@link #resumingSessions}), so the QoS 1 messages the broker queued for the device
+ * while it was away, and those it had sent but not had acknowledged, are delivered rather than
+ * dropped.
  */
 final class ConnectionSettings {
     /** The broker notices a silent device, and publishes its will, within 1.5 × this. */
@@ -20,6 +27,12 @@ final class ConnectionSettings {
      * a second, which costs it nothing worth saving.
      */
     private static final int MAX_RECONNECT_DELAY_MILLIS = 1000;
+    /**
+     * How long the broker keeps a disconnected device's session. Longer than a broker restart
+     * plus the fast-retry window of {@link AutoReconnectClient}, after which a device still retries
+     * every second; a device away longer than this is failed by the central node long before.
+     */
+    static final long SESSION_EXPIRY_SECONDS = 120;
 
     private ConnectionSettings() {
     }
@@ -27,7 +40,7 @@ final class ConnectionSettings {
     static MqttConnectionOptions of(TransportOptions options) {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
-        o.setSessionExpiryInterval(0L);
+        o.setSessionExpiryInterval(SESSION_EXPIRY_SECONDS);
         o.setAutomaticReconnect(true);
         o.setMaxReconnectDelay(MAX_RECONNECT_DELAY_MILLIS);
         o.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
@@ -51,5 +64,13 @@ final class ConnectionSettings {
             o.setWill(will.topic(), message);
         }
         return o;
+    }
+
+    /**
+     * After the first connect: Paho reconnects with the options of the last connect, so from now
+     * on they resume the session the first one started.
+     */
+    static void resumingSessions(MqttConnectionOptions connected) {
+        connected.setCleanStart(false);
     }
 }

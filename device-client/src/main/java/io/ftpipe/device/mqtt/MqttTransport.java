@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.util.MqttTopicValidator;
@@ -66,8 +67,9 @@ public final class MqttTransport implements AutoCloseable {
         }
         long deadline = System.nanoTime() + options.connectTimeout().toNanos();
         try {
-            transport.client.connect(ConnectionSettings.of(options))
-                    .waitForCompletion(options.connectTimeout().toMillis());
+            MqttConnectionOptions settings = ConnectionSettings.of(options);
+            transport.client.connect(settings).waitForCompletion(options.connectTimeout().toMillis());
+            ConnectionSettings.resumingSessions(settings);
             // The token completes a moment before Paho reports connectComplete, which opens the window.
             transport.window.awaitOpen(deadline);
         } catch (MqttException e) {

@@ -57,6 +57,15 @@ public final class StageWorker implements AutoCloseable {
     private long nextForward;
     private long completed;
     private long trainedThrough;
+    /**
+     * Per unit of the stage (from its first): the micro-batch below which the unit held every
+     * update when the term began. Its updates of earlier micro-batches are not applied again.
+     */
+    private final long[] heldBelow;
+    /** Which unit each parameter and buffer belongs to, as an index into {@link #heldBelow}. */
+    private final Map<String, Integer> unitOf = new HashMap<>();
+    /** Micro-batch updates not applied to some unit because it already held them. */
+    private long updatesSkipped;
     private long chainReplicated;
     private long globalReplicated;
     private final WeightVersions versions;
@@ -86,6 +95,25 @@ public final class StageWorker implements AutoCloseable {
         this.versions = new WeightVersions(env, store);
         this.nextForward = assignment.start();
         this.trainedThrough = assignment.start();
+        int units = graphs.to() - graphs.from();
+        if (!assignment.versions().isEmpty() && assignment.versions().size() != units) {
+            throw new ProtocolException(RejectReason.MALFORMED, "assign has " + assignment.versions().size()
+                    + " versions for " + units + " units");
+        }
+        this.heldBelow = new long[units];
+        for (int k = 0; k < units; k++) {
+            heldBelow[k] = assignment.version(k);
+            if (heldBelow[k] < 0) {
+                throw new ProtocolException(RejectReason.MALFORMED, "assign version " + heldBelow[k] + " of unit "
+                        + (graphs.from() + k) + " is negative");
+            }
+            String prefix = io.ftpipe.zoo.model.Model.unitPrefix(graphs.from() + k);
+            for (ParamStore.Entry e : store.entries()) {
+                if (e.name().startsWith(prefix)) {
+                    unitOf.put(e.name(), k);
+                }
+            }
+        }
     }
 
     public String job() {
@@ -118,6 +146,39 @@ public final class StageWorker implements AutoCloseable {
     /** The units' state includes the updates of every micro-batch below this one. */
     public long trainedThrough() {
         return trainedThrough;
+    }
+
+    /**
+     * Per unit of the stage, in order: the micro-batch below which its state holds every update.
+     * A unit that began the term ahead of the stage stays ahead until the stage catches up.
+     */
+    public List<Long> unitVersions() {
+        List<Long> v = new ArrayList<>();
+        for (long held : heldBelow) {
+            v.add(Math.max(held, trainedThrough));
+        }
+        return v;
+    }
+
+    /** Updates of a micro-batch not applied to a unit that already held them, counted per unit. */
+    public long updatesSkipped() {
+        return updatesSkipped;
+    }
+
+    /** Does micro-batch {@code i}'s update go into the parameter or buffer {@code name}? */
+    private boolean updates(String name, long i) {
+        Integer k = unitOf.get(name);
+        return k == null || i >= heldBelow[k];
+    }
+
+    /** Is some unit of the stage to skip micro-batch {@code i}'s update? */
+    private boolean skipsAny(long i) {
+        for (long held : heldBelow) {
+            if (i < held) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void onForward(Message.Forward m) throws OrtException {
@@ -223,7 +284,8 @@ public final class StageWorker implements AutoCloseable {
         WeightSnapshot weights = schedule.stashesWeights() ? versions.acquire() : null;
         try (OnnxTensor input = floats(x); OnnxTensor y = graphs.last() ? longs(labels.remove(i)) : null) {
             Stopwatch watch = new Stopwatch();
-            Pass pass = runtime.forward(input, y, weights);
+            Pass pass = skipsAny(i) ? runtime.forward(input, y, weights, b -> updates(b, i))
+                    : runtime.forward(input, y, weights);
             watch.computed(clock, ComputeClock.Step.FORWARD, n);
             inFlight.put(i, new InFlight(pass, weights, n));
             if (graphs.last()) {
@@ -247,7 +309,7 @@ public final class StageWorker implements AutoCloseable {
                     out.toPreviousStage(new Message.Backward(job(), term(), i, tensor(b.tensor(StageGraphs.GRAD_INPUT))));
                 }
                 Stopwatch optimizerWatch = new Stopwatch();
-                step(f.count());
+                step(i, f.count());
                 optimizerWatch.computed(clock, ComputeClock.Step.OPTIMIZER, 0);
             }
         } finally {
@@ -279,7 +341,7 @@ public final class StageWorker implements AutoCloseable {
         // and all of it is time this thread does not train.
         long started = System.nanoTime();
         Message.Replica r = new Message.Replica(job(), term(), stage(), trainedThrough,
-                UnitStatePayloads.encode(unitStates()));
+                UnitStatePayloads.encode(unitStates()), unitVersions());
         if (chain) {
             chainReplicated = completed;
             out.replicate(r, true);
@@ -294,10 +356,14 @@ public final class StageWorker implements AutoCloseable {
         out.replicated(System.nanoTime() - started);
     }
 
-    /** An optimizer step now (1F1B), or accumulate until the step's last micro-batch (GPipe). */
-    private void step(int count) {
+    /**
+     * An optimizer step now (1F1B), or accumulate until the step's last micro-batch (GPipe), for
+     * the units that do not hold micro-batch {@code i}'s update yet. Under GPipe every unit's
+     * version is a step boundary, so the step's last micro-batch decides for all of the step.
+     */
+    private void step(long i, int count) {
         if (schedule.stepsAfterEach()) {
-            optimizer.step(store);
+            optimize(i);
             versions.advance();
             return;
         }
@@ -332,9 +398,22 @@ public final class StageWorker implements AutoCloseable {
                 }
             }
         }
-        optimizer.step(store);
+        optimize(i);
         accumulated = 0;
         accumulatedSamples = 0;
+    }
+
+    private void optimize(long i) {
+        if (!skipsAny(i)) {
+            optimizer.step(store);
+            return;
+        }
+        for (long held : heldBelow) {
+            if (i < held) {
+                updatesSkipped++;
+            }
+        }
+        optimizer.step(store, name -> updates(name, i));
     }
 
     /** Wire floats (little-endian) into a direct native-order buffer that ONNX Runtime uses in place. */

@@ -38,11 +38,24 @@ final class InProcessPipeline implements AutoCloseable {
     private final Deque<Runnable> mail = new ArrayDeque<>();
     private final Model model;
     private final Assignments.JobSettings settings;
+    private final long term;
 
     InProcessPipeline(Model model, int[] bounds, Assignments.JobSettings settings, long seed) throws Exception {
+        this(model, bounds, settings, 1, 0, Assignments.initialUnits(model, seed), Map.of());
+    }
+
+    /**
+     * A term from micro-batch {@code start} with the given unit states and versions (the micro-batch
+     * below which each unit holds every update; absent: {@code start}).
+     */
+    InProcessPipeline(Model model, int[] bounds, Assignments.JobSettings settings, long term, long start,
+                      Map<Integer, io.ftpipe.zoo.state.UnitState> units, Map<Integer, Long> versions)
+            throws Exception {
         this.model = model;
         this.settings = settings;
-        var assigns = Assignments.forPartition(model, bounds, 1, 0, settings, Assignments.initialUnits(model, seed));
+        this.term = term;
+        var assigns = Assignments.forPartition(model, bounds, term, start, settings, units, java.util.Set.of(),
+                versions, (from, to) -> io.ftpipe.zoo.stage.StageCompiler.compile(model, from, to));
         for (Message.Assign a : assigns) {
             Assignment wire = Assignment.decode((Message.Assign) viaWire(a));
             int s = a.stage();
@@ -106,9 +119,9 @@ final class InProcessPipeline implements AutoCloseable {
         long[] labels = new long[n];
         data.copyBatch(order, from, n, images, labels);
         StageWorker last = workers.get(workers.size() - 1);
-        last.onLabels((Message.Labels) viaWire(new Message.Labels(settings.job(), 1, iteration,
+        last.onLabels((Message.Labels) viaWire(new Message.Labels(settings.job(), term, iteration,
                 Tensor.ofLongs(new long[]{n}, labels, n))));
-        workers.get(0).onForward((Message.Forward) viaWire(new Message.Forward(settings.job(), 1, iteration,
+        workers.get(0).onForward((Message.Forward) viaWire(new Message.Forward(settings.job(), term, iteration,
                 Tensor.ofFloats(new long[]{n, 1, 28, 28}, FloatBuffer.wrap(images)))));
     }
 
@@ -117,6 +130,15 @@ final class InProcessPipeline implements AutoCloseable {
         while (!mail.isEmpty()) {
             mail.poll().run();
         }
+    }
+
+    /** Every unit's state, as a collect gets them. */
+    Map<Integer, io.ftpipe.zoo.state.UnitState> units() {
+        Map<Integer, io.ftpipe.zoo.state.UnitState> out = new java.util.TreeMap<>();
+        for (StageWorker w : workers) {
+            w.unitStates().forEach(u -> out.put(u.unit(), u));
+        }
+        return out;
     }
 
     long done() {

@@ -101,6 +101,84 @@ class StageWorkerTest {
         }
     }
 
+    /**
+     * Stage 1's device failed: its unit comes back from a replica four micro-batches old while
+     * the others stayed live. The new term replays those four: units 0 and 2 run them forward and
+     * backward without applying them again, unit 1 applies them, and then all go on together.
+     */
+    @Test
+    void aReplayAppliesEachUpdateOnlyToTheUnitsThatLackIt() throws Exception {
+        Model model = ModelZoo.mlp();
+        int[] bounds = {0, 1, 2, 3};
+        var settings = new Assignments.JobSettings("job-replay", OptimizerConfig.adam(1e-3, 0), Schedule.ONE_F_ONE_B,
+                1, 32, 0, 0);
+        int[] order = BatchOrder.permutation(data.size(), 1, 0);
+        Map<Integer, UnitState> atFour = null;
+        Map<Integer, UnitState> atEight;
+        try (var p = new InProcessPipeline(model, bounds, settings, 3)) {
+            for (int i = 0; i < 8; i++) {
+                p.feed(i, data, order, i * 32, 32);
+                p.drain();
+                if (i == 3) {
+                    atFour = p.units();
+                }
+            }
+            atEight = p.units();
+        }
+        Map<Integer, UnitState> resumed = new HashMap<>(atEight);
+        resumed.put(1, atFour.get(1));
+        try (var p = new InProcessPipeline(model, bounds, settings, 2, 4, resumed, Map.of(0, 8L, 1, 4L, 2, 8L))) {
+            for (int i = 4; i < 8; i++) {
+                p.feed(i, data, order, i * 32, 32);
+                p.drain();
+            }
+            Map<Integer, UnitState> replayed = p.units();
+            for (int u : List.of(0, 2)) {
+                for (var e : atEight.get(u).values().entrySet()) {
+                    assertArrayEquals(e.getValue(), replayed.get(u).values().get(e.getKey()),
+                            "unit " + u + " holds these updates already: " + e.getKey());
+                }
+            }
+            String w1 = weightOf(atFour.get(1));
+            assertTrue(relativeDifference(atFour.get(1).values().get(w1), replayed.get(1).values().get(w1)) > 0,
+                    "unit 1 got the updates it lost");
+            assertEquals(List.of(4L, 0L, 4L), p.workers.stream().map(StageWorker::updatesSkipped).toList());
+            assertEquals(List.of(List.of(8L), List.of(8L), List.of(8L)),
+                    p.workers.stream().map(StageWorker::unitVersions).toList());
+
+            p.feed(8, data, order, 8 * 32, 32);
+            p.drain();
+            Map<Integer, UnitState> after = p.units();
+            for (int u = 0; u < 3; u++) {
+                String w = weightOf(after.get(u));
+                assertTrue(relativeDifference(replayed.get(u).values().get(w), after.get(u).values().get(w)) > 0,
+                        "unit " + u + " applies the next micro-batch");
+            }
+            assertEquals(List.of(List.of(9L), List.of(9L), List.of(9L)),
+                    p.workers.stream().map(StageWorker::unitVersions).toList());
+            assertEquals(List.of(4L, 0L, 4L), p.workers.stream().map(StageWorker::updatesSkipped).toList());
+        }
+    }
+
+    @Test
+    void anAssignWithVersionsForOtherUnitsIsMalformed() throws Exception {
+        Model model = ModelZoo.mlp();
+        var settings = new Assignments.JobSettings("job-bad", SGD, Schedule.ONE_F_ONE_B, 1, 32, 0, 0);
+        var a = Assignments.forPartition(model, new int[]{0, 3}, 1, 0, settings, Assignments.initialUnits(model, 1))
+                .get(0);
+        var bad = new Message.Assign(a.job(), a.term(), a.stage(), a.stages(), a.graphs(), a.optimizer(), a.units(),
+                a.kept(), a.schedule(), a.microBatches(), a.maxBatch(), a.start(), a.chainPeriod(), a.globalPeriod(),
+                List.of(1L));
+        var wire = Assignment.decode(bad);
+        try (var sessions = io.ftpipe.zoo.runtime.StageSessions.open(OrtEnvironment.getEnvironment(), wire.graphs(),
+                1)) {
+            var e = assertThrows(ProtocolException.class, () -> new StageWorker(OrtEnvironment.getEnvironment(), wire,
+                    sessions, null, ComputeClock.NONE));
+            assertEquals(RejectReason.MALFORMED, e.reason());
+            assertTrue(e.getMessage().endsWith("assign has 1 versions for 3 units"), e.getMessage());
+        }
+    }
+
     @Test
     void replicasFollowTheirPeriodsAndCarryTheTrainedState() throws Exception {
         Model model = ModelZoo.mlp();
@@ -211,6 +289,12 @@ class StageWorkerTest {
     private static void assertReason(RejectReason reason, Call call) {
         var e = assertThrows(ProtocolException.class, call::run);
         assertEquals(reason, e.reason(), e.getMessage());
+    }
+
+    /** The name of a unit's first parameter with more than one value (its weight matrix). */
+    private static String weightOf(UnitState u) {
+        return u.values().entrySet().stream().filter(e -> e.getValue().length > 1).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
     }
 
     private static double relativeDifference(float[] a, float[] b) {

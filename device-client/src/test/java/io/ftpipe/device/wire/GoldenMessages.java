@@ -37,6 +37,14 @@ final class GoldenMessages {
         m.put("assign-kept", new Message.Assign("job-1", 3, 0, 2, mlpGraphs(0, 1),
                 new OptimizerSettings("sgd", 0.05, 0.9, 1e-4, 0, 0, 0), units(), List.of(0), "gpipe", 4, 16, 96,
                 0, 0));
+        // Since unit versions (exactly-once updates): the same messages with per-unit versions.
+        m.put("assign-versions", new Message.Assign("job-1", 3, 0, 2, mlpGraphs(0, 2),
+                new OptimizerSettings("sgd", 0.05, 0.9, 1e-4, 0, 0, 0), units(unitWithMoments(1)), List.of(0),
+                "1f1b", 1, 16, 96, 100, 200, List.of(120L, 96L)));
+        m.put("weights-versions", new Message.Weights("job-1", 4, 7, 1, 320, units(unitWithMoments(2)),
+                List.of(new Message.Replica("job-1", 4, 0, 300, units(summary(1)), List.of(310L))), List.of(330L)));
+        m.put("replica-versions", new Message.Replica("job-1", 4, 1, 310, units(unitWithMoments(1),
+                unitWithoutMoments(2)), List.of(310L, 325L)));
         m.put("emulate", new Message.Emulate("gw-1", 2.5));
         m.put("ack", new Message.Ack("job-1", 2, 1, "gw-1"));
         m.put("collect", new Message.Collect("job-1", 2, 99, true));

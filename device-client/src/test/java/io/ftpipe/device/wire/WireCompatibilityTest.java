@@ -38,9 +38,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  * old layout and the new ones in msgpack-numpy's; and every golden file, old layout included, must
  * still decode to its message. A failure writes what this build encodes to
  * {@code target/wire-golden-actual/}, to compare.
+ *
+ * <p>A later, deliberate addition: per-unit versions (exactly-once updates) in {@code assign},
+ * {@code weights} and {@code replica}. They are left out of a message that does not use them, so
+ * the older golden files still hold; the messages that carry them have golden files of their own,
+ * written by this codec (unit states in msgpack-numpy's layout), which must match exactly.
  */
 class WireCompatibilityTest {
     private static final Map<String, Message> MESSAGES = GoldenMessages.all();
+    /** Golden files written with unit states in msgpack-numpy's layout already. */
+    private static final Set<String> WRITTEN_SINCE_THE_LAYOUT_CHANGE = Set.of("assign-versions", "weights-versions",
+            "replica-versions");
 
     @Test
     void everyMessageTypeHasAGoldenMessage() {
@@ -53,7 +61,8 @@ class WireCompatibilityTest {
         List<String> different = new ArrayList<>();
         for (var e : MESSAGES.entrySet()) {
             byte[] actual = MessageCodec.encode(e.getValue());
-            if (!carriesUnitStates(e.getValue()) && !Arrays.equals(golden(e.getKey()), actual)) {
+            boolean exact = !carriesUnitStates(e.getValue()) || WRITTEN_SINCE_THE_LAYOUT_CHANGE.contains(e.getKey());
+            if (exact && !Arrays.equals(golden(e.getKey()), actual)) {
                 different.add(e.getKey() + ": " + keep(e.getKey(), actual));
             }
         }
@@ -63,7 +72,7 @@ class WireCompatibilityTest {
     @Test
     void messagesWithUnitStatesDifferFromTheGoldenBytesInTheirTensorsLayoutOnly() throws IOException {
         for (var e : MESSAGES.entrySet()) {
-            if (carriesUnitStates(e.getValue())) {
+            if (carriesUnitStates(e.getValue()) && !WRITTEN_SINCE_THE_LAYOUT_CHANGE.contains(e.getKey())) {
                 byte[] actual = MessageCodec.encode(e.getValue());
                 assertArrayEquals(UnitStateTensors.canonical(golden(e.getKey()), Layout.STRING_KEYS),
                         UnitStateTensors.canonical(actual, Layout.NUMPY),
@@ -75,7 +84,10 @@ class WireCompatibilityTest {
     @Test
     void decodingAndReserializingGivesBackTheGoldenBytes() throws IOException {
         for (String name : MESSAGES.keySet()) {
-            assertArrayEquals(golden(name), UnitStateTensors.roundTrip(golden(name)), name);
+            byte[] again = WRITTEN_SINCE_THE_LAYOUT_CHANGE.contains(name)
+                    ? MessageCodec.encode(MessageCodec.decode(golden(name), Integer.MAX_VALUE))
+                    : UnitStateTensors.roundTrip(golden(name));
+            assertArrayEquals(golden(name), again, name);
         }
     }
 

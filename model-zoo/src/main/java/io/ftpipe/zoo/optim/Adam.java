@@ -3,6 +3,7 @@ package io.ftpipe.zoo.optim;
 import io.ftpipe.zoo.runtime.ParamStore;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /** Adam with bias correction and L2 weight decay, as PyTorch's. */
 final class Adam extends StatefulOptimizer {
@@ -12,13 +13,13 @@ final class Adam extends StatefulOptimizer {
     }
 
     @Override
-    public void step(ParamStore store) {
+    public void step(ParamStore store, Predicate<String> steps) {
         float b1 = (float) config.beta1();
         float b2 = (float) config.beta2();
         float wd = (float) config.weightDecay();
         float eps = (float) config.eps();
         for (ParamStore.Entry e : store.entries()) {
-            if (!e.spec().trainable()) {
+            if (!e.spec().trainable() || !steps.test(e.name())) {
                 continue;
             }
             int n = e.value().capacity();

@@ -3,6 +3,7 @@ package io.ftpipe.zoo.optim;
 import io.ftpipe.zoo.runtime.ParamStore;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /** SGD with momentum and L2 weight decay, as PyTorch's: v = m*v + (g + wd*w); w -= lr*v. */
 final class Sgd extends StatefulOptimizer {
@@ -12,12 +13,12 @@ final class Sgd extends StatefulOptimizer {
     }
 
     @Override
-    public void step(ParamStore store) {
+    public void step(ParamStore store, Predicate<String> steps) {
         float lr = (float) config.lr();
         float mu = (float) config.momentum();
         float wd = (float) config.weightDecay();
         for (ParamStore.Entry e : store.entries()) {
-            if (!e.spec().trainable()) {
+            if (!e.spec().trainable() || !steps.test(e.name())) {
                 continue;
             }
             ParamState s = states.get(e.name());

@@ -11,6 +11,7 @@ import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import static io.ftpipe.zoo.stage.StageGraphs.*;
 
@@ -60,8 +61,20 @@ public final class StageRuntime implements AutoCloseable {
 
     /** Training forward with {@code weights} (a stashed version) instead of the live weights when not null. */
     public Pass forward(OnnxTensor x, OnnxTensor labels, WeightSnapshot weights) throws OrtException {
+        return forward(x, labels, weights, buffer -> true);
+    }
+
+    /**
+     * Training forward that updates only the buffers {@code updates} accepts (by full name): a
+     * unit that already holds this micro-batch's update keeps its running statistics.
+     */
+    public Pass forward(OnnxTensor x, OnnxTensor labels, WeightSnapshot weights, Predicate<String> updates)
+            throws OrtException {
         Pass pass = new Pass(sessions.forward.run(inputs(graphs.forward(), x, labels, weights)));
         for (String buffer : graphs.bufferUpdates()) {
+            if (!updates.test(buffer)) {
+                continue;
+            }
             FloatBuffer next = pass.tensor(buffer + ForwardScope.NEXT).getFloatBuffer();
             store.get(buffer).value().put(0, next, 0, next.capacity());
         }
