@@ -51,6 +51,7 @@ final class JobRun {
     private final Repartitioning planner;
     private final Recovery recovery;
     private final Checkpoints checkpoints;
+    private final CatchUp catchUp;
     private Feeder feeder;
 
     /** @param resume where a restarted central node found the job, or null to start it afresh */
@@ -77,6 +78,7 @@ final class JobRun {
         this.data = new JobData(spec, config, loaded);
         this.terms = new TermControl(state, registry, publisher, config, timeouts, assignments, model);
         this.planner = new Repartitioning(state, registry::memoryBytes);
+        this.catchUp = new CatchUp(spec, state, terms, timeouts, status);
         this.recovery = new Recovery(state, registry, config, terms, planner, replicas, model.size(), status,
                 listener);
         if (resume != null) {
@@ -175,8 +177,8 @@ final class JobRun {
                     }
                     // Stage 0 enforces the 1F1B limit itself; feeding two further keeps its next input
                     // queued there instead of a broker round trip away, and a drain short.
-                    survive(() -> terms.await(() -> i - state.progress.done() < allowedInFlight(),
-                            timeouts.stallMillis(), "micro-batch " + (i - allowedInFlight()) + " to finish"));
+                    survive(() -> terms.await(() -> i - state.progress.done() < state.feedLimit(),
+                            timeouts.stallMillis(), "micro-batch " + (i - state.feedLimit()) + " to finish"));
                     synchronized (state) {
                         feeder.forgetBefore(Math.min(state.stepStart, state.progress.firstUnfinished()));
                     }
@@ -354,7 +356,7 @@ final class JobRun {
             ReplayPlan replay = recovery.recover(broken, this::resumePoint,
                     (plan, h, since) -> startTerm(plan, h, since, Map.of()));
             try {
-                catchUp(replay.start(), replay.resumeAt());
+                catchUp.run(feeder, data.train().size(), replay.start(), replay.resumeAt());
                 feeder.replayFrom(replay.resumeAt());
                 return;
             } catch (PipelineBroken again) {
@@ -364,42 +366,11 @@ final class JobRun {
         }
     }
 
-    /**
-     * Feeds micro-batches {@code [from, until)} again, finished already, so that the units behind
-     * get their updates (the stages ahead of them run them without applying them), and waits until
-     * they are through: the pipeline then goes on from {@code until} as if nothing had happened.
-     * Under GPipe each step is flushed before the next, as in training.
-     */
-    private void catchUp(long from, long until) throws Exception {
-        if (from >= until) {
-            return;
-        }
-        status.event("replaying micro-batches " + from + ".." + (until - 1) + " for the units that lost their updates");
-        int samples = data.train().size();
-        boolean accumulates = spec.scheduling().accumulates();
-        for (long i = from; i < until; i++) {
-            long next = i;
-            MicroBatchIndex.Location at = MicroBatchIndex.locate(next, samples, spec.batchSize(),
-                    spec.microBatchSize());
-            if (accumulates && at.stepStart() && next > from) {
-                terms.await(() -> state.caughtUpTo(next), timeouts.stallMillis(), "the replayed step to flush");
-            }
-            terms.await(() -> next - from - state.caughtUp.cardinality() < allowedInFlight(), timeouts.stallMillis(),
-                    "replayed micro-batch " + (next - allowedInFlight()) + " to finish");
-            feeder.feedFinished(next, at.epoch(), at.from(), at.count());
-        }
-        terms.await(() -> state.caughtUpTo(until), timeouts.stallMillis(), "the replayed micro-batches to finish");
-    }
-
     /** Where training goes on after a break: the first unfinished micro-batch; under GPipe, its step's first. */
     private long resumePoint() {
         long first = state.progress.firstUnfinished();
         return spec.scheduling().accumulates() && first < state.iteration ? Math.min(first, state.stepStart)
                 : first;
-    }
-
-    private int allowedInFlight() {
-        return spec.scheduling().feedLimit(state.layout.stages().size(), spec.microBatches());
     }
 
     private interface Step {

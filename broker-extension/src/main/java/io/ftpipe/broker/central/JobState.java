@@ -151,6 +151,11 @@ final class JobState {
     }
 
     /** Have the replayed micro-batches below {@code until} all finished? (under the lock) */
+    /** How many micro-batches the schedule lets be in flight through the current layout. */
+    int feedLimit() {
+        return spec.scheduling().feedLimit(layout.stages().size(), spec.microBatches());
+    }
+
     boolean caughtUpTo(long until) {
         return caughtUp.nextClearBit(0) >= until - catchUpStart;
     }

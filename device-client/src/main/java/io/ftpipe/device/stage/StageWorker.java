@@ -57,15 +57,8 @@ public final class StageWorker implements AutoCloseable {
     private long nextForward;
     private long completed;
     private long trainedThrough;
-    /**
-     * Per unit of the stage (from its first): the micro-batch below which the unit held every
-     * update when the term began. Its updates of earlier micro-batches are not applied again.
-     */
-    private final long[] heldBelow;
-    /** Which unit each parameter and buffer belongs to, as an index into {@link #heldBelow}. */
-    private final Map<String, Integer> unitOf = new HashMap<>();
-    /** Micro-batch updates not applied to some unit because it already held them. */
-    private long updatesSkipped;
+    /** Which micro-batches' updates each unit of the stage held when the term began. */
+    private final HeldUpdates held;
     private long chainReplicated;
     private long globalReplicated;
     private final WeightVersions versions;
@@ -95,25 +88,7 @@ public final class StageWorker implements AutoCloseable {
         this.versions = new WeightVersions(env, store);
         this.nextForward = assignment.start();
         this.trainedThrough = assignment.start();
-        int units = graphs.to() - graphs.from();
-        if (!assignment.versions().isEmpty() && assignment.versions().size() != units) {
-            throw new ProtocolException(RejectReason.MALFORMED, "assign has " + assignment.versions().size()
-                    + " versions for " + units + " units");
-        }
-        this.heldBelow = new long[units];
-        for (int k = 0; k < units; k++) {
-            heldBelow[k] = assignment.version(k);
-            if (heldBelow[k] < 0) {
-                throw new ProtocolException(RejectReason.MALFORMED, "assign version " + heldBelow[k] + " of unit "
-                        + (graphs.from() + k) + " is negative");
-            }
-            String prefix = io.ftpipe.zoo.model.Model.unitPrefix(graphs.from() + k);
-            for (ParamStore.Entry e : store.entries()) {
-                if (e.name().startsWith(prefix)) {
-                    unitOf.put(e.name(), k);
-                }
-            }
-        }
+        this.held = HeldUpdates.of(assignment, graphs.from(), graphs.to() - graphs.from(), store);
     }
 
     public String job() {
@@ -153,32 +128,12 @@ public final class StageWorker implements AutoCloseable {
      * A unit that began the term ahead of the stage stays ahead until the stage catches up.
      */
     public List<Long> unitVersions() {
-        List<Long> v = new ArrayList<>();
-        for (long held : heldBelow) {
-            v.add(Math.max(held, trainedThrough));
-        }
-        return v;
+        return held.versions(trainedThrough);
     }
 
     /** Updates of a micro-batch not applied to a unit that already held them, counted per unit. */
     public long updatesSkipped() {
-        return updatesSkipped;
-    }
-
-    /** Does micro-batch {@code i}'s update go into the parameter or buffer {@code name}? */
-    private boolean updates(String name, long i) {
-        Integer k = unitOf.get(name);
-        return k == null || i >= heldBelow[k];
-    }
-
-    /** Is some unit of the stage to skip micro-batch {@code i}'s update? */
-    private boolean skipsAny(long i) {
-        for (long held : heldBelow) {
-            if (i < held) {
-                return true;
-            }
-        }
-        return false;
+        return held.skipped();
     }
 
     public void onForward(Message.Forward m) throws OrtException {
@@ -284,7 +239,7 @@ public final class StageWorker implements AutoCloseable {
         WeightSnapshot weights = schedule.stashesWeights() ? versions.acquire() : null;
         try (OnnxTensor input = floats(x); OnnxTensor y = graphs.last() ? longs(labels.remove(i)) : null) {
             Stopwatch watch = new Stopwatch();
-            Pass pass = skipsAny(i) ? runtime.forward(input, y, weights, b -> updates(b, i))
+            Pass pass = held.skipsAny(i) ? runtime.forward(input, y, weights, b -> held.updates(b, i))
                     : runtime.forward(input, y, weights);
             watch.computed(clock, ComputeClock.Step.FORWARD, n);
             inFlight.put(i, new InFlight(pass, weights, n));
@@ -404,16 +359,11 @@ public final class StageWorker implements AutoCloseable {
     }
 
     private void optimize(long i) {
-        if (!skipsAny(i)) {
+        if (held.skipsAny(i)) {
+            optimizer.step(store, held.skipping(i));
+        } else {
             optimizer.step(store);
-            return;
         }
-        for (long held : heldBelow) {
-            if (i < held) {
-                updatesSkipped++;
-            }
-        }
-        optimizer.step(store, name -> updates(name, i));
     }
 
     /** Wire floats (little-endian) into a direct native-order buffer that ONNX Runtime uses in place. */
