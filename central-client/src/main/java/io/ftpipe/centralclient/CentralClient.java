@@ -2,9 +2,12 @@ package io.ftpipe.centralclient;
 
 import com.codahale.metrics.MetricRegistry;
 import io.ftpipe.broker.central.TrainingCentralNode;
+import io.ftpipe.broker.JobWatchers;
 import io.ftpipe.broker.coap.CoapManagementServer;
 import io.ftpipe.broker.configuration.ExtensionConfig;
+import io.ftpipe.broker.dashboard.DashboardServer;
 import io.ftpipe.broker.metrics.FtpipeMetrics;
+import io.ftpipe.broker.security.LiveAccounts;
 import io.ftpipe.centralclient.configuration.BrokerConnection;
 import io.ftpipe.centralclient.mqtt.CentralConnection;
 import io.ftpipe.centralclient.mosquitto.MosquittoSys;
@@ -39,15 +42,18 @@ public final class CentralClient implements AutoCloseable {
     private final CentralConnection mqtt;
     private final TrainingCentralNode node;
     private final CoapManagementServer coap;
+    private final DashboardServer dashboard;
 
     private CentralClient(ExtensionConfig config, BrokerConnection connection, MetricRegistry metrics,
-                          CentralConnection mqtt, TrainingCentralNode node, CoapManagementServer coap) {
+                          CentralConnection mqtt, TrainingCentralNode node, CoapManagementServer coap,
+                          DashboardServer dashboard) {
         this.config = config;
         this.connection = connection;
         this.metrics = metrics;
         this.mqtt = mqtt;
         this.node = node;
         this.coap = coap;
+        this.dashboard = dashboard;
     }
 
     /**
@@ -61,10 +67,17 @@ public final class CentralClient implements AutoCloseable {
         CentralConnection mqtt = CentralConnection.create(connection);
         TrainingCentralNode node = new TrainingCentralNode(config, mqtt, metrics);
         CoapManagementServer coap = null;
+        DashboardServer dashboard = null;
         try {
-            coap = config.coapPort() == 0 ? null : CoapManagementServer.start(config, node);
+            // As in the extension: the management API and the dashboard share the accounts and job watchers.
+            LiveAccounts accounts = new LiveAccounts(config.security());
+            JobWatchers watchers = new JobWatchers();
+            node.watch(watchers);
+            coap = config.coapPort() == 0 ? null : CoapManagementServer.start(config, node, accounts, watchers);
             ClientMetrics.register(metrics, mqtt::stats);
-            return new CentralClient(config, connection, metrics, mqtt, node, coap);
+            dashboard = config.httpPort() == 0 ? null
+                    : DashboardServer.start(config, node, accounts, watchers, metrics);
+            return new CentralClient(config, connection, metrics, mqtt, node, coap, dashboard);
         } catch (IOException | RuntimeException e) {
             if (coap != null) {
                 coap.close();
@@ -86,6 +99,9 @@ public final class CentralClient implements AutoCloseable {
                 metrics.counter(FtpipeMetrics.rejectedName(RejectReason.OVERSIZED)));
         LOG.info("ftpipe central node running as a client of {}: dataDir={}, CoAP {}", connection, config.dataDir(),
                 coap == null ? "off" : config.coapBind() + ":" + config.coapPort());
+        if (dashboard != null) {
+            LOG.info("dashboard and /metrics on http://{}:{}/", config.httpBind(), config.httpPort());
+        }
         return this;
     }
 
@@ -127,6 +143,9 @@ public final class CentralClient implements AutoCloseable {
     /** The CoAP API first (no requests for a closing node), then the node, then the connection. */
     @Override
     public void close() {
+        if (dashboard != null) {
+            dashboard.close();
+        }
         if (coap != null) {
             try {
                 coap.close();

@@ -2,6 +2,7 @@ package io.ftpipe.it;
 
 import io.ftpipe.broker.central.JobDefaults;
 import io.ftpipe.broker.central.JobListener;
+import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.cli.bench.BrokerRestartRun;
@@ -29,11 +30,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -85,6 +91,7 @@ class MosquittoCentralIT {
     static MqttClient spy;
     static final List<String> delivered = new CopyOnWriteArrayList<>();
     static double failureFree = Double.NaN;
+    static int httpPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -92,7 +99,9 @@ class MosquittoCentralIT {
         fleet = new DeviceFleet(work.resolve("devices"), site::deviceFlags);
         Path config = site.centralConfig(work.resolve("central").resolve("ftpipe-extension.json"),
                 work.resolve("central").resolve("data"));
-        central = CentralClient.create(site.readCentralConfig(config), site.centralConnection()).connect();
+        httpPort = FreePort.find();
+        central = CentralClient.create(site.readCentralConfig(config).withHttp(httpPort, "127.0.0.1"),
+                site.centralConnection()).connect();
         spy = new MqttClient(site.url(), SPY, new MemoryPersistence());
         spy.setCallback(new Collector(delivered));
         MqttConnectionOptions options = new MqttConnectionOptions();
@@ -210,6 +219,19 @@ class MosquittoCentralIT {
         assertEquals("mosquitto", central.brokerName());
         assertTrue(central.brokerCounters().getOrDefault("messages", 0L) > 0, central.brokerCounters().toString());
         failureFree = r.testAccuracy();
+
+        // The node's own /metrics, as Prometheus scrapes it with a management account; none without one.
+        HttpClient http = HttpClient.newHttpClient();
+        URI metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
+        String basic = Base64.getEncoder().encodeToString((WATCHER + ":" + MosquittoSite.password(WATCHER))
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> scraped = http.send(HttpRequest.newBuilder(metrics).header("Authorization", "Basic " + basic)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, scraped.statusCode(), scraped.body());
+        assertTrue(scraped.body().lines().anyMatch(l -> l.startsWith("ftpipe_samples_total ")
+                && Double.parseDouble(l.split(" ")[1]) >= SAMPLES), scraped.body());
+        assertEquals(401, http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode());
     }
 
     @Test
