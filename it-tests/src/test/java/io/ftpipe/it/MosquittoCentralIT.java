@@ -5,6 +5,7 @@ import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.centralclient.mqtt.OnMessage;
 import io.ftpipe.cli.bench.BrokerRestartRun;
 import io.ftpipe.cli.bench.StatusWatcher;
 import io.ftpipe.centralclient.CentralClient;
@@ -12,15 +13,11 @@ import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,7 +100,7 @@ class MosquittoCentralIT {
         central = CentralClient.create(site.readCentralConfig(config).withHttp(httpPort, "127.0.0.1"),
                 site.centralConnection()).connect();
         spy = new MqttClient(site.url(), SPY, new MemoryPersistence());
-        spy.setCallback(new Collector(delivered));
+        spy.setCallback(collector(delivered));
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setUserName(SPY);
         options.setPassword(MosquittoSite.password(SPY).getBytes(StandardCharsets.UTF_8));
@@ -327,7 +324,7 @@ class MosquittoCentralIT {
     /** A client of {@code user} subscribed to {@code filter}, adding what it is delivered to {@code into}. */
     private static AutoCloseable listen(String user, List<String> into, String filter) throws MqttException {
         MqttClient client = new MqttClient(site.url(), user, new MemoryPersistence());
-        client.setCallback(new Collector(into));
+        client.setCallback(collector(into));
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setUserName(user);
         options.setPassword(MosquittoSite.password(user).getBytes(StandardCharsets.UTF_8));
@@ -354,31 +351,8 @@ class MosquittoCentralIT {
         return a;
     }
 
-    /** Deliveries as topic, space, payload as text. */
-    private record Collector(List<String> into) implements MqttCallback {
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            into.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
+    /** Every arrival as "topic payload". */
+    private static OnMessage collector(List<String> into) {
+        return (topic, message) -> into.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
     }
 }

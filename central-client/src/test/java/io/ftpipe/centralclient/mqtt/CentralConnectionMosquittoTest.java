@@ -8,15 +8,9 @@ import io.ftpipe.centralclient.configuration.BrokerConnection;
 import io.ftpipe.centralclient.mosquitto.MosquittoConf;
 import io.ftpipe.centralclient.mosquitto.MosquittoProcess;
 import io.ftpipe.protocol.Topics;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,32 +92,8 @@ class CentralConnectionMosquittoTest {
      */
     private MqttClient subscribed(String id, BiConsumer<String, String> onMessage, String... filters) throws Exception {
         MqttClient c = new MqttClient(broker.url(), id, new MemoryPersistence());
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                onMessage.accept(topic, new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        });
+        c.setCallback((OnMessage) (topic, message) ->
+                onMessage.accept(topic, new String(message.getPayload(), StandardCharsets.UTF_8)));
         c.connect();
         open.add(() -> {
             if (c.isConnected()) {

@@ -2,17 +2,13 @@ package io.ftpipe.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ftpipe.centralclient.mqtt.OnMessage;
 import io.ftpipe.protocol.Topics;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -46,7 +42,11 @@ public final class StatusWatcher implements AutoCloseable {
     public static StatusWatcher follow(String brokerUri, String clientId, String username, String password,
                                        Consumer<Status> onStatus) throws MqttException {
         MqttClient client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
-        client.setCallback(new Callback(onStatus));
+        client.setCallback((OnMessage) (topic, message) -> {
+            JsonNode s = JSON.readTree(message.getPayload());
+            onStatus.accept(new Status(s.path("job").asText(), s.path("seconds").asDouble(),
+                    s.path("micro_batches_done").asLong(), s.path("last_event").asText()));
+        });
         MqttConnectionOptions options = new MqttConnectionOptions();
         if (username != null) {
             options.setUserName(username);
@@ -64,34 +64,5 @@ public final class StatusWatcher implements AutoCloseable {
             client.disconnectForcibly(0, 0, false);
         }
         client.close(true);
-    }
-
-    private record Callback(Consumer<Status> onStatus) implements MqttCallback {
-        @Override
-        public void messageArrived(String topic, MqttMessage message) throws Exception {
-            JsonNode s = JSON.readTree(message.getPayload());
-            onStatus.accept(new Status(s.path("job").asText(), s.path("seconds").asDouble(),
-                    s.path("micro_batches_done").asLong(), s.path("last_event").asText()));
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
     }
 }
