@@ -6,7 +6,6 @@ import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.embedded.EmbeddedBroker;
 import io.ftpipe.broker.embedded.FreePort;
-import io.ftpipe.device.DeviceProcess;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +25,7 @@ final class Cluster implements AutoCloseable {
     final EmbeddedBroker broker;
     final Path work;
     private final AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
-    private final Map<String, Process> devices = new LinkedHashMap<>();
+    private final DeviceFleet devices;
 
     Cluster(Path work) throws Exception {
         this(work, 0);
@@ -40,6 +39,7 @@ final class Cluster implements AutoCloseable {
     /** A broker the caller configures further (its extension configuration, a TLS listener). */
     Cluster(Path work, UnaryOperator<EmbeddedBroker.Builder> configure) throws Exception {
         this.work = work;
+        this.devices = new DeviceFleet(work.resolve("devices"));
         this.broker = configure.apply(EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find())
                 .centralNodeFactory(TrainingCentralNode.factory(central::set))).build().start();
     }
@@ -61,9 +61,7 @@ final class Cluster implements AutoCloseable {
      */
     List<String> startDevices(List<String> ids, Function<String, Map<String, String>> flagsOf) throws Exception {
         for (String id : ids) {
-            Map<String, String> f = new LinkedHashMap<>(Map.of("--heartbeat-millis", "300"));
-            f.putAll(flagsOf.apply(id));
-            devices.put(id, DeviceProcess.start(id, f, work.resolve("devices")));
+            devices.launch(id, flagsOf.apply(id), UnaryOperator.identity());
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> central().registry().alive(5000).containsAll(ids));
         return ids;
@@ -74,11 +72,11 @@ final class Cluster implements AutoCloseable {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String id = prefix + i;
-            Map<String, String> f = new LinkedHashMap<>(Map.of("--broker-url", brokerUri, "--heartbeat-millis", "300"));
+            Map<String, String> f = new LinkedHashMap<>(Map.of("--broker-url", brokerUri));
             for (int k = 0; k + 1 < flags.length; k += 2) {
                 f.put(flags[k], flags[k + 1]);
             }
-            devices.put(id, DeviceProcess.start(id, f, work.resolve("devices")));
+            devices.launch(id, f, UnaryOperator.identity());
             ids.add(id);
         }
         return ids;
@@ -94,8 +92,7 @@ final class Cluster implements AutoCloseable {
         for (int h = 0; h < testbed.size(); h++) {
             int host = h;
             String id = prefix + h;
-            devices.put(id, DeviceProcess.start(id, Map.of("--broker-url", uri, "--heartbeat-millis", "300"),
-                    work.resolve("devices"), command -> testbed.onHost(host, command)));
+            devices.launch(id, Map.of("--broker-url", uri), command -> testbed.onHost(host, command));
             ids.add(id);
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> central().registry().alive(5000).containsAll(ids));
@@ -104,31 +101,22 @@ final class Cluster implements AutoCloseable {
 
     /** The process id of device {@code id}'s JVM. */
     long pid(String id) {
-        return devices.get(id).pid();
+        return devices.pid(id);
     }
 
     /** SIGKILLs the device JVMs {@code ids} at once, and waits until they are gone. */
     void kill(String... ids) throws InterruptedException {
-        List<Process> dying = new ArrayList<>();
-        for (String id : ids) {
-            Process p = devices.remove(id);
-            p.destroyForcibly();
-            dying.add(p);
-        }
-        for (Process p : dying) {
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+        devices.kill(ids);
     }
 
     /** Is the JVM of device {@code id}, started by this cluster, still running? */
     boolean running(String id) {
-        Process p = devices.get(id);
-        return p != null && p.isAlive();
+        return devices.running(id);
     }
 
     /** Kills every device this cluster started. */
     void killAll() throws InterruptedException {
-        kill(devices.keySet().toArray(String[]::new));
+        devices.killAll();
     }
 
     JobReport run(JobSpec spec, JobListener listener) throws Exception {
@@ -141,12 +129,7 @@ final class Cluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (Process p : devices.values()) {
-            p.destroyForcibly();
-        }
-        for (Process p : devices.values()) {
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+        devices.close();
         broker.close();
     }
 }
