@@ -49,12 +49,7 @@ final class Broadcast {
                 s += idx[i] * inStrides[i];
             }
             src[k] = (int) s;
-            for (int i = rank - 1; i >= 0; i--) {
-                if (++idx[i] < out[i]) {
-                    break;
-                }
-                idx[i] = 0;
-            }
+            advance(idx, out);
         }
         return src;
     }
@@ -82,13 +77,18 @@ final class Broadcast {
                 s += idx[i] * strides[(int) p[i]];
             }
             src[k] = (int) s;
-            for (int i = rank - 1; i >= 0; i--) {
-                if (++idx[i] < outShape[i]) {
-                    break;
-                }
-                idx[i] = 0;
-            }
+            advance(idx, outShape);
         }
         return src;
+    }
+
+    /** Moves {@code idx} to the next element of {@code shape} in row-major order (to zeros after the last). */
+    static void advance(long[] idx, long[] shape) {
+        for (int i = idx.length - 1; i >= 0; i--) {
+            if (++idx[i] < shape[i]) {
+                return;
+            }
+            idx[i] = 0;
+        }
     }
 }

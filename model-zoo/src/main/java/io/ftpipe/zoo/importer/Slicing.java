@@ -60,12 +60,7 @@ record Slicing(long[] start, long[] step, long[] outShape) {
                 s += (start[i] + idx[i] * step[i]) * strides[i];
             }
             src[k] = (int) s;
-            for (int i = rank - 1; i >= 0; i--) {
-                if (++idx[i] < outShape[i]) {
-                    break;
-                }
-                idx[i] = 0;
-            }
+            Broadcast.advance(idx, outShape);
         }
         return src;
     }
