@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -96,8 +97,14 @@ class DashboardIT {
         return PasswordHash.create(password.toCharArray(), 1_000, new SecureRandom());
     }
 
+    /**
+     * Polls until a condition holds. The page redraws its tables and pipeline as events stream in,
+     * so an element found in one poll may be gone by the next read: that poll simply tries again.
+     */
     private static WebDriverWait waiting() {
-        return new WebDriverWait(browser, PATIENCE, Duration.ofMillis(250));
+        WebDriverWait wait = new WebDriverWait(browser, PATIENCE, Duration.ofMillis(250));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     private static void logIn(String user, String password) {
