@@ -2,10 +2,12 @@
 
 export OUTDIR NAME SEED            writes OUTDIR/NAME.onnx, exported by torch.onnx.export as a user
                                    would (training-preserving: BatchNorm stays trainable)
-train NAME IDX_DIR LIMIT EPOCHS BATCH LR THREADS SEED
+train NAME IDX_DIR LIMIT EPOCHS BATCH LR THREADS SEED ORDER_FILE
                                    trains NAME on the first LIMIT Fashion-MNIST training images
                                    (normalised as the project normalises them) with Adam and the
-                                   same batch size and epochs, and prints its test accuracy as JSON
+                                   same batch size and epochs, visiting them in the order the
+                                   project's trainer does (ORDER_FILE: EPOCHS x LIMIT little-endian
+                                   int32 indices), and prints its test accuracy as JSON
 """
 import gzip
 import json
@@ -39,7 +41,7 @@ def idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
-def train(name, idx_dir, limit, epochs, batch, lr, threads, seed):
+def train(name, idx_dir, limit, epochs, batch, lr, threads, seed, order_file):
     limit, epochs, batch, threads = int(limit), int(epochs), int(batch), int(threads)
     torch.set_num_threads(threads)
     torch.manual_seed(int(seed))
@@ -49,13 +51,16 @@ def train(name, idx_dir, limit, epochs, batch, lr, threads, seed):
     tx = torch.tensor((idx(idx_dir + "/t10k-images-idx3-ubyte.gz") / 255.0 - MEAN) / STD,
                       dtype=torch.float32).unsqueeze(1)
     ty = torch.tensor(idx(idx_dir + "/t10k-labels-idx1-ubyte.gz"), dtype=torch.int64)
+    # The same order as ours: with its own shuffle, one early epoch moves accuracy by points, which
+    # would hide a real difference between the two trainings.
+    orders = np.fromfile(order_file, dtype="<i4").reshape(epochs, limit)
     model, _, _ = torch_models.build(name)
     adam = torch.optim.Adam(model.parameters(), lr=float(lr))
     loss_fn = nn.CrossEntropyLoss()
     start = time.perf_counter()
-    for _ in range(epochs):
+    for epoch in range(epochs):
         model.train()
-        order = torch.randperm(len(y))
+        order = torch.from_numpy(orders[epoch].astype(np.int64))
         for b in range(0, len(y), batch):
             pick = order[b:b + batch]
             adam.zero_grad(set_to_none=True)

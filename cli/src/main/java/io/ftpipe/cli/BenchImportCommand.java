@@ -12,6 +12,7 @@ import io.ftpipe.cli.options.ReportOption;
 import io.ftpipe.cli.options.ThreadsOption;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.cli.report.Machine;
+import io.ftpipe.zoo.data.BatchOrder;
 import io.ftpipe.zoo.data.Dataset;
 import io.ftpipe.zoo.data.FashionMnist;
 import io.ftpipe.zoo.importer.ImportOptions;
@@ -41,8 +42,8 @@ import java.util.concurrent.Callable;
  * {@code ftpipe bench import}: models nobody here wrote, exported by PyTorch and imported, against
  * PyTorch itself on this machine: the training step (alternated rounds, medians) and, for models of
  * Fashion-MNIST's shape, the test accuracy after the same training (Adam, learning rate, batch size,
- * epochs and training samples). {@code mobilenetv2} is the zoo's MobileNetV2 written in PyTorch:
- * imported, it is also timed against the zoo's own.
+ * epochs, training samples, initial weights and data order) over several seeds. {@code mobilenetv2}
+ * is the zoo's MobileNetV2 written in PyTorch: imported, it is also timed against the zoo's own.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Imported PyTorch models against PyTorch: training step and accuracy after the same training.")
@@ -71,6 +72,9 @@ public final class BenchImportCommand implements Callable<Integer> {
     int trainSamples;
     @Option(names = "--epochs", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})")
     int epochs;
+    @Option(names = "--seeds", defaultValue = "3", description = "accuracy runs, each with its own initial weights "
+            + "and data order, shared by both frameworks (default: ${DEFAULT-VALUE})")
+    int seeds;
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam's learning rate (default: ${DEFAULT-VALUE})")
     double lr;
 
@@ -78,6 +82,9 @@ public final class BenchImportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (seeds < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
+        }
         Path file = report.file().toAbsolutePath();
         PyTorchPeer torch = PyTorchPeer.in(WorkFolder.fresh(file.resolveSibling("bench-import-work")));
         ComputeBenchmark bench = new ComputeBenchmark(OrtEnvironment.getEnvironment(), batchSize.value(), iterations,
@@ -101,9 +108,9 @@ public final class BenchImportCommand implements Callable<Integer> {
                 out.printf("%-12s imported / zoo training step: %.2f%n", name, zoo);
             }
             if (trainSamples > 0 && Arrays.equals(imported.inputShape(), new long[]{1, 28, 28})) {
-                row.putAll(accuracy(torch, name, imported, err));
-                out.printf("%-12s test accuracy: ours %.4f, PyTorch %.4f%n", name, row.get("test_accuracy"),
-                        row.get("pytorch_test_accuracy"));
+                row.putAll(accuracy(torch, name, err));
+                out.printf("%-12s test accuracy, mean of %d seeds: ours %.4f, PyTorch %.4f%n", name, seeds,
+                        row.get("test_accuracy"), row.get("pytorch_test_accuracy"));
             }
             rows.add(row);
             out.flush();
@@ -116,6 +123,7 @@ public final class BenchImportCommand implements Callable<Integer> {
         json.put("rounds", rounds);
         json.put("train_samples", trainSamples);
         json.put("epochs", epochs);
+        json.put("seeds", seeds);
         json.put("lr", lr);
         json.put("models", rows);
         json.put("machine", Machine.describe());
@@ -159,25 +167,47 @@ public final class BenchImportCommand implements Callable<Integer> {
         return ratios[rounds / 2];
     }
 
-    /** Test accuracy after the same training here (one stage) and in PyTorch. */
-    private Map<String, Object> accuracy(PyTorchPeer torch, String name, Model imported, PrintWriter err)
-            throws Exception {
-        err.println("  training on " + trainSamples + " Fashion-MNIST images, " + epochs + " epoch(s), here and in "
-                + "PyTorch ...");
-        err.flush();
+    /**
+     * Test accuracy after the same training here (one stage) and in PyTorch, once per seed: each seed
+     * exports its own initial weights, which both start from, and both visit the data in our order.
+     */
+    private Map<String, Object> accuracy(PyTorchPeer torch, String name, PrintWriter err) throws Exception {
         Dataset train = FashionMnist.train(FashionMnist.DEFAULT_DIR).limit(trainSamples);
         Dataset test = FashionMnist.test(FashionMnist.DEFAULT_DIR);
-        var ours = LocalTrainer.train(imported, new TrainConfig(epochs, batchSize.value(), 1,
-                OptimizerConfig.adam(lr, 0), SEED, threads.value()), train, test, new TrainListener() {
-        });
-        JsonNode theirs = torch.train(name, FashionMnist.DEFAULT_DIR, trainSamples, epochs, batchSize.value(), lr,
-                threads.value(), SEED);
+        double[] ours = new double[seeds];
+        double[] theirs = new double[seeds];
+        double samplesPerSecond = 0;
+        for (int s = 0; s < seeds; s++) {
+            long seed = SEED + s;
+            err.printf("  seed %d: training on %d Fashion-MNIST images, %d epoch(s), here and in PyTorch ...%n", seed,
+                    trainSamples, epochs);
+            err.flush();
+            Model imported = LoadedModel.load(torch.export(name, seed).toString(), ImportOptions.defaults()).model();
+            var result = LocalTrainer.train(imported, new TrainConfig(epochs, batchSize.value(), 1,
+                    OptimizerConfig.adam(lr, 0), seed, threads.value()), train, test, new TrainListener() {
+            });
+            int[][] orders = new int[epochs][];
+            for (int e = 0; e < epochs; e++) {
+                orders[e] = BatchOrder.permutation(train.size(), seed, e);
+            }
+            ours[s] = result.last().testAccuracy();
+            theirs[s] = torch.train(name, FashionMnist.DEFAULT_DIR, trainSamples, orders, batchSize.value(), lr,
+                    threads.value(), seed).get("test_accuracy").asDouble();
+            samplesPerSecond = result.samplesPerSecond();
+            err.printf("  seed %d: ours %.4f, PyTorch %.4f%n", seed, ours[s], theirs[s]);
+        }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("test_accuracy", ours.last().testAccuracy());
-        m.put("pytorch_test_accuracy", theirs.get("test_accuracy").asDouble());
-        m.put("accuracy_gap_points", 100 * (ours.last().testAccuracy() - theirs.get("test_accuracy").asDouble()));
-        m.put("train_samples_per_second", ours.samplesPerSecond());
-        m.put("pytorch_train_seconds", theirs.get("train_seconds").asDouble());
+        m.put("test_accuracy", mean(ours));
+        m.put("pytorch_test_accuracy", mean(theirs));
+        m.put("accuracy_gap_points", 100 * (mean(ours) - mean(theirs)));
+        m.put("seeds", seeds);
+        m.put("test_accuracy_per_seed", ours);
+        m.put("pytorch_test_accuracy_per_seed", theirs);
+        m.put("train_samples_per_second", samplesPerSecond);
         return m;
+    }
+
+    private static double mean(double[] values) {
+        return Arrays.stream(values).average().orElse(Double.NaN);
     }
 }

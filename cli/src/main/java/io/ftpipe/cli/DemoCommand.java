@@ -37,7 +37,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "emulated slowdown of each device, e.g. 1,1,5 (default: all 1)")
     List<Double> slowdowns = List.of();
     @Option(names = "--broker", defaultValue = BrokerFacts.HIVEMQ, description = "hivemq: HiveMQ CE embedded, the "
-            + "extension as the central node; mosquitto: Debian's mosquitto, the central node as its client "
+            + "extension as the central node; mosquitto: Debian's mosquitto, the central node as its client; "
+            + "mosquitto-bridged: the devices on a site mosquitto bridged to the central node's "
             + "(default: ${DEFAULT-VALUE})")
     String broker;
     @Option(names = "--kill-at", paramLabel = "N", description = "SIGKILL device-1 once N micro-batches are done, "
@@ -56,12 +57,12 @@ public final class DemoCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--kill-at needs 2 devices or more");
         }
         Path work = Files.createDirectories(job.report().toAbsolutePath().resolveSibling("demo-work"));
-        if (!broker.equals(BrokerFacts.HIVEMQ) && !broker.equals(BrokerFacts.MOSQUITTO)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--broker must be hivemq or mosquitto, "
-                    + "got '" + broker + "'");
+        if (!BrokerFacts.NAMES.contains(broker)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--broker must be one of "
+                    + String.join(", ", BrokerFacts.NAMES) + ", got '" + broker + "'");
         }
         err.println(broker.equals(BrokerFacts.HIVEMQ) ? "starting HiveMQ CE with the ftpipe extension..."
-                : "starting mosquitto and the central node as its client...");
+                : "starting " + broker + " and the central node as its client...");
         try (DemoBroker demo = DemoBroker.start(broker, work)) {
             err.println("broker at " + demo.url() + "; starting " + job.devices() + " device processes (logs in "
                     + work.resolve("devices") + ")");

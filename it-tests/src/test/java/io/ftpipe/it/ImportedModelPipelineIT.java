@@ -1,8 +1,5 @@
 package io.ftpipe.it;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ftpipe.broker.central.JobReport;
@@ -12,7 +9,6 @@ import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.data.NpyArray;
 import io.ftpipe.zoo.data.NpzReader;
-import io.ftpipe.zoo.model.LoadedModel;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,18 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
@@ -92,7 +84,8 @@ class ImportedModelPipelineIT {
         Map<String, NpyArray> npz = NpzReader.read(fixture.resolve("digits.npz"));
         float[] x = npz.get("x_test").floats();
         long[] y = npz.get("y_test").longs();
-        double accuracy = exportedAccuracy(Path.of(r.modelPath()), x, y);
+        double accuracy = ExportedModelRun.accuracy(Path.of(r.modelPath()), "pixels", "scores", new long[]{1, 8, 8},
+                x, y);
         assertEquals(r.testAccuracy(), accuracy, 1.5 / y.length, "ONNX Runtime on the exported model against "
                 + "the trainer's evaluation");
     }
@@ -125,37 +118,5 @@ class ImportedModelPipelineIT {
         JsonNode job = JSON.readTree(coap.get("jobs/digits-csv"));
         assertEquals("complete", job.get("state").asText(), job.toString());
         assertTrue(job.get("result").get("test_accuracy").asDouble() >= 0.8, job.toString());
-    }
-
-    /** Predictions of ONNX Runtime from the exported file, its inputs normalised as its metadata says. */
-    private static double exportedAccuracy(Path model, float[] x, long[] y) throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession s = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
-            assertEquals(List.of("pixels"), List.copyOf(s.getInputNames()), "the user's input name");
-            assertEquals("scores", s.getOutputNames().iterator().next(), "the user's output name");
-            String normalization = s.getMetadata().getCustomMetadata().get(LoadedModel.NORMALIZATION_KEY);
-            Matcher m = Pattern.compile("mean=\\[([-0-9.Ee]+)] std=\\[([-0-9.Ee]+)]").matcher(normalization);
-            assertTrue(m.matches(), normalization);
-            float mean = Float.parseFloat(m.group(1));
-            float std = Float.parseFloat(m.group(2));
-            float[] in = x.clone();
-            for (int i = 0; i < in.length; i++) {
-                in[i] = (in[i] - mean) / std;
-            }
-            try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(in), new long[]{y.length, 1, 8, 8});
-                 OrtSession.Result out = s.run(Map.of("pixels", t))) {
-                float[][] scores = (float[][]) out.get(0).getValue();
-                long right = 0;
-                for (int i = 0; i < y.length; i++) {
-                    float[] row = scores[i];
-                    int best = 0;
-                    for (int c = 1; c < row.length; c++) {
-                        best = row[c] > row[best] ? c : best;
-                    }
-                    right += best == y[i] ? 1 : 0;
-                }
-                return (double) right / y.length;
-            }
-        }
     }
 }

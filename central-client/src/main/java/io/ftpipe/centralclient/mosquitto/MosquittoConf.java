@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A {@code mosquitto.conf} for FTPipeHD: one listener, the settings that moving tensors needs
- * (config/mosquitto/README.md says why each), and, with security, the password and ACL files that
+ * (docs/client-mode.md says why each), and, with security, the password and ACL files that
  * {@code ftpipe mosquitto-config} writes. Pure: it only makes the text.
  *
  * @param bind           the listener's address
@@ -50,7 +50,7 @@ public record MosquittoConf(int port, String bind, Path passwordFile, Path aclFi
 
     public String text() {
         List<String> l = new ArrayList<>();
-        l.add("# written by ftpipe (config/mosquitto/README.md)");
+        l.add("# written by ftpipe (docs/client-mode.md)");
         l.add("per_listener_settings false");
         l.add("listener " + port + " " + bind);
         l.add("protocol mqtt");

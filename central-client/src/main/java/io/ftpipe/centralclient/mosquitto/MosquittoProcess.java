@@ -116,6 +116,24 @@ public final class MosquittoProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /**
+     * Waits until the broker's log has a line containing {@code text} (a bridge connected, a plugin
+     * loaded): what only the log says.
+     *
+     * @throws IOException if the broker exits, or the line does not come within {@code timeoutMillis}
+     */
+    public void awaitLog(String text, long timeoutMillis) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!output().contains(text)) {
+            if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+                throw new IOException("mosquitto's log " + log + " has no '" + text + "'"
+                        + (process.isAlive() ? " after " + timeoutMillis / 1000 + " s" : " (it exited)") + ":\n"
+                        + output());
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** SIGKILL, as a crash would end it. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,12 +66,23 @@ public final class PyTorchPeer {
         return dir.resolve(model + ".onnx");
     }
 
-    /** PyTorch trains {@code model} on the first {@code samples} Fashion-MNIST images in {@code idxDir}. */
-    public JsonNode train(String model, Path idxDir, int samples, int epochs, int batch, double lr, int threads,
+    /**
+     * PyTorch trains {@code model} on the first {@code samples} Fashion-MNIST images in {@code idxDir},
+     * each epoch in the order {@code orders} gives (epochs x samples indices).
+     */
+    public JsonNode train(String model, Path idxDir, int samples, int[][] orders, int batch, double lr, int threads,
                           long seed) throws IOException {
+        Path orderFile = dir.resolve("order.i32");
+        ByteBuffer bytes = ByteBuffer.allocate(orders.length * samples * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int[] epoch : orders) {
+            bytes.asIntBuffer().put(epoch);
+            bytes.position(bytes.position() + epoch.length * Integer.BYTES);
+        }
+        Files.write(orderFile, bytes.array());
         return JSON.readTree(run(List.of(dir.resolve("pytorch_import_bench.py").toString(), "train", model,
-                idxDir.toString(), String.valueOf(samples), String.valueOf(epochs), String.valueOf(batch),
-                String.valueOf(lr), String.valueOf(threads), String.valueOf(seed)), "training " + model + " in PyTorch"));
+                idxDir.toString(), String.valueOf(samples), String.valueOf(orders.length), String.valueOf(batch),
+                String.valueOf(lr), String.valueOf(threads), String.valueOf(seed), orderFile.toString()),
+                "training " + model + " in PyTorch"));
     }
 
     private String run(List<String> args, String what) throws IOException {

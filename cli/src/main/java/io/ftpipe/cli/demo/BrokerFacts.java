@@ -13,6 +13,9 @@ import java.util.function.Supplier;
 public record BrokerFacts(String name, Supplier<Map<String, Long>> counts, Supplier<Map<String, Number>> ftpipe) {
     public static final String HIVEMQ = "hivemq";
     public static final String MOSQUITTO = "mosquitto";
+    /** Devices on a site Mosquitto bridged to a core Mosquitto, the central node on the core. */
+    public static final String MOSQUITTO_BRIDGED = "mosquitto-bridged";
+    public static final java.util.List<String> NAMES = java.util.List.of(HIVEMQ, MOSQUITTO, MOSQUITTO_BRIDGED);
 
     /** The embedded HiveMQ CE with the extension as the central node. */
     public static BrokerFacts hivemq() {

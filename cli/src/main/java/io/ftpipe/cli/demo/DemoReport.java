@@ -22,7 +22,7 @@ public final class DemoReport {
     }
 
     /**
-     * @param brokerName which broker the job ran through ({@link BrokerFacts#HIVEMQ}, {@link BrokerFacts#MOSQUITTO})
+     * @param brokerName which broker the job ran through (one of {@link BrokerFacts#NAMES})
      * @param broker     its message and byte counts: {@code messages} and {@code bytes}, and its own
      */
     public static Map<String, Object> of(JobReport r, String brokerName, Map<String, Long> broker,
