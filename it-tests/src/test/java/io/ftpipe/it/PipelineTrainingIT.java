@@ -3,6 +3,7 @@ package io.ftpipe.it;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.device.mqtt.PahoDecoding;
+import io.ftpipe.protocol.WireDtype;
 import io.ftpipe.zoo.data.SyntheticDataset;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.optim.OptimizerConfig;
@@ -77,5 +78,24 @@ class PipelineTrainingIT {
                 1, 0, 0, JobSpec.SPEED_BLIND));
         assertEquals(List.of(0, 1, 2), r.stages().stream().map(JobReport.Stage::stage).toList());
         assertTrue(r.testAccuracy() >= 0.87, "test accuracy " + r.testAccuracy());
+    }
+
+    /**
+     * Activations and gradients halved on the wire (float16, bfloat16) against float32, the same
+     * job otherwise: a fifth of Fashion-MNIST, one epoch.
+     */
+    @Test
+    void halvedActivationsAndGradientsTrainAsWellAsFloat32() throws Exception {
+        Map<String, Double> accuracy = new java.util.LinkedHashMap<>();
+        for (String wire : WireDtype.NAMES) {
+            JobReport r = cluster.run(new JobSpec("wire-" + wire, "cnn", 3, "1f1b", 64, 1, 1,
+                    OptimizerConfig.adam(1e-3, 0), 1, 0, 12_000, JobSpec.SPEED_BLIND, JobSpec.Replication.DEFAULT,
+                    JobSpec.Sources.DEFAULT, wire));
+            assertEquals(3, r.stages().size());
+            accuracy.put(wire, r.testAccuracy());
+        }
+        double reference = accuracy.get("float32");
+        assertTrue(reference >= 0.75, "float32 learned: " + accuracy);
+        accuracy.forEach((wire, a) -> assertEquals(reference, a, 0.015, wire + " against float32: " + accuracy));
     }
 }

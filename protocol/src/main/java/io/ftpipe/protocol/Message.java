@@ -100,13 +100,25 @@ public sealed interface Message {
      */
     record Assign(String job, long term, int stage, int stages, byte[] graphs, OptimizerSettings optimizer,
                   List<byte[]> units, List<Integer> kept, String schedule, int microBatches, int maxBatch,
-                  long start, int chainPeriod, int globalPeriod, List<Long> versions)
+                  long start, int chainPeriod, int globalPeriod, List<Long> versions, String wireDtype)
             implements Message {
+        public Assign(String job, long term, int stage, int stages, byte[] graphs, OptimizerSettings optimizer,
+                      List<byte[]> units, List<Integer> kept, String schedule, int microBatches, int maxBatch,
+                      long start, int chainPeriod, int globalPeriod, List<Long> versions) {
+            this(job, term, stage, stages, graphs, optimizer, units, kept, schedule, microBatches, maxBatch, start,
+                    chainPeriod, globalPeriod, versions, WireDtype.FLOAT32.label());
+        }
+
         public Assign(String job, long term, int stage, int stages, byte[] graphs, OptimizerSettings optimizer,
                       List<byte[]> units, List<Integer> kept, String schedule, int microBatches, int maxBatch,
                       long start, int chainPeriod, int globalPeriod) {
             this(job, term, stage, stages, graphs, optimizer, units, kept, schedule, microBatches, maxBatch, start,
                     chainPeriod, globalPeriod, List.of());
+        }
+
+        /** How the stage's activations and gradients cross its boundaries ({@link WireDtype}). */
+        public WireDtype wire() {
+            return WireDtype.named(wireDtype);
         }
 
         /** The version of the stage's {@code index}-th unit. */

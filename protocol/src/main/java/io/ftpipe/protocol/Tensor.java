@@ -11,13 +11,21 @@ import java.util.Arrays;
  */
 public record Tensor(String dtype, long[] shape, byte[] data) {
     public static final String FLOAT32 = "<f4";
+    /** numpy's float16. */
+    public static final String FLOAT16 = "<f2";
+    /** No numpy dtype of its own: a peer reads it with the ml_dtypes package (docs/protocol.md). */
+    public static final String BFLOAT16 = "bfloat16";
     public static final String INT64 = "<i8";
-    /** The dtypes a stage takes: activations and gradients, and labels. */
-    public static final java.util.List<String> DTYPES = java.util.List.of(FLOAT32, INT64);
+    /** The dtypes a stage takes: activations and gradients ({@link WireDtype}), and labels. */
+    public static final java.util.List<String> DTYPES = java.util.List.of(FLOAT32, FLOAT16, BFLOAT16, INT64);
 
     /** Bytes per element of a supported dtype. */
     public static int itemSize(String dtype) {
-        return FLOAT32.equals(dtype) ? 4 : 8;
+        return switch (dtype) {
+            case FLOAT32 -> 4;
+            case FLOAT16, BFLOAT16 -> 2;
+            default -> 8;
+        };
     }
 
     public static Tensor ofFloats(long[] shape, FloatBuffer values) {
@@ -63,11 +71,10 @@ public record Tensor(String dtype, long[] shape, byte[] data) {
             throw new ProtocolException(RejectReason.BAD_SHAPE, data.length + " data bytes for shape "
                     + Arrays.toString(shape));
         }
-        if (FLOAT32.equals(dtype)) {
-            FloatBuffer f = buffer().asFloatBuffer();
-            for (int i = 0; i < f.capacity(); i++) {
-                if (!Float.isFinite(f.get(i))) {
-                    throw new ProtocolException(RejectReason.NON_FINITE, "element " + i + " is " + f.get(i));
+        if (!INT64.equals(dtype)) {
+            for (int i = 0; i < elements(); i++) {
+                if (!WireDtype.finite(this, i)) {
+                    throw new ProtocolException(RejectReason.NON_FINITE, "element " + i + " is not finite");
                 }
             }
         }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessagePack;
 
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -92,6 +93,13 @@ class MessageCodecTest {
         assertEquals(1234, a.start());
         assertEquals(100, a.chainPeriod());
         assertEquals(200, a.globalPeriod());
+        assertEquals(WireDtype.FLOAT32, a.wire(), "absent: float32, as from a peer that predates it");
+        var half = new Message.Assign("j", 2, 1, 3, new byte[]{1}, settings, List.of(), List.of(), "1f1b", 1, 64,
+                0, 0, 0, List.of(), "float16");
+        assertEquals(WireDtype.FLOAT16, ((Message.Assign) roundTrip(half)).wire());
+        assertTrue(new String(MessageCodec.encode(half), StandardCharsets.ISO_8859_1).contains("wire_dtype"));
+        assertFalse(new String(MessageCodec.encode(a), StandardCharsets.ISO_8859_1).contains("wire_dtype"),
+                "a float32 assign keeps the bytes it had before halves existed");
     }
 
     @Test

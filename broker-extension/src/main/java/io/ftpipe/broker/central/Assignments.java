@@ -3,6 +3,7 @@ package io.ftpipe.broker.central;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.OptimizerSettings;
 import io.ftpipe.protocol.Schedule;
+import io.ftpipe.protocol.WireDtype;
 import io.ftpipe.zoo.layer.ParamSpec;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.optim.OptimizerConfig;
@@ -31,7 +32,12 @@ public final class Assignments {
 
     /** Settings shared by all stages of a job. */
     public record JobSettings(String job, OptimizerConfig optimizer, Schedule schedule, int microBatches,
-                              int maxBatch, int chainPeriod, int globalPeriod) {
+                              int maxBatch, int chainPeriod, int globalPeriod, WireDtype wire) {
+        /** Activations and gradients as float32. */
+        public JobSettings(String job, OptimizerConfig optimizer, Schedule schedule, int microBatches, int maxBatch,
+                           int chainPeriod, int globalPeriod) {
+            this(job, optimizer, schedule, microBatches, maxBatch, chainPeriod, globalPeriod, WireDtype.FLOAT32);
+        }
     }
 
     /** Every stage gets its units' states from {@code units} (e.g. {@link #initialUnits}). */
@@ -81,7 +87,7 @@ public final class Assignments {
             out.add(new Message.Assign(s.job(), term, stage, stages, compiled, settings(s.optimizer()),
                     UnitStatePayloads.encode(mine), keep, s.schedule().wireName(), s.microBatches(), s.maxBatch(),
                     start, s.chainPeriod(), s.globalPeriod(),
-                    held.stream().allMatch(v -> v == start) ? List.of() : List.copyOf(held)));
+                    held.stream().allMatch(v -> v == start) ? List.of() : List.copyOf(held), s.wire().label()));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.ftpipe.broker.central;
 
 import io.ftpipe.protocol.Tensor;
+import io.ftpipe.protocol.WireDtype;
 import io.ftpipe.zoo.data.BatchOrder;
 import io.ftpipe.zoo.data.Dataset;
 
@@ -28,6 +29,7 @@ final class Feeder {
 
     private final Supplier<Dataset> data;
     private final long seed;
+    private final WireDtype wire;
     private final Sink sink;
     private final LongSupplier clock;
     private final TreeMap<Long, Fed> fed = new TreeMap<>();
@@ -37,10 +39,14 @@ final class Feeder {
     private int[] pastOrder;
     private int pastEpoch = -1;
 
-    /** @param data asked for when first needed (it may still be loading when the feeder is made) */
-    Feeder(Supplier<Dataset> data, long seed, Sink sink, LongSupplier clock) {
+    /**
+     * @param data asked for when first needed (it may still be loading when the feeder is made)
+     * @param wire how the inputs travel to the first stage, as activations between stages do
+     */
+    Feeder(Supplier<Dataset> data, long seed, WireDtype wire, Sink sink, LongSupplier clock) {
         this.data = data;
         this.seed = seed;
+        this.wire = wire;
         this.sink = sink;
         this.clock = clock;
     }
@@ -83,7 +89,7 @@ final class Feeder {
         float[] features = new float[count * d.sampleSize()];
         long[] labels = new long[count];
         d.copyBatch(order, from, count, features, labels);
-        sink.send(iteration, Tensor.ofFloats(batched(count, d.sampleShape()), FloatBuffer.wrap(features)),
+        sink.send(iteration, wire.encode(batched(count, d.sampleShape()), FloatBuffer.wrap(features)),
                 Tensor.ofLongs(new long[]{count}, labels, count));
     }
 

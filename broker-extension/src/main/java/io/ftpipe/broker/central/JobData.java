@@ -87,10 +87,15 @@ final class JobData {
         return loaded().test();
     }
 
-    /** The reference profile measured with {@code threads} ONNX Runtime threads, as the devices run. */
+    /**
+     * The reference profile measured with {@code threads} ONNX Runtime threads, as the devices run,
+     * each boundary priced at the bytes the job's wire dtype sends.
+     */
     List<UnitCost> profile(int threads) {
         try {
-            return ReferenceProfile.costs(loaded.model(), spec.microBatchSize(), threads, config.dataDir());
+            return ReferenceProfile.costs(loaded.model(), spec.microBatchSize(), threads, config.dataDir()).stream()
+                    .map(c -> new UnitCost(c.forwardBackwardMillis(), spec.wire().wireBytes(c.outputBytes()),
+                            c.memoryBytes())).toList();
         } catch (IOException | OrtException e) {
             throw new IllegalStateException("cannot profile " + loaded.model().name() + ": " + e.getMessage(), e);
         }

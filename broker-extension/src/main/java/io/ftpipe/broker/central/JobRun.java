@@ -131,7 +131,7 @@ final class JobRun {
         // The data loads while the job waits for its devices: after a broker restart they are back
         // before it is, and training resumes a second sooner.
         data.load();
-        feeder = new Feeder(data::train, spec.seed(), terms::feed, state.clock);
+        feeder = new Feeder(data::train, spec.seed(), spec.wire(), terms::feed, state.clock);
         terms.feedsFrom(feeder);
         long resumeAt = 0;
         if (resume == null) {

@@ -2,6 +2,7 @@ package io.ftpipe.broker.central;
 
 import io.ftpipe.protocol.Schedule;
 import io.ftpipe.protocol.Topics;
+import io.ftpipe.protocol.WireDtype;
 import io.ftpipe.zoo.data.NormalizationChoice;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
@@ -22,10 +23,11 @@ import java.util.List;
  * @param model        a zoo model's name, or the path of an ONNX file to import
  * @param replication  how often stages copy their weights and optimizer state away
  * @param sources      the user's data, its normalisation, and where the model's weights start
+ * @param wireDtype    how activations and gradients cross stage boundaries, a {@link WireDtype}'s label
  */
 public record JobSpec(String id, String model, int devices, String schedule, int batchSize, int microBatches,
                       int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit,
-                      String planner, Replication replication, Sources sources) {
+                      String planner, Replication replication, Sources sources, String wireDtype) {
     public static final String ADAPTIVE = "adaptive";
     public static final String SPEED_BLIND = "speed-blind";
     public static final List<String> PLANNERS = List.of(ADAPTIVE, SPEED_BLIND);
@@ -79,6 +81,7 @@ public record JobSpec(String id, String model, int devices, String schedule, int
         java.util.Objects.requireNonNull(replication, "replication");
         // A checkpoint of a job from before there were sources has none.
         sources = sources == null ? Sources.DEFAULT : sources;
+        wireDtype = wireDtype == null ? WireDtype.FLOAT32.label() : WireDtype.named(wireDtype).label();
         Schedule.named(schedule);
         if (devices < 1 || batchSize < 1 || microBatches < 1 || epochs < 1 || batchSize % microBatches != 0) {
             throw new IllegalArgumentException("devices, batch size, micro-batches and epochs must be >= 1, and the "
@@ -87,6 +90,14 @@ public record JobSpec(String id, String model, int devices, String schedule, int
         if (!PLANNERS.contains(planner)) {
             throw new IllegalArgumentException("planner must be one of " + PLANNERS + ", got '" + planner + "'");
         }
+    }
+
+    /** A job whose activations and gradients travel as float32. */
+    public JobSpec(String id, String model, int devices, String schedule, int batchSize, int microBatches,
+                   int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit,
+                   String planner, Replication replication, Sources sources) {
+        this(id, model, devices, schedule, batchSize, microBatches, epochs, optimizer, seed, synthetic, trainLimit,
+                planner, replication, sources, null);
     }
 
     /** A job on Fashion-MNIST (or generated samples), its model starting from its own weights. */
@@ -109,6 +120,10 @@ public record JobSpec(String id, String model, int devices, String schedule, int
                    int epochs, OptimizerConfig optimizer, long seed, int synthetic, int trainLimit) {
         this(id, model, devices, schedule, batchSize, microBatches, epochs, optimizer, seed, synthetic, trainLimit,
                 ADAPTIVE);
+    }
+
+    public WireDtype wire() {
+        return WireDtype.named(wireDtype);
     }
 
     /** The schedule's rules. */

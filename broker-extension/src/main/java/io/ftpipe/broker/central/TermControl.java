@@ -132,7 +132,7 @@ final class TermControl {
         beforeAssign.run();
         JobSpec spec = state.spec;
         var settings = new Assignments.JobSettings(spec.id(), spec.optimizer(), spec.scheduling(), spec.microBatches(),
-                spec.microBatchSize(), spec.replication().chainPeriod(), spec.replication().globalPeriod());
+                spec.microBatchSize(), spec.replication().chainPeriod(), spec.replication().globalPeriod(), spec.wire());
         for (Message.Assign a : Assignments.forPartition(model, bounds, layout.term(), h.start(), settings, h.states(),
                 h.kept(), h.versions(), this::graphs)) {
             command(stages.get(a.stage()).device(), a, h.start());

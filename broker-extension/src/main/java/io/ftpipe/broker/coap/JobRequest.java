@@ -92,7 +92,8 @@ public final class JobRequest {
             return new JobSpec(id, model, devices, schedule, batchSize, microBatches, epochs,
                     OptimizerConfig.adam(lr, 0), seed, synthetic, limit, planner,
                     new JobSpec.Replication(chain, global,
-                            request.replayLost() != null ? request.replayLost() : JobDefaults.REPLAY_LOST), sources);
+                            request.replayLost() != null ? request.replayLost() : JobDefaults.REPLAY_LOST), sources,
+                    request.wireDtype());
         } catch (IllegalArgumentException e) {
             // The combinations JobSpec itself checks (e.g. a batch size not a multiple of the micro-batches).
             throw bad(e.getMessage());

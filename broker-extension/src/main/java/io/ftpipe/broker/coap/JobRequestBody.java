@@ -13,5 +13,5 @@ import io.ftpipe.broker.json.JsonKeys;
 record JobRequestBody(String id, String model, Long devices, Long epochs, String schedule, Long batchSize,
                       Long microBatches, @JsonPropertyDescription(JobRequest.POSITIVE) Double lr, Long seed,
                       Long synthetic, Long limit, String planner, Long chainPeriod, Long globalPeriod,
-                      Boolean replayLost, String data, String normalize, Boolean init) {
+                      Boolean replayLost, String data, String normalize, Boolean init, String wireDtype) {
 }

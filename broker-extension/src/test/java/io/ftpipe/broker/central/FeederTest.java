@@ -1,10 +1,12 @@
 package io.ftpipe.broker.central;
 
 import io.ftpipe.protocol.Tensor;
+import io.ftpipe.protocol.WireDtype;
 import io.ftpipe.zoo.data.Dataset;
 import io.ftpipe.zoo.data.SyntheticDataset;
 import org.junit.jupiter.api.Test;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +21,11 @@ class FeederTest {
     private final Dataset data = SyntheticDataset.generate(64, 3);
     private final List<Sent> sent = new ArrayList<>();
     private final AtomicLong now = new AtomicLong(1_000);
-    private final Feeder feeder = new Feeder(() -> data, 5, (i, x, y) -> sent.add(new Sent(i, x, y)), now::get);
+    private final Feeder feeder = feeder(WireDtype.FLOAT32);
+
+    private Feeder feeder(WireDtype wire) {
+        return new Feeder(() -> data, 5, wire, (i, x, y) -> sent.add(new Sent(i, x, y)), now::get);
+    }
 
     @Test
     void aReplayResendsTheSameSamplesInOrderFromTheFirstUnfinished() {
@@ -31,7 +37,7 @@ class FeederTest {
         sent.clear();
         feeder.replayFrom(2);
         assertEquals(List.of(2L, 3L), sent.stream().map(Sent::iteration).toList());
-        Feeder again = new Feeder(() -> data, 5, (i, x, y) -> sent.add(new Sent(i, x, y)), now::get);
+        Feeder again = feeder(WireDtype.FLOAT32);
         again.newEpoch(0);
         again.feed(2, 32, 16);
         assertArrayEquals(sent.get(0).images().data(), sent.get(2).images().data(), "same samples as the first time");
@@ -51,5 +57,24 @@ class FeederTest {
         assertTrue(feeder.ageMillis(2).isEmpty(), "nothing fed from there on");
         feeder.newEpoch(1);
         assertTrue(feeder.ageMillis(0).isEmpty(), "a new epoch starts with nothing in flight");
+    }
+
+    @Test
+    void inputsTravelInTheJobsWireDtype() {
+        Feeder half = feeder(WireDtype.FLOAT16);
+        half.newEpoch(0);
+        half.feed(0, 0, 16);
+        feeder.newEpoch(0);
+        feeder.feed(0, 0, 16);
+        Tensor h = sent.get(0).images();
+        Tensor f = sent.get(1).images();
+        assertEquals(Tensor.FLOAT16, h.dtype());
+        assertEquals(f.data().length / 2, h.data().length, "half the bytes");
+        FloatBuffer back = FloatBuffer.allocate((int) h.elements());
+        WireDtype.decode(h, back);
+        FloatBuffer exact = f.buffer().asFloatBuffer();
+        for (int i = 0; i < back.capacity(); i++) {
+            assertEquals(exact.get(i), back.get(i), Math.abs(exact.get(i)) * 0x1p-11 + 1e-7, "element " + i);
+        }
     }
 }

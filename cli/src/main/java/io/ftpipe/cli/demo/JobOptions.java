@@ -57,6 +57,10 @@ public final class JobOptions {
             + "restored unit lost, so every update is applied exactly once; --no-replay-lost loses them and "
             + "replays less (default: ${DEFAULT-VALUE})")
     boolean replayLost;
+    @Option(names = "--wire-dtype", defaultValue = "float32", paramLabel = "float32|float16|bfloat16",
+            description = "how activations and gradients cross stage boundaries; halves halve the bytes on slow "
+                    + "links, weights stay float32 (default: ${DEFAULT-VALUE})")
+    String wireDtype;
     @Mixin
     private ReportOption report = new ReportOption("runs/demo.json");
 
@@ -88,7 +92,7 @@ public final class JobOptions {
         return new JobSpec(id, modelName(), devices.value(), schedule.name(), batchSize.value(),
                 schedule.microBatches(microBatches), epochs.value(), OptimizerConfig.adam(lr, 0), seed.value(),
                 data.synthetic(), data.limit(), planner, new JobSpec.Replication(chainPeriod, globalPeriod,
-                replayLost), data.sources());
+                replayLost), data.sources(), wireDtype);
     }
 
     /** A zoo model's name, or the imported file as an absolute path (the central node may run elsewhere). */

@@ -19,9 +19,6 @@ import io.ftpipe.zoo.stage.StageGraphs;
 import io.ftpipe.zoo.state.UnitState;
 import io.ftpipe.zoo.state.UnitStatePayloads;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +39,7 @@ public final class StageWorker implements AutoCloseable {
 
     private final OrtEnvironment env;
     private final Message.Assign assignment;
+    private final WireTensors tensors;
     private final StageGraphs graphs;
     private final StageRules schedule;
     private final ParamStore store;
@@ -74,6 +72,7 @@ public final class StageWorker implements AutoCloseable {
             throws OrtException {
         this.env = env;
         this.assignment = a.message();
+        this.tensors = new WireTensors(env, assignment.wire());
         this.graphs = a.graphs();
         this.schedule = Schedule.named(assignment.schedule()).at(assignment.stage(), assignment.stages(),
                 assignment.microBatches());
@@ -141,7 +140,7 @@ public final class StageWorker implements AutoCloseable {
         if (m.iteration() < nextForward || forwards.containsKey(m.iteration())) {
             throw new ProtocolException(RejectReason.UNEXPECTED, "forward " + m.iteration() + " already seen");
         }
-        m.x().check(Tensor.FLOAT32, graphs.inputShape(), assignment.maxBatch());
+        m.x().check(tensors.dtype(), graphs.inputShape(), assignment.maxBatch());
         forwards.put(m.iteration(), m.x());
         pump();
     }
@@ -168,7 +167,7 @@ public final class StageWorker implements AutoCloseable {
         if (graphs.last() || f == null || backwards.containsKey(m.iteration())) {
             throw new ProtocolException(RejectReason.UNEXPECTED, "backward " + m.iteration() + " has no forward here");
         }
-        m.dy().check(Tensor.FLOAT32, graphs.outputShape(), assignment.maxBatch());
+        m.dy().check(tensors.dtype(), graphs.outputShape(), assignment.maxBatch());
         if (m.dy().shape()[0] != f.count()) {
             throw new ProtocolException(RejectReason.BAD_SHAPE, "backward batch " + m.dy().shape()[0]
                     + " for a forward of " + f.count());
@@ -237,7 +236,7 @@ public final class StageWorker implements AutoCloseable {
     private void forward(long i, Tensor x) throws OrtException {
         int n = (int) x.shape()[0];
         WeightSnapshot weights = schedule.stashesWeights() ? versions.acquire() : null;
-        try (OnnxTensor input = floats(x); OnnxTensor y = graphs.last() ? longs(labels.remove(i)) : null) {
+        try (OnnxTensor input = tensors.floats(x); OnnxTensor y = graphs.last() ? tensors.longs(labels.remove(i)) : null) {
             Stopwatch watch = new Stopwatch();
             Pass pass = held.skipsAny(i) ? runtime.forward(input, y, weights, b -> held.updates(b, i))
                     : runtime.forward(input, y, weights);
@@ -248,20 +247,20 @@ public final class StageWorker implements AutoCloseable {
                         pass.scalar(StageGraphs.LOSS), pass.count(StageGraphs.CORRECT), n));
                 backward(i, null);
             } else {
-                out.toNextStage(new Message.Forward(job(), term(), i, tensor(pass.tensor(StageGraphs.OUTPUT))));
+                out.toNextStage(new Message.Forward(job(), term(), i, tensors.wire(pass.tensor(StageGraphs.OUTPUT))));
             }
         }
     }
 
     private void backward(long i, Tensor dy) throws OrtException {
         InFlight f = inFlight.remove(i);
-        try (Pass forwardPass = f.pass(); OnnxTensor grad = dy == null ? null : floats(dy)) {
+        try (Pass forwardPass = f.pass(); OnnxTensor grad = dy == null ? null : tensors.floats(dy)) {
             Stopwatch watch = new Stopwatch();
             try (Pass b = runtime.backward(forwardPass, grad == null ? forwardPass.tensor(StageGraphs.LOGITS_GRAD) : grad,
                     f.weights())) {
                 watch.computed(clock, ComputeClock.Step.BACKWARD, f.count());
                 if (graphs.inputGrad()) {
-                    out.toPreviousStage(new Message.Backward(job(), term(), i, tensor(b.tensor(StageGraphs.GRAD_INPUT))));
+                    out.toPreviousStage(new Message.Backward(job(), term(), i, tensors.wire(b.tensor(StageGraphs.GRAD_INPUT))));
                 }
                 Stopwatch optimizerWatch = new Stopwatch();
                 step(i, f.count());
@@ -364,23 +363,6 @@ public final class StageWorker implements AutoCloseable {
         } else {
             optimizer.step(store);
         }
-    }
-
-    /** Wire floats (little-endian) into a direct native-order buffer that ONNX Runtime uses in place. */
-    private OnnxTensor floats(Tensor t) throws OrtException {
-        FloatBuffer nat = ByteBuffer.allocateDirect(t.data().length).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        nat.put(t.buffer().asFloatBuffer()).flip();
-        return OnnxTensor.createTensor(env, nat, t.shape());
-    }
-
-    private OnnxTensor longs(Tensor t) throws OrtException {
-        long[] v = new long[(int) t.elements()];
-        t.buffer().asLongBuffer().get(v);
-        return OnnxTensor.createTensor(env, LongBuffer.wrap(v), t.shape());
-    }
-
-    private static Tensor tensor(OnnxTensor t) throws OrtException {
-        return Tensor.ofFloats(t.getInfo().getShape(), t.getFloatBuffer());
     }
 
     /** Idempotent: the tensors it frees are native memory. */
