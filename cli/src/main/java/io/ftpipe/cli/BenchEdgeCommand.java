@@ -11,6 +11,7 @@ import io.ftpipe.cli.options.ReportOption;
 import io.ftpipe.cli.options.SamplesOption;
 import io.ftpipe.cli.progress.QuietLogs;
 import io.ftpipe.cli.report.JsonReports;
+import io.ftpipe.protocol.WireDtype;
 import io.ftpipe.cli.report.Machine;
 import io.ftpipe.cli.testbed.HostSpec;
 import picocli.CommandLine;
@@ -45,6 +46,9 @@ public final class BenchEdgeCommand implements Callable<Integer> {
     @Option(names = "--baseline-samples", defaultValue = "1600", description = "training samples of the "
             + "single-host run, and of the speed-blind run unless the scenario changes a host half-way")
     int baselineSamples;
+    @Option(names = "--wire-dtype", defaultValue = "float32", paramLabel = "float32|float16|bfloat16",
+            description = "how activations and gradients cross the hosts' links (default: ${DEFAULT-VALUE})")
+    String wireDtype;
     @Mixin
     private ReportOption report = new ReportOption("runs/bench-edge-" + ReportOption.SCENARIO + ".json");
 
@@ -63,6 +67,7 @@ public final class BenchEdgeCommand implements Callable<Integer> {
         EdgeScenario sc;
         try {
             sc = EdgeScenario.named(scenario);
+            WireDtype.named(wireDtype);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -72,14 +77,14 @@ public final class BenchEdgeCommand implements Callable<Integer> {
         boolean changes = sc.change() != null;
         err.println("adaptive on " + sc.hosts() + (changes ? ", " + sc.change().describe() + " half-way" : "") + " ...");
         RunResult adaptive = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), samples.value(), JobSpec.ADAPTIVE,
-                sc.hosts(), sc.change()), work.resolve("adaptive"), err::println);
+                sc.hosts(), sc.change(), wireDtype), work.resolve("adaptive"), err::println);
         err.println("speed-blind ...");
         RunResult blind = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), changes ? samples.value() : baselineSamples,
-                JobSpec.SPEED_BLIND, sc.hosts(), sc.change()), work.resolve("speed-blind"), err::println);
+                JobSpec.SPEED_BLIND, sc.hosts(), sc.change(), wireDtype), work.resolve("speed-blind"), err::println);
         HostSpec best = sc.hosts().get(sc.fastest());
         err.println("best single host (" + best + ") ...");
         RunResult single = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), baselineSamples,
-                JobSpec.SPEED_BLIND, List.of(best), null), work.resolve("single"), err::println);
+                JobSpec.SPEED_BLIND, List.of(best), null, wireDtype), work.resolve("single"), err::println);
         AdaptiveComparison c = new AdaptiveComparison(adaptive, blind, single);
 
         Map<String, Object> json = new LinkedHashMap<>();
@@ -87,6 +92,7 @@ public final class BenchEdgeCommand implements Callable<Integer> {
         json.put("scenario", sc.name());
         json.put("model", sc.model());
         json.put("batch_size", sc.batchSize());
+        json.put("wire_dtype", wireDtype);
         json.put("hosts", sc.hosts());
         json.put("change", sc.change());
         json.putAll(c.json());

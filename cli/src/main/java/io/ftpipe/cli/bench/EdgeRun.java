@@ -22,9 +22,9 @@ import java.util.function.Consumer;
 public final class EdgeRun {
     private static final String HEARTBEAT_MILLIS = "500";
 
-    /** What to run. */
+    /** What to run; {@code wireDtype} as {@link JobSpec#wireDtype}. */
     public record Setup(String model, int batchSize, int samples, String planner, List<HostSpec> hosts,
-                        EdgeScenario.Change change) {
+                        EdgeScenario.Change change, String wireDtype) {
     }
 
     private EdgeRun() {
@@ -45,7 +45,8 @@ public final class EdgeRun {
                         return setup.change().describe();
                     }, progress);
             JobSpec spec = new JobSpec("edge", setup.model(), setup.hosts().size(), Schedule.Names.ONE_F_ONE_B_OVERLAP,
-                    setup.batchSize(), 1, 1, OptimizerConfig.adam(1e-3, 0), 1, 0, setup.samples(), setup.planner());
+                    setup.batchSize(), 1, 1, OptimizerConfig.adam(1e-3, 0), 1, 0, setup.samples(), setup.planner(),
+                    JobSpec.Replication.DEFAULT, JobSpec.Sources.DEFAULT, setup.wireDtype());
             return recorder.result(cluster.central().submit(spec, recorder).get(60, TimeUnit.MINUTES));
         }
     }
