@@ -4,11 +4,13 @@ import com.codahale.metrics.MetricRegistry;
 import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.JobWatchers;
 import io.ftpipe.broker.coap.CoapManagementServer;
+import io.ftpipe.broker.configuration.DeviceAccount;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.dashboard.DashboardServer;
 import io.ftpipe.broker.metrics.FtpipeMetrics;
 import io.ftpipe.broker.security.LiveAccounts;
 import io.ftpipe.centralclient.configuration.BrokerConnection;
+import io.ftpipe.centralclient.dynsec.DynamicSecurity;
 import io.ftpipe.centralclient.mqtt.CentralConnection;
 import io.ftpipe.centralclient.mosquitto.MosquittoSys;
 import io.ftpipe.centralclient.mqtt.ConnectionStats;
@@ -43,10 +45,12 @@ public final class CentralClient implements AutoCloseable {
     private final TrainingCentralNode node;
     private final CoapManagementServer coap;
     private final DashboardServer dashboard;
+    /** Null unless the broker's dynamic-security plugin is driven ({@link BrokerConnection#dynamicSecurity}). */
+    private final DynamicSecurity dynsec;
 
     private CentralClient(ExtensionConfig config, BrokerConnection connection, MetricRegistry metrics,
                           CentralConnection mqtt, TrainingCentralNode node, CoapManagementServer coap,
-                          DashboardServer dashboard) {
+                          DashboardServer dashboard, DynamicSecurity dynsec) {
         this.config = config;
         this.connection = connection;
         this.metrics = metrics;
@@ -54,6 +58,7 @@ public final class CentralClient implements AutoCloseable {
         this.node = node;
         this.coap = coap;
         this.dashboard = dashboard;
+        this.dynsec = dynsec;
     }
 
     /**
@@ -77,7 +82,11 @@ public final class CentralClient implements AutoCloseable {
             ClientMetrics.register(metrics, mqtt::stats);
             dashboard = config.httpPort() == 0 ? null
                     : DashboardServer.start(config, node, accounts, watchers, metrics);
-            return new CentralClient(config, connection, metrics, mqtt, node, coap, dashboard);
+            DynamicSecurity dynsec = connection.dynamicSecurity()
+                    ? DynamicSecurity.attach(node, mqtt, config.security().devices().stream().map(DeviceAccount::id).toList(),
+                    connection.connectTimeoutSeconds() * 1000L, metrics)
+                    : null;
+            return new CentralClient(config, connection, metrics, mqtt, node, coap, dashboard, dynsec);
         } catch (IOException | RuntimeException e) {
             if (coap != null) {
                 coap.close();
@@ -97,6 +106,9 @@ public final class CentralClient implements AutoCloseable {
     public CentralClient connect() throws IOException {
         mqtt.connect(node, config.maxPayloadBytes(),
                 metrics.counter(FtpipeMetrics.rejectedName(RejectReason.OVERSIZED)));
+        if (dynsec != null) {
+            dynsec.start();
+        }
         LOG.info("ftpipe central node running as a client of {}: dataDir={}, CoAP {}", connection, config.dataDir(),
                 coap == null ? "off" : config.coapBind() + ":" + config.coapPort());
         if (dashboard != null) {
@@ -130,6 +142,11 @@ public final class CentralClient implements AutoCloseable {
     /** {@code mosquitto}, or {@code mqtt} for a broker that does not say it is. */
     public String brokerName() {
         return MosquittoSys.brokerName(mqtt.readRetained(List.of(MosquittoSys.VERSION), SYS_WAIT_MILLIS));
+    }
+
+    /** The dynamic-security plugin's commands refused or lost so far; 0 when it is not driven. */
+    public long dynamicSecurityFailures() {
+        return dynsec == null ? 0 : dynsec.failures();
     }
 
     public ConnectionStats traffic() {

@@ -51,7 +51,7 @@ public final class CentralCommand implements Callable<Integer> {
     String brokerUrl;
     @Option(names = "--connection", paramLabel = "FILE", description = "the broker connection as JSON: brokerUrl, "
             + "clientId, username, password, truststore, truststorePassword, keystore, keystorePassword, "
-            + "sessionExpirySeconds, keepAliveSeconds, connectTimeoutSeconds; flags win over it")
+            + "sessionExpirySeconds, keepAliveSeconds, connectTimeoutSeconds, dynamicSecurity; flags win over it")
     Path connection;
     @Option(names = "--client-id", description = "MQTT client id (default: " + BrokerConnection.DEFAULT_CLIENT_ID + ")")
     String clientId;
@@ -68,6 +68,10 @@ public final class CentralCommand implements Callable<Integer> {
             + "session, and queues for it, after it went (default: "
             + BrokerConnection.DEFAULT_SESSION_EXPIRY_SECONDS + ")")
     Long sessionExpiry;
+    @Option(names = "--dynamic-security", description = "the broker is a Mosquitto with the dynamic-security plugin "
+            + "and this node's user as its admin (ftpipe mosquitto-config --dynamic-security): narrow each device to "
+            + "the topics of its current stages at every term (or dynamicSecurity in --connection)")
+    boolean dynamicSecurity;
     @Option(names = "--config", defaultValue = "config/ftpipe-extension.json", description = "the central node's "
             + "settings, as the extension's; a relative dataDir in it is taken under --work")
     Path config;
@@ -122,7 +126,8 @@ public final class CentralCommand implements Callable<Integer> {
                 : System.getenv(PASSWORD_VARIABLE);
         BrokerConnectionFile flags = new BrokerConnectionFile(brokerUrl, clientId, username, password,
                 truststore == null ? null : truststore.toAbsolutePath().toString(), null,
-                keystore == null ? null : keystore.toAbsolutePath().toString(), null, sessionExpiry, null, null);
+                keystore == null ? null : keystore.toAbsolutePath().toString(), null, sessionExpiry, null, null,
+                dynamicSecurity ? Boolean.TRUE : null);
         return BrokerConnectionReader.connection(file.overriddenBy(flags),
                 connection == null ? "the broker connection" : connection.toString());
     }

@@ -26,7 +26,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "mosquitto-config", mixinStandardHelpOptions = true,
         description = {"Write mosquitto's password and ACL files from the accounts in ftpipe-extension.json.",
-                "Passwords come from --passwords (username:password lines), each checked against its account."})
+                "Passwords come from --passwords (username:password lines), each checked against its account.",
+                "With --dynamic-security, also the dynamic-security plugin's first configuration: ftpipe central "
+                        + "--dynamic-security then narrows each device to its current stages."})
 public final class MosquittoConfigCommand implements Callable<Integer> {
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -43,6 +45,15 @@ public final class MosquittoConfigCommand implements Callable<Integer> {
     int iterations;
     @Option(names = "--out", required = true, description = "the folder to write the files to")
     Path out;
+    @Option(names = "--dynamic-security", paramLabel = "FILE", description = "also write the dynamic-security "
+            + "plugin's configuration here (the central user as its admin, each device with its own topics only), "
+            + "load the plugin in " + MosquittoSecurityFiles.CONF + ", and leave stage topics out of the ACL file. "
+            + "The broker rewrites the file: its user must be able to write to the file's folder")
+    Path dynamicSecurity;
+    @Option(names = "--dynamic-security-plugin", paramLabel = "LIB", defaultValue =
+            MosquittoSecurityFiles.DEBIAN_DYNSEC_PLUGIN, description = "the plugin's library (default: "
+            + "${DEFAULT-VALUE}, Debian's on amd64; dpkg -L mosquitto lists it)")
+    Path dynamicSecurityPlugin;
     @Option(names = "--broker-user", defaultValue = "mosquitto", description = "run as root: the password file goes "
             + "to this user, as whom a broker started as root reads it; none: keep it root's (default: "
             + "${DEFAULT-VALUE})")
@@ -64,15 +75,26 @@ public final class MosquittoConfigCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), passwords + ": " + e.getMessage());
         }
         var owner = "none".equals(brokerUser) ? null : MosquittoSecurityFiles.brokerUser(brokerUser);
+        MosquittoSecurityFiles.DynamicSecurity dynsec = dynamicSecurity == null ? null
+                : new MosquittoSecurityFiles.DynamicSecurity(dynamicSecurityPlugin, dynamicSecurity);
+        if (dynsec != null && !Files.isRegularFile(dynamicSecurityPlugin)) {
+            err().println("warning: " + dynamicSecurityPlugin + " is not here; the broker must find it where it runs "
+                    + "(--dynamic-security-plugin)");
+        }
         List<Path> written = MosquittoSecurityFiles.write(out, settings.security(), centralUser, checked, iterations,
-                new SecureRandom(), owner);
-        var err = spec.commandLine().getErr();
+                new SecureRandom(), owner, dynsec);
+        var err = err();
         written.forEach(f -> err.println("wrote " + f.toAbsolutePath()));
         if (owner != null) {
             err.println(MosquittoSecurityFiles.PASSWORDS + " belongs to " + owner.getName() + " (readable by it alone)");
         }
         err.println("put the lines of " + MosquittoSecurityFiles.CONF + " after the listener's line of mosquitto.conf; "
-                + "ftpipe central connects with --username " + centralUser + " --client-id " + centralUser);
+                + "ftpipe central connects with --username " + centralUser + " --client-id " + centralUser
+                + (dynsec == null ? "" : " --dynamic-security"));
         return 0;
+    }
+
+    private java.io.PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 }

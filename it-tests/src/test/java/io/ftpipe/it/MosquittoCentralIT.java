@@ -58,9 +58,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * micro-batches) so that the class runs in minutes.
  *
  * <p>What the ACL file cannot deny: a device publishing to the forward, backward or replica topic of
- * a stage it does not run (the file cannot follow the layout; MosquittoAcl). Narrowing those at
- * every term needs Mosquitto's dynamic-security plugin, which the central node does not drive yet;
- * a stage's labels, the central node's, are denied here.
+ * a stage it does not run (the file cannot follow the layout; MosquittoAcl). The central node
+ * narrows those at every term through Mosquitto's dynamic-security plugin when the broker loads it
+ * (MosquittoDynamicSecurityIT); a stage's labels, the central node's, are denied here.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MosquittoCentralIT {

@@ -19,6 +19,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A Debian mosquitto as an operator would set it up for FTPipeHD: the accounts in the security
@@ -33,12 +34,15 @@ final class MosquittoSite implements AutoCloseable {
     final MosquittoProcess broker;
     private final List<String> devices;
     private final List<String> admins;
+    private final boolean dynamicSecurity;
 
-    private MosquittoSite(Path dir, MosquittoProcess broker, List<String> devices, List<String> admins) {
+    private MosquittoSite(Path dir, MosquittoProcess broker, List<String> devices, List<String> admins,
+                          boolean dynamicSecurity) {
         this.dir = dir;
         this.broker = broker;
         this.devices = devices;
         this.admins = admins;
+        this.dynamicSecurity = dynamicSecurity;
     }
 
     static String password(String user) {
@@ -50,6 +54,22 @@ final class MosquittoSite implements AutoCloseable {
      * @param admins  the accounts of the admin role (read every ftpipe topic, publish none)
      */
     static MosquittoSite start(Path dir, List<String> devices, List<String> admins) throws Exception {
+        return start(dir, devices, admins, null);
+    }
+
+    /**
+     * With Mosquitto's dynamic-security plugin ({@code mosquitto-config --dynamic-security}): the
+     * central node must drive it ({@link #centralConnection} says so).
+     *
+     * @param editPluginConfig changes the plugin's configuration file before the broker reads it
+     */
+    static MosquittoSite startWithDynamicSecurity(Path dir, List<String> devices, List<String> admins,
+                                                  Consumer<Path> editPluginConfig) throws Exception {
+        return start(dir, devices, admins, editPluginConfig);
+    }
+
+    private static MosquittoSite start(Path dir, List<String> devices, List<String> admins,
+                                       Consumer<Path> editPluginConfig) throws Exception {
         Files.createDirectories(dir);
         List<String> passwords = new ArrayList<>(List.of(CENTRAL + ":" + password(CENTRAL)));
         devices.forEach(d -> passwords.add(d + ":" + password(d)));
@@ -59,16 +79,24 @@ final class MosquittoSite implements AutoCloseable {
         Path out = dir.resolve("mosquitto-security");
         StringWriter said = new StringWriter();
         CommandLine cmd = new CommandLine(new FtpipeMain()).setErr(new PrintWriter(said)).setOut(new PrintWriter(said));
-        int exit = cmd.execute("mosquitto-config", "--config", template.toString(), "--passwords",
+        List<String> args = new ArrayList<>(List.of("mosquitto-config", "--config", template.toString(), "--passwords",
                 dir.resolve("passwords.txt").toString(), "--iterations", String.valueOf(PasswordHash.MIN_ITERATIONS),
-                "--out", out.toString());
+                "--out", out.toString()));
+        Path pluginConfig = dir.resolve("dynamic-security").resolve("dynamic-security.json");
+        if (editPluginConfig != null) {
+            args.addAll(List.of("--dynamic-security", pluginConfig.toString()));
+        }
+        int exit = cmd.execute(args.toArray(String[]::new));
         if (exit != 0) {
             throw new IllegalStateException("ftpipe mosquitto-config failed (" + exit + "): " + said);
+        }
+        if (editPluginConfig != null) {
+            editPluginConfig.accept(pluginConfig);
         }
         MosquittoConf conf = MosquittoConf.open(FreePort.find())
                 .withExtra(Files.readAllLines(out.resolve(MosquittoSecurityFiles.CONF)));
         MosquittoProcess broker = MosquittoProcess.start(dir.resolve("mosquitto"), conf);
-        return new MosquittoSite(dir, broker, List.copyOf(devices), List.copyOf(admins));
+        return new MosquittoSite(dir, broker, List.copyOf(devices), List.copyOf(admins), editPluginConfig != null);
     }
 
     /**
@@ -109,11 +137,11 @@ final class MosquittoSite implements AutoCloseable {
         return broker.port();
     }
 
-    /** How the central node connects: its own account, a persistent session. */
+    /** How the central node connects: its own account, a persistent session, driving the plugin if there is one. */
     BrokerConnection centralConnection() {
         return new BrokerConnection(url(), CENTRAL, CENTRAL, password(CENTRAL), null, null, null, null,
                 BrokerConnection.DEFAULT_SESSION_EXPIRY_SECONDS, BrokerConnection.DEFAULT_KEEP_ALIVE_SECONDS,
-                BrokerConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS);
+                BrokerConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS, dynamicSecurity);
     }
 
     /** A device's flags: this broker, its own account. */

@@ -23,15 +23,41 @@ public final class DeviceRegistry {
     }
 
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    /** Devices the broker disconnects at the central node's request, until when their hello is a reconnect. */
+    private final Map<String, Long> reconnecting = new ConcurrentHashMap<>();
     private final LongSupplier clock;
 
     public DeviceRegistry(LongSupplier clock) {
         this.clock = clock;
     }
 
-    public void joined(Message.Hello hello) {
+    /**
+     * A hello: the device joined, or restarted and lost its state, unless it is the hello of a
+     * reconnect the central node caused ({@link #expectReconnect}).
+     *
+     * @return false for such a reconnect (the device keeps its {@code joinedMillis}), true otherwise
+     */
+    public boolean joined(Message.Hello hello) {
         long now = clock.getAsLong();
-        devices.put(hello.device(), new Device(hello.device(), hello, true, now, now, null));
+        Long until = reconnecting.remove(hello.device());
+        Device before = devices.get(hello.device());
+        boolean reconnect = until != null && now <= until && before != null;
+        devices.put(hello.device(), new Device(hello.device(), hello, true, reconnect ? before.joinedMillis() : now, now,
+                reconnect ? before.lastHeartbeat() : null));
+        return !reconnect;
+    }
+
+    /**
+     * The broker is about to disconnect {@code id} at the central node's request: Mosquitto's
+     * dynamic-security plugin disconnects a client whenever its permissions change, which a
+     * client-mode central node does at every term. The device's process and state live on; it
+     * reconnects to its kept session and, as after any reconnect, says hello. Its first hello within
+     * {@code withinMillis} is taken as that reconnect, not as a restart. A device that really
+     * restarted meanwhile lost its session and so the commands of its term: it fails that term's
+     * time-outs instead.
+     */
+    public void expectReconnect(String id, long withinMillis) {
+        reconnecting.put(id, clock.getAsLong() + withinMillis);
     }
 
     /**

@@ -1,10 +1,15 @@
 package io.ftpipe.broker.central;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,8 +23,13 @@ import java.util.function.LongSupplier;
  *
  * <p>Writes are rare (once per term) and reads are constant, so reads see an immutable snapshot
  * through a volatile field and never lock; writes rebuild the snapshot under a lock.
+ *
+ * <p>Listeners ({@link #listen}) hear of every write in the writer's thread, before the write
+ * returns: an access control that lives outside the broker (Mosquitto's dynamic-security plugin,
+ * driven by a client-mode central node) is then updated before the devices are told.
  */
 public final class StageAssignments implements AssignedStages {
+    private static final Logger LOG = LoggerFactory.getLogger(StageAssignments.class);
     /** Longer than a device takes to work off what it received before its new assignment. */
     public static final Duration GRACE = Duration.ofSeconds(30);
     private static final long FOREVER = Long.MAX_VALUE;
@@ -34,6 +44,7 @@ public final class StageAssignments implements AssignedStages {
     private final Map<String, Map<String, AssignedStage>> current = new HashMap<>();
     private final List<Map.Entry<String, Held>> retiring = new ArrayList<>();
     private volatile Map<String, List<Held>> byDevice = Map.of();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     public StageAssignments() {
         this(System::nanoTime, GRACE);
@@ -54,6 +65,7 @@ public final class StageAssignments implements AssignedStages {
         }
         retire(current.put(job, seats));
         rebuild();
+        changed();
     }
 
     /** The job ended: its devices keep no stage of it, after the grace period. */
@@ -62,6 +74,26 @@ public final class StageAssignments implements AssignedStages {
         if (seats != null) {
             retire(seats);
             rebuild();
+            changed();
+        }
+    }
+
+    /**
+     * Runs {@code listener} after every {@link #place} and {@link #forget}, in their thread and
+     * under their lock (so listeners see the writes in order); it reads the new assignments through
+     * {@link #of} and {@link #ofRecently}. A listener that throws does not undo the write.
+     */
+    public void listen(Runnable listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void changed() {
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.error("a listener of the stage assignments failed", e);
+            }
         }
     }
 

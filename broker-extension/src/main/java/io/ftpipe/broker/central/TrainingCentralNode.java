@@ -126,6 +126,11 @@ public final class TrainingCentralNode implements CentralNode {
         return assignments;
     }
 
+    /** Runs {@code listener} whenever {@link #assignments()} change, before the devices are told (StageAssignments#listen). */
+    public void whenAssignmentsChange(Runnable listener) {
+        assignments.listen(listener);
+    }
+
     /**
      * Tells {@code watcher} about every job from now on: its status changes and its end. One watcher
      * (the management API); {@link JobWatcher#NONE} turns it off.
@@ -301,8 +306,11 @@ public final class TrainingCentralNode implements CentralNode {
                 throw new ProtocolException(RejectReason.UNKNOWN_DEVICE, "hello from client " + clientId + " as "
                         + h.device() + " on " + topic);
             }
-            registry.joined(h);
-            status.hello(device);
+            if (registry.joined(h)) {
+                status.hello(device);
+            } else {
+                status.heard(device);
+            }
             wakeJobs();
         } else if (m instanceof Message.Heartbeat h) {
             if (!h.device().equals(device) || !registry.heartbeat(h)) {

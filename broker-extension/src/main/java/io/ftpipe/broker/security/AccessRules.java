@@ -51,8 +51,11 @@ public final class AccessRules {
         };
     }
 
-    /** The exact topics a device may publish to now. */
-    static List<String> devicePublishes(String device, List<AssignedStage> stages) {
+    /**
+     * The exact topics a device may publish to now. Also what client mode has Mosquitto's
+     * dynamic-security plugin allow ({@code io.ftpipe.centralclient.mosquitto.DeviceAcls}).
+     */
+    public static List<String> devicePublishes(String device, List<AssignedStage> stages) {
         List<String> topics = new ArrayList<>(List.of(Topics.device(device, Topics.HELLO),
                 Topics.device(device, Topics.HEARTBEAT), Topics.device(device, Topics.REPLY)));
         for (AssignedStage a : stages) {
@@ -69,8 +72,8 @@ public final class AccessRules {
         return topics;
     }
 
-    /** The exact filters a device may subscribe to now. */
-    static List<String> deviceSubscribes(String device, List<AssignedStage> stages) {
+    /** The exact filters a device may subscribe to now (and the topics it may receive). */
+    public static List<String> deviceSubscribes(String device, List<AssignedStage> stages) {
         List<String> filters = new ArrayList<>(List.of(Topics.device(device, Topics.COMMAND)));
         for (AssignedStage a : stages) {
             for (String leaf : List.of(Topics.FORWARD, Topics.BACKWARD, Topics.LABELS, Topics.REPLICA)) {

@@ -64,4 +64,19 @@ class StageAssignmentsTest {
         assertEquals(List.of(), a.ofRecently("d2"));
         assertEquals(List.of(), a.ofRecently("d0"));
     }
+
+    @Test
+    void listenersHearEveryWriteBeforeItReturnsAndSeeItDone() {
+        List<String> heard = new java.util.ArrayList<>();
+        a.listen(() -> heard.add(a.of("d1").toString()));
+        a.listen(() -> {
+            throw new IllegalStateException("a failing listener undoes nothing");
+        });
+        a.place("j1", layout("d0", "d1"));
+        assertEquals(List.of(List.of(new AssignedStage("j1", 1, 2)).toString()), heard);
+        a.forget("j1");
+        assertEquals(List.of(new AssignedStage("j1", 1, 2)).toString() + ", []", String.join(", ", heard));
+        a.forget("j1");
+        assertEquals(2, heard.size(), "forgetting a job that is gone changes nothing");
+    }
 }

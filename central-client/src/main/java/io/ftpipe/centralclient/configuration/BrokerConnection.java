@@ -17,10 +17,14 @@ import java.nio.file.Path;
  *                           asks for client certificates; null for none
  * @param keepAliveSeconds   the broker publishes the node's Last Will within 1.5 times this after
  *                           the node falls silent
+ * @param dynamicSecurity    the broker runs Mosquitto's dynamic-security plugin with the node's user
+ *                           as its administrator ({@code ftpipe mosquitto-config --dynamic-security}):
+ *                           the node narrows each device to the topics of its current stages
  */
 public record BrokerConnection(String brokerUrl, String clientId, String username, String password,
                                Path truststore, String truststorePassword, Path keystore, String keystorePassword,
-                               long sessionExpirySeconds, int keepAliveSeconds, int connectTimeoutSeconds) {
+                               long sessionExpirySeconds, int keepAliveSeconds, int connectTimeoutSeconds,
+                               boolean dynamicSecurity) {
 
     public static final String DEFAULT_CLIENT_ID = "ftpipe-central";
     /** An hour: a central node restarted by its service manager, or upgraded, is back well within it. */
@@ -56,6 +60,24 @@ public record BrokerConnection(String brokerUrl, String clientId, String usernam
         if (connectTimeoutSeconds < 1 || connectTimeoutSeconds > 3600) {
             throw new IllegalArgumentException("connectTimeoutSeconds must be 1 - 3600, got " + connectTimeoutSeconds);
         }
+        if (dynamicSecurity && username == null) {
+            throw new IllegalArgumentException("dynamicSecurity needs a username: the dynamic-security plugin takes "
+                    + "commands from its administrator's user only");
+        }
+    }
+
+    /** Without the dynamic-security plugin. */
+    public BrokerConnection(String brokerUrl, String clientId, String username, String password, Path truststore,
+                            String truststorePassword, Path keystore, String keystorePassword,
+                            long sessionExpirySeconds, int keepAliveSeconds, int connectTimeoutSeconds) {
+        this(brokerUrl, clientId, username, password, truststore, truststorePassword, keystore, keystorePassword,
+                sessionExpirySeconds, keepAliveSeconds, connectTimeoutSeconds, false);
+    }
+
+    /** The same connection, with the dynamic-security plugin driven or not. */
+    public BrokerConnection withDynamicSecurity(boolean on) {
+        return new BrokerConnection(brokerUrl, clientId, username, password, truststore, truststorePassword, keystore,
+                keystorePassword, sessionExpirySeconds, keepAliveSeconds, connectTimeoutSeconds, on);
     }
 
     public boolean tls() {
@@ -87,6 +109,6 @@ public record BrokerConnection(String brokerUrl, String clientId, String usernam
     public String toString() {
         return clientId + "@" + brokerUrl + (username == null ? "" : " as " + username)
                 + (keystore == null ? "" : " with a client certificate") + ", session expiry " + sessionExpirySeconds
-                + " s";
+                + " s" + (dynamicSecurity ? ", narrowing devices through the dynamic-security plugin" : "");
     }
 }

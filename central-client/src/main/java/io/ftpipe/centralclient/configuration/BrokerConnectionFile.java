@@ -18,7 +18,8 @@ public record BrokerConnectionFile(
         @JsonPropertyDescription(TEXT) String keystorePassword,
         Long sessionExpirySeconds,
         Integer keepAliveSeconds,
-        Integer connectTimeoutSeconds) {
+        Integer connectTimeoutSeconds,
+        Boolean dynamicSecurity) {
 
     static final String URL = "a broker URL like tcp://host:1883 or ssl://host:8883";
     static final String TEXT = "a non-empty string";
@@ -26,7 +27,7 @@ public record BrokerConnectionFile(
 
     /** Nothing given. */
     public static final BrokerConnectionFile EMPTY = new BrokerConnectionFile(null, null, null, null, null, null, null,
-            null, null, null, null);
+            null, null, null, null, null);
 
     /** Each key of {@code over} that is given, else this one's. */
     public BrokerConnectionFile overriddenBy(BrokerConnectionFile over) {
@@ -36,7 +37,8 @@ public record BrokerConnectionFile(
                 either(over.truststorePassword, truststorePassword), either(over.keystore, keystore),
                 either(over.keystorePassword, keystorePassword),
                 either(over.sessionExpirySeconds, sessionExpirySeconds), either(over.keepAliveSeconds, keepAliveSeconds),
-                either(over.connectTimeoutSeconds, connectTimeoutSeconds));
+                either(over.connectTimeoutSeconds, connectTimeoutSeconds),
+                either(over.dynamicSecurity, dynamicSecurity));
     }
 
     private static <T> T either(T preferred, T fallback) {

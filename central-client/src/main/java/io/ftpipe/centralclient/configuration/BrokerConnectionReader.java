@@ -45,7 +45,7 @@ public final class BrokerConnectionReader {
             return new BrokerConnectionFile(f.brokerUrl(), f.clientId(), f.username(), f.password(),
                     resolve(source, "truststore", f.truststore(), baseDir), f.truststorePassword(),
                     resolve(source, "keystore", f.keystore(), baseDir), f.keystorePassword(),
-                    f.sessionExpirySeconds(), f.keepAliveSeconds(), f.connectTimeoutSeconds());
+                    f.sessionExpirySeconds(), f.keepAliveSeconds(), f.connectTimeoutSeconds(), f.dynamicSecurity());
         } catch (JsonBindingException e) {
             String separator = e.kind() == JsonBindingException.Kind.SYNTAX ? " " : ": ";
             throw new InvalidConfigurationException(source + separator + e.getMessage(), e);
@@ -67,7 +67,8 @@ public final class BrokerConnectionReader {
                     Objects.requireNonNullElse(f.sessionExpirySeconds(), BrokerConnection.DEFAULT_SESSION_EXPIRY_SECONDS),
                     Objects.requireNonNullElse(f.keepAliveSeconds(), BrokerConnection.DEFAULT_KEEP_ALIVE_SECONDS),
                     Objects.requireNonNullElse(f.connectTimeoutSeconds(),
-                            BrokerConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS));
+                            BrokerConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS),
+                    Boolean.TRUE.equals(f.dynamicSecurity()));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(source + ": " + e.getMessage(), e);
         }

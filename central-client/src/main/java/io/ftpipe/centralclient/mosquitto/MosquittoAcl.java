@@ -16,7 +16,10 @@ import java.util.List;
  * {@code devices/d/...}. Without the dynamic-security plugin the file cannot follow the layout,
  * so a device may use any job's stage topics (the HiveMQ extension narrows them to its own stage);
  * it may not publish labels (the central node's), status, plans or events, nor another device's
- * topics. Monitors and admins read, as in {@code AccessRules}. Pure.
+ * topics. With the plugin, the file grants a device no stage or progress topic at all: Mosquitto
+ * allows what either the file or the plugin allows, and the central node has the plugin allow
+ * each device the topics of the stages it runs now ({@code DeviceAcls}). Monitors and admins read,
+ * as in {@code AccessRules}. Pure.
  */
 public final class MosquittoAcl {
     private static final String ROOT = Topics.ROOT + "/";
@@ -24,7 +27,13 @@ public final class MosquittoAcl {
     private MosquittoAcl() {
     }
 
+    /** The file without the dynamic-security plugin: devices may use every stage topic. */
     public static String text(SecurityConfig security, String centralUser) {
+        return text(security, centralUser, false);
+    }
+
+    /** @param dynamicSecurity the plugin grants the stage topics: the file grants none */
+    public static String text(SecurityConfig security, String centralUser, boolean dynamicSecurity) {
         List<String> l = new ArrayList<>();
         l.add("# written by ftpipe mosquitto-config from the extension's security section: do not edit,");
         l.add("# write it again. Anyone not listed here may do nothing.");
@@ -35,7 +44,7 @@ public final class MosquittoAcl {
         l.add("topic read $SYS/#");
         for (DeviceAccount d : security.devices()) {
             l.add("");
-            l.addAll(device(d.id()));
+            l.addAll(device(d.id(), dynamicSecurity));
         }
         for (ClientAccount c : security.clients()) {
             l.add("");
@@ -54,20 +63,24 @@ public final class MosquittoAcl {
         return String.join("\n", l) + "\n";
     }
 
-    private static List<String> device(String id) {
-        String stages = Topics.JOBS + "+/stages/+/";
-        return List.of(
-                "# device " + id,
+    private static List<String> device(String id, boolean dynamicSecurity) {
+        List<String> l = new ArrayList<>(List.of(
+                "# device " + id + (dynamicSecurity ? ": its stage topics come from the dynamic-security plugin" : ""),
                 "user " + id,
                 "topic write " + Topics.device(id, Topics.HELLO),
                 "topic write " + Topics.device(id, Topics.HEARTBEAT),
                 "topic write " + Topics.device(id, Topics.REPLY),
                 "topic read " + Topics.device(id, Topics.COMMAND),
-                "topic read " + Topics.CENTRAL_EVENTS,
-                "topic readwrite " + stages + Topics.FORWARD,
-                "topic readwrite " + stages + Topics.BACKWARD,
-                "topic readwrite " + stages + Topics.REPLICA,
-                "topic read " + stages + Topics.LABELS,
-                "topic write " + Topics.JOBS + "+/" + Topics.PROGRESS);
+                "topic read " + Topics.CENTRAL_EVENTS));
+        if (!dynamicSecurity) {
+            String stages = Topics.JOBS + "+/stages/+/";
+            l.addAll(List.of(
+                    "topic readwrite " + stages + Topics.FORWARD,
+                    "topic readwrite " + stages + Topics.BACKWARD,
+                    "topic readwrite " + stages + Topics.REPLICA,
+                    "topic read " + stages + Topics.LABELS,
+                    "topic write " + Topics.JOBS + "+/" + Topics.PROGRESS));
+        }
+        return l;
     }
 }

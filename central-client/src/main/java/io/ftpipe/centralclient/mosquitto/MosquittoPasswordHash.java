@@ -38,14 +38,26 @@ public final class MosquittoPasswordHash {
 
     /** Whether {@code password} is the one {@code stored} (a {@code $7$} hash) was made from. */
     public static boolean matches(char[] password, String stored) {
+        Parts p = parts(stored);
+        byte[] salt = Base64.getDecoder().decode(p.salt());
+        byte[] expected = Base64.getDecoder().decode(p.hash());
+        return MessageDigest.isEqual(expected, pbkdf2(password, salt, p.iterations()));
+    }
+
+    /**
+     * The pieces of a {@code $7$} hash, salt and hash in base64: the dynamic-security plugin keeps
+     * the same PBKDF2-SHA512 hash as separate {@code iterations}, {@code salt} and {@code password}.
+     */
+    public record Parts(int iterations, String salt, String hash) {
+    }
+
+    /** @throws IllegalArgumentException if {@code stored} is not a {@code $7$} hash */
+    public static Parts parts(String stored) {
         String[] parts = stored.split("\\$");
         if (parts.length != 5 || !parts[0].isEmpty() || !"7".equals(parts[1])) {
             throw new IllegalArgumentException("not a mosquitto $7$ password hash");
         }
-        int iterations = Integer.parseInt(parts[2]);
-        byte[] salt = Base64.getDecoder().decode(parts[3]);
-        byte[] expected = Base64.getDecoder().decode(parts[4]);
-        return MessageDigest.isEqual(expected, pbkdf2(password, salt, iterations));
+        return new Parts(Integer.parseInt(parts[2]), parts[3], parts[4]);
     }
 
     private static byte[] pbkdf2(char[] password, byte[] salt, int iterations) {

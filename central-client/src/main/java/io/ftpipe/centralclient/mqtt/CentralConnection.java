@@ -67,6 +67,8 @@ public final class CentralConnection implements CentralPublisher, AutoCloseable 
     private volatile InboundRouter router;
     /** While {@link #readRetained} waits: where the broker's own topics go. */
     private volatile BiConsumer<String, byte[]> retained;
+    /** Topics of the broker's own services the node subscribes to, and who takes their messages. */
+    private final Map<String, BiConsumer<String, byte[]>> services = new ConcurrentHashMap<>();
     private volatile ConnAck connAck;
     private volatile long lostAtMillis;
     private volatile boolean closed;
@@ -113,6 +115,9 @@ public final class CentralConnection implements CentralPublisher, AutoCloseable 
         boolean first = connects.incrementAndGet() == 1;
         permits.open(ack.receiveMaximum());
         CentralTopicsSubscriber.subscribe(client, settings.connectTimeoutSeconds());
+        for (String topic : services.keySet()) {
+            subscribeServiceTopic(topic);
+        }
         publish(CentralPresence.TOPIC, CentralPresence.online(settings.clientId(), settings.brokerUrl(), sinceMillis,
                 System.currentTimeMillis()), 1, true);
         if (first) {
@@ -194,6 +199,11 @@ public final class CentralConnection implements CentralPublisher, AutoCloseable 
     private final class Events implements MqttCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            BiConsumer<String, byte[]> service = services.get(topic);
+            if (service != null) {
+                service.accept(topic, message.getPayload());
+                return;
+            }
             BiConsumer<String, byte[]> sink = retained;
             if (sink != null && topic.startsWith("$")) {
                 sink.accept(topic, message.getPayload());
@@ -287,6 +297,34 @@ public final class CentralConnection implements CentralPublisher, AutoCloseable 
             retained = null;
         }
         return values;
+    }
+
+    /**
+     * Subscribes to {@code topic}, a broker service's answers (the dynamic-security plugin's), now
+     * and after every reconnect, and hands what arrives there to {@code handler} (on Paho's thread:
+     * it must be quick) instead of to the node.
+     *
+     * @throws IOException if the broker refuses the subscription
+     */
+    public void subscribeService(String topic, BiConsumer<String, byte[]> handler) throws IOException {
+        services.put(topic, handler);
+        try {
+            subscribeServiceTopic(topic);
+        } catch (MqttException e) {
+            throw new IOException("cannot subscribe to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void subscribeServiceTopic(String topic) throws MqttException, IOException {
+        IMqttToken token = client.subscribe(new MqttSubscription[]{new MqttSubscription(topic, 1)}, null, null,
+                new MqttProperties());
+        token.waitForCompletion(TimeUnit.SECONDS.toMillis(settings.connectTimeoutSeconds()));
+        int[] codes = token.getReasonCodes();
+        int code = codes == null || codes.length == 0 ? 0 : codes[0];
+        if (code >= PahoCodes.FIRST_FAILURE) {
+            throw new IOException("the broker refused the central node's subscription to " + topic + " ("
+                    + PahoCodes.hex(code) + ")");
+        }
     }
 
     public boolean isConnected() {

@@ -34,7 +34,7 @@ class BrokerConnectionReaderTest {
         BrokerConnectionFile file = BrokerConnectionReader.parse(
                 "{\"brokerUrl\": \"tcp://a:1883\", \"clientId\": \"x\"}", BASE, "conn.json");
         BrokerConnectionFile flags = new BrokerConnectionFile("tcp://b:1884", null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
         BrokerConnection c = BrokerConnectionReader.connection(file.overriddenBy(flags), "conn.json");
         assertEquals("tcp://b:1884", c.brokerUrl());
         assertEquals("x", c.clientId());

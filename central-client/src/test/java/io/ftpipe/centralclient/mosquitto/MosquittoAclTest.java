@@ -36,4 +36,16 @@ class MosquittoAclTest {
         assertTrue(block("ops").contains("topic read ftpipe/v1/#"));
         assertTrue(block("central").contains("topic readwrite ftpipe/v1/#"));
     }
+
+    @Test
+    void withTheDynamicSecurityPluginADeviceHasNoStageTopicInTheFile() {
+        String narrowed = MosquittoAcl.text(TestAccounts.of(List.of("gw-1"), "grafana", "ops"), "central", true);
+        String d = narrowed.substring(narrowed.indexOf("user gw-1\n"), narrowed.indexOf("\n\n",
+                narrowed.indexOf("user gw-1\n")));
+        assertTrue(d.contains("topic write ftpipe/v1/devices/gw-1/heartbeat\n"), d);
+        assertTrue(d.contains("topic read ftpipe/v1/devices/gw-1/cmd\n"), d);
+        assertTrue(d.contains("topic read ftpipe/v1/events/central"), d);
+        assertFalse(d.contains("stages") || d.contains("progress"), "the plugin grants those, stage by stage: " + d);
+        assertTrue(narrowed.contains("topic readwrite ftpipe/v1/#"), "the central node's rights stay");
+    }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,5 +63,26 @@ class MosquittoSecurityFilesTest {
         if (!"root".equals(System.getProperty("user.name"))) {
             assertNull(MosquittoSecurityFiles.brokerUser("root"), "only root may give files away");
         }
+    }
+
+    @Test
+    void withTheDynamicSecurityPluginItsConfigurationIsWrittenAndLoaded() throws Exception {
+        SecurityConfig security = TestAccounts.of(List.of("gw-1"), "grafana", "ops");
+        Path pluginConfig = dir.resolve("plugin").resolve("dynamic-security.json");
+        MosquittoSecurityFiles.DynamicSecurity dynsec = new MosquittoSecurityFiles.DynamicSecurity(
+                Path.of(MosquittoSecurityFiles.DEBIAN_DYNSEC_PLUGIN), pluginConfig);
+        List<Path> written = MosquittoSecurityFiles.write(dir, security, "central", passwords(security), 1_000,
+                new SecureRandom(), null, dynsec);
+
+        assertTrue(written.contains(pluginConfig), written.toString());
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(pluginConfig),
+                "it holds password hashes");
+        String plugin = Files.readString(pluginConfig);
+        assertTrue(plugin.contains("\"username\" : \"gw-1\""), plugin);
+        assertFalse(plugin.contains("grafana"), "monitors and admins log in with the password file");
+        String conf = Files.readString(dir.resolve(MosquittoSecurityFiles.CONF));
+        assertTrue(conf.contains("\nplugin " + MosquittoSecurityFiles.DEBIAN_DYNSEC_PLUGIN + "\n"), conf);
+        assertTrue(conf.contains("\nplugin_opt_config_file " + pluginConfig.toAbsolutePath() + "\n"), conf);
+        assertFalse(Files.readString(dir.resolve(MosquittoSecurityFiles.ACL)).contains("stages"));
     }
 }
