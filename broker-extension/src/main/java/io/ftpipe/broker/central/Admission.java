@@ -1,7 +1,6 @@
 package io.ftpipe.broker.central;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A new job's wait for its devices: in the queue ({@link DeviceLeases}) until it is first and
@@ -35,14 +34,17 @@ final class Admission {
             // One view of the fleet for the claim and for the reason to wait, so the status never
             // says "queued" for a job that only waited for a device to join.
             List<String> alive = devices.alive();
-            Optional<List<String>> claimed = devices.claim(alive);
-            if (claimed.isPresent()) {
+            DeviceLeases.Claim claim = devices.claim(alive);
+            if (claim.granted()) {
                 status.queuedAt(0);
-                status.event("devices " + claimed.get() + " chosen (alive: " + alive + ")");
-                return claimed.get();
+                status.event("devices " + claim.devices() + " chosen (alive: " + alive + ")");
+                return claim.devices();
             }
             long now = state.clock.getAsLong();
-            int position = devices.queuePosition();
+            int position = claim.position();
+            if (position == 0) {
+                throw new IllegalStateException("job " + state.spec.id() + " waits for devices but is not queued");
+            }
             boolean behindOthers = position > 1 || alive.size() >= wanted;
             if (alive.size() >= wanted) {
                 // Enough devices exist, so the job waits for other jobs, for as long as they run.
@@ -54,7 +56,7 @@ final class Admission {
                 shown = queued;
                 status.queuedAt(queued);
                 status.event(queued > 0 ? "queued at position " + queued + " for " + wanted + " devices ("
-                        + devices.free(alive) + " free of " + alive.size() + " alive)"
+                        + claim.free() + " free of " + alive.size() + " alive)"
                         : "waiting for " + wanted + " devices to join (" + alive.size() + " alive)");
             }
             if (now > deadline) {

@@ -38,24 +38,32 @@ public final class DeviceLeases {
     }
 
     /**
-     * The devices for a waiting job, now held by it: the first it asked for among the free ones of
-     * {@code alive}, once it is first in the queue and enough are free.
-     *
-     * @return empty while the job must wait (or does not wait at all)
+     * What a claim got: the devices, now the job's, or (none) why it must wait: its place in the
+     * queue and the devices free, as they were at that moment.
      */
-    public synchronized Optional<List<String>> claim(String job, List<String> alive) {
-        Integer wanted = queue.get(job);
-        if (wanted == null || !queue.keySet().iterator().next().equals(job)) {
-            return Optional.empty();
+    public record Claim(List<String> devices, int position, int free) {
+        public boolean granted() {
+            return !devices.isEmpty();
         }
+    }
+
+    /**
+     * The devices for a waiting job, held by it from now on: the first it asked for among the free
+     * ones of {@code alive}, once it is first in the queue and enough are free.
+     *
+     * @return no devices while the job must wait (or does not wait at all: position 0)
+     */
+    public synchronized Claim claim(String job, List<String> alive) {
         List<String> free = alive.stream().filter(d -> !holders.containsKey(d)).toList();
-        if (free.size() < wanted) {
-            return Optional.empty();
+        Integer wanted = queue.get(job);
+        int position = position(job);
+        if (wanted == null || position != 1 || free.size() < wanted) {
+            return new Claim(List.of(), position, free.size());
         }
         List<String> taken = List.copyOf(free.subList(0, wanted));
         taken.forEach(d -> holders.put(d, job));
         queue.remove(job);
-        return Optional.of(taken);
+        return new Claim(taken, 0, free.size() - wanted);
     }
 
     /** The job's place in the queue, 1 for the first; 0 if it does not wait. */

@@ -2,7 +2,6 @@ package io.ftpipe.broker.central;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One job's view of the fleet: the devices alive, those of them it may plan with (its own and the
@@ -34,20 +33,10 @@ final class JobDevices {
 
     /**
      * The job's devices among {@code alive}, once it is first in the queue and enough are free;
-     * empty until then.
+     * until then, its place in the queue.
      */
-    Optional<List<String>> claim(List<String> alive) {
+    DeviceLeases.Claim claim(List<String> alive) {
         return leases.claim(job, alive);
-    }
-
-    /** The job's place in the queue for devices, 1 for the first; 0 once it has its devices. */
-    int queuePosition() {
-        return leases.position(job);
-    }
-
-    /** The devices of {@code alive} that no job holds. */
-    long free(List<String> alive) {
-        return alive.stream().filter(d -> leases.holder(d).isEmpty()).count();
     }
 
     /**

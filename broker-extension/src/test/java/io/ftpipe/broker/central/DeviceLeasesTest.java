@@ -3,8 +3,8 @@ package io.ftpipe.broker.central;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,8 +18,8 @@ class DeviceLeasesTest {
     void aClaimTakesTheFirstFreeDevicesAndNoOtherJobGetsThem() {
         leases.enqueue("a", 2);
         leases.enqueue("b", 2);
-        assertEquals(Optional.of(List.of("d0", "d1")), leases.claim("a", FLEET));
-        assertEquals(Optional.of(List.of("d2", "d3")), leases.claim("b", FLEET));
+        assertEquals(List.of("d0", "d1"), leases.claim("a", FLEET).devices());
+        assertEquals(List.of("d2", "d3"), leases.claim("b", FLEET).devices());
         assertEquals(List.of("d0", "d1"), leases.usable("a", FLEET));
         assertEquals(List.of("d2", "d3"), leases.usable("b", FLEET));
         assertEquals(Optional.of("b"), leases.holder("d3"));
@@ -30,16 +30,21 @@ class DeviceLeasesTest {
         leases.enqueue("big", 3);
         leases.enqueue("small", 1);
         List<String> two = List.of("d0", "d1");
-        assertEquals(Optional.empty(), leases.claim("big", two), "too few free");
-        assertEquals(Optional.empty(), leases.claim("small", two), "a later small job does not overtake");
+        DeviceLeases.Claim refused = leases.claim("big", two);
+        assertEquals(List.of(), refused.devices(), "too few free");
+        assertEquals(1, refused.position());
+        assertEquals(2, refused.free());
+        DeviceLeases.Claim behind = leases.claim("small", two);
+        assertEquals(List.of(), behind.devices(), "a later small job does not overtake");
+        assertEquals(2, behind.position());
         assertEquals(1, leases.position("big"));
         assertEquals(2, leases.position("small"));
         assertEquals(List.of("big", "small"), leases.waiting());
 
-        assertEquals(Optional.of(List.of("d0", "d1", "d2")), leases.claim("big", FLEET));
+        assertEquals(List.of("d0", "d1", "d2"), leases.claim("big", FLEET).devices());
         assertEquals(0, leases.position("big"));
         assertEquals(1, leases.position("small"));
-        assertEquals(Optional.of(List.of("d3")), leases.claim("small", FLEET));
+        assertEquals(List.of("d3"), leases.claim("small", FLEET).devices());
         assertEquals(List.of(), leases.waiting());
     }
 
@@ -48,9 +53,9 @@ class DeviceLeasesTest {
         leases.enqueue("a", 3);
         leases.claim("a", FLEET);
         leases.enqueue("b", 2);
-        assertEquals(Optional.empty(), leases.claim("b", FLEET), "one device free, two wanted");
+        assertEquals(List.of(), leases.claim("b", FLEET).devices(), "one device free, two wanted");
         leases.release("a");
-        assertEquals(Optional.of(List.of("d0", "d1")), leases.claim("b", FLEET));
+        assertEquals(List.of("d0", "d1"), leases.claim("b", FLEET).devices());
     }
 
     @Test
@@ -59,7 +64,7 @@ class DeviceLeasesTest {
         leases.enqueue("b", 1);
         leases.release("a");
         assertEquals(1, leases.position("b"));
-        assertEquals(Optional.of(List.of("d0")), leases.claim("b", FLEET));
+        assertEquals(List.of("d0"), leases.claim("b", FLEET).devices());
     }
 
     @Test
@@ -88,8 +93,8 @@ class DeviceLeasesTest {
     void aResumedJobHoldsItsLastLayoutBeforeAnyClaim() {
         assertEquals(Map.of(), leases.hold("resumed", List.of("d1", "d2")));
         leases.enqueue("new", 3);
-        assertEquals(Optional.empty(), leases.claim("new", FLEET));
-        assertEquals(Optional.of(List.of("d0", "d3")), Optional.of(leases.usable("new", FLEET)));
+        assertEquals(List.of(), leases.claim("new", FLEET).devices());
+        assertEquals(List.of("d0", "d3"), leases.usable("new", FLEET));
     }
 
     @Test
