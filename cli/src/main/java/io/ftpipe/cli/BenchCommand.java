@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Measure how fast this machine runs the models.",
         subcommands = {BenchComputeCommand.class, BenchCodecCommand.class, BenchPipelineCommand.class,
                 BenchHeteroCommand.class, BenchFaultsCommand.class, BenchEdgeCommand.class,
-                BenchImportCommand.class, BenchPlannerCommand.class})
+                BenchImportCommand.class, BenchPlannerCommand.class, BenchScaleCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

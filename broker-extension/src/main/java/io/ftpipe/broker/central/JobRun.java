@@ -35,7 +35,8 @@ final class JobRun {
 
     private final JobSpec spec;
     private final DeviceRegistry registry;
-    private final ExtensionConfig config;
+    /** The devices this job may use: never another job's. */
+    private final JobDevices devices;
     private final JobListener listener;
     private final JobTimeouts timeouts;
     private final Rejections rejections;
@@ -55,12 +56,12 @@ final class JobRun {
     private Feeder feeder;
 
     /** @param resume where a restarted central node found the job, or null to start it afresh */
-    JobRun(JobSpec spec, DeviceRegistry registry, CentralPublisher publisher, ExtensionConfig config,
-           JobListener listener, JobTimeouts timeouts, Rejections rejections, JobCheckpoint resume,
-           StageAssignments assignments, LongSupplier clock) {
+    JobRun(JobSpec spec, DeviceRegistry registry, DeviceLeases leases, CentralPublisher publisher,
+           ExtensionConfig config, JobListener listener, JobTimeouts timeouts, Rejections rejections,
+           JobCheckpoint resume, StageAssignments assignments, LongSupplier clock) {
         this.spec = spec;
         this.registry = registry;
-        this.config = config;
+        this.devices = new JobDevices(spec.id(), registry, leases, config.heartbeatTimeoutMillis());
         this.listener = listener;
         this.timeouts = timeouts;
         this.rejections = rejections;
@@ -76,21 +77,32 @@ final class JobRun {
         this.status = new JobStatus(state, publisher, listener, resume == null ? List.of() : resume.events());
         checkpoints.of(state, status, this::resumePoint);
         this.data = new JobData(spec, config, loaded);
-        this.terms = new TermControl(state, registry, publisher, config, timeouts, assignments, model);
+        this.terms = new TermControl(state, registry, devices, publisher, config, timeouts, assignments, model);
         this.planner = new Repartitioning(state, registry::memoryBytes);
         this.catchUp = new CatchUp(spec, state, terms, timeouts, status);
-        this.recovery = new Recovery(state, registry, config, terms, planner, replicas, model.size(), status,
-                listener);
+        this.recovery = new Recovery(state, registry, devices, config, terms, planner, replicas, model.size(),
+                status, listener);
         if (resume != null) {
             state.resume(resume);
             if (state.layout != null) {
                 assignments.place(spec.id(), state.layout);
+                // Before any new job claims devices: the devices of its last layout are still its own.
+                leases.hold(spec.id(), state.layout.devices());
             }
         }
     }
 
     String id() {
         return spec.id();
+    }
+
+    /** Resumed after the central node restarted (it holds its last layout's devices already). */
+    boolean resumed() {
+        return resume != null;
+    }
+
+    int devicesWanted() {
+        return spec.devices();
     }
 
     JobDirectory files() {
@@ -241,7 +253,7 @@ final class JobRun {
     private void start() throws Exception {
         status.event("job " + spec.id() + " submitted: " + spec.model() + ", " + spec.devices() + " devices, "
                 + spec.schedule() + ", " + spec.planner() + " planner");
-        state.devices = waitForDevices();
+        state.devices = Admission.await(state, devices, status, timeouts.devicesMillis());
         costWith(registry.threads(state.devices.get(0)));
         Plan initial = planner.initial(state.devices);
         try {
@@ -279,24 +291,6 @@ final class JobRun {
         checkpoints.profiledWith(threads);
     }
 
-    private List<String> waitForDevices() throws Exception {
-        long deadline = state.clock.getAsLong() + timeouts.devicesMillis();
-        while (true) {
-            List<String> alive = registry.alive(config.heartbeatTimeoutMillis());
-            if (alive.size() >= spec.devices()) {
-                List<String> chosen = alive.subList(0, spec.devices());
-                status.event("devices " + chosen + " chosen (alive: " + alive + ")");
-                return List.copyOf(chosen);
-            }
-            if (state.clock.getAsLong() > deadline) {
-                throw new JobFailedException("only " + alive.size() + " of " + spec.devices() + " devices joined within "
-                        + timeouts.devicesMillis() / 1000 + " s " + alive + "; start more devices (ftpipe device "
-                        + "--broker-url ...) or ask for fewer (--devices)");
-            }
-            Thread.sleep(100);
-        }
-    }
-
     /**
      * A new term: the handed-over states become the central node's replicas, the checkpoint is
      * written (a restarted central node collects from this layout), the stages are shipped and
@@ -321,8 +315,8 @@ final class JobRun {
      * pipeline, moves only the units that change device, and starts a new term.
      */
     private void maybeReplan(long remaining) throws Exception {
-        List<String> alive = registry.alive(config.heartbeatTimeoutMillis());
-        var decision = planner.better(alive, recovery.usableDevices(), remaining);
+        // Alive and not another job's: a device left out earlier and taken since is no candidate.
+        var decision = planner.better(devices.usable(), recovery.usableDevices(), remaining);
         if (decision.isEmpty()) {
             return;
         }

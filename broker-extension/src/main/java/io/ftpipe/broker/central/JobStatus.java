@@ -27,6 +27,11 @@ final class JobStatus {
     private final JobState state;
     private final CentralPublisher publisher;
     private final JobListener listener;
+    /**
+     * The job's place in the queue while other jobs hold the devices it waits for, or jobs ahead of
+     * it wait; 0 while it runs, or waits only for devices to join.
+     */
+    private volatile int queuePosition;
     private final List<String> events = new ArrayList<>();
     private String lastEvent = "";
     private long lastStatusMillis;
@@ -48,6 +53,11 @@ final class JobStatus {
     /** The job's events so far, each with the second it happened at. */
     List<String> events() {
         return List.copyOf(events);
+    }
+
+    /** From the next status on, the job waits at {@code position} in the queue (0: it does not). */
+    void queuedAt(int position) {
+        queuePosition = position;
     }
 
     void event(String what) {
@@ -77,6 +87,11 @@ final class JobStatus {
         status.put("model", spec.model());
         status.put("schedule", spec.schedule());
         status.put("planner", spec.planner());
+        int position = queuePosition;
+        // A job waiting for devices says where it stands, so that whoever submitted it sees why nothing runs.
+        status.put("state", position > 0 ? JobWatcher.QUEUED : JobWatcher.RUNNING);
+        status.put("queue_position", position > 0 ? position : null);
+        status.put("devices_wanted", spec.devices());
         status.put("devices", state.devices);
         synchronized (state) {
             JobReport.Term layout = state.layout;

@@ -11,6 +11,10 @@ public interface JobWatcher {
     /** Watches nothing. */
     JobWatcher NONE = new JobWatcher() {
     };
+    /** A status's {@code state} while the job waits in the queue for its devices ({@code queue_position}). */
+    String QUEUED = "queued";
+    /** A status's {@code state} once the job has its devices. */
+    String RUNNING = "running";
 
     /**
      * The job published a new status: the map that also goes, as JSON, to the retained MQTT topic

@@ -38,6 +38,7 @@ final class Recovery {
 
     private final JobState state;
     private final DeviceRegistry registry;
+    private final JobDevices devices;
     private final ExtensionConfig config;
     private final TermControl terms;
     private final Repartitioning planner;
@@ -48,10 +49,11 @@ final class Recovery {
     /** Devices that failed, with the start of the term they failed in: a hello since brings one back. */
     private final Map<String, Long> failedDevices = new HashMap<>();
 
-    Recovery(JobState state, DeviceRegistry registry, ExtensionConfig config, TermControl terms,
+    Recovery(JobState state, DeviceRegistry registry, JobDevices devices, ExtensionConfig config, TermControl terms,
              Repartitioning planner, ReplicaStore replicas, int units, JobStatus status, JobListener listener) {
         this.state = state;
         this.registry = registry;
+        this.devices = devices;
         this.config = config;
         this.terms = terms;
         this.planner = planner;
@@ -81,7 +83,9 @@ final class Recovery {
             for (FailureDetector.Failure f : failures) {
                 failedDevices.put(f.device(), state.termStartMillis);
             }
-            List<String> pool = usableDevices();
+            // Its own devices first, then free ones up to what it asked for: a job that lost devices
+            // takes replacements, but no more than its share, so the jobs queued behind it still start.
+            List<String> pool = usableDevices().stream().limit(state.spec.devices()).sorted().toList();
             if (pool.isEmpty()) {
                 throw new JobFailedException("no device left to train on; failed: " + failures);
             }
@@ -167,7 +171,7 @@ final class Recovery {
         long grace = state.clock.getAsLong() + RETURN_GRACE_MILLIS;
         long deadline = state.clock.getAsLong() + Math.max(RETURN_GRACE_MILLIS, timeoutMillis);
         while (true) {
-            List<String> alive = registry.alive(config.heartbeatTimeoutMillis()).stream()
+            List<String> alive = devices.usable().stream().sorted()
                     .filter(d -> registry.get(d).map(x -> x.lastHeartbeat() != null).orElse(false)).toList();
             if (alive.containsAll(expected) || (!alive.isEmpty() && state.clock.getAsLong() > grace)) {
                 status.event("devices back: " + alive + " (the last term had " + expected + ")");
@@ -180,9 +184,12 @@ final class Recovery {
         }
     }
 
-    /** Devices alive that have not failed in this job, or have come back (said hello) since. */
+    /**
+     * Devices alive that no other job holds and that have not failed in this job, or have come back
+     * (said hello) since; the job's own first.
+     */
     List<String> usableDevices() {
-        return registry.alive(config.heartbeatTimeoutMillis()).stream()
+        return devices.usable().stream()
                 .filter(d -> !failedDevices.containsKey(d) || registry.get(d)
                         .map(x -> x.joinedMillis() > failedDevices.get(d)).orElse(false))
                 .toList();

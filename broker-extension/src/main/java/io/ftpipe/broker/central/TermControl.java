@@ -40,6 +40,7 @@ final class TermControl {
 
     private final JobState state;
     private final DeviceRegistry registry;
+    private final JobDevices devices;
     private final CentralPublisher publisher;
     private final ExtensionConfig config;
     private final JobTimeouts timeouts;
@@ -51,10 +52,11 @@ final class TermControl {
     /** Micro-batches fed and not known finished: how old the oldest is tells a stuck pipeline. */
     private Feeder feeder;
 
-    TermControl(JobState state, DeviceRegistry registry, CentralPublisher publisher, ExtensionConfig config,
-                JobTimeouts timeouts, StageAssignments assignments, Model model) {
+    TermControl(JobState state, DeviceRegistry registry, JobDevices devices, CentralPublisher publisher,
+                ExtensionConfig config, JobTimeouts timeouts, StageAssignments assignments, Model model) {
         this.state = state;
         this.registry = registry;
+        this.devices = devices;
         this.publisher = publisher;
         this.config = config;
         this.timeouts = timeouts;
@@ -92,11 +94,14 @@ final class TermControl {
      * {@code h.start()} (anything recorded from there on is forgotten: it will be fed again), tells
      * devices left out to stop, and waits until all stages are loaded. Before the stages go out,
      * {@code beforeAssign} runs (the checkpoint: a restarted central node collects from this layout).
+     * The job holds the plan's devices from now on, and frees those it no longer uses.
      *
      * @return the new term's layout
+     * @throws PipelineBroken if another job took one of the plan's devices (nothing has changed then)
      */
     JobReport.Term start(Plan plan, Handover h, Map<String, JobReport.Capacity> measured, double predicted,
                          Runnable beforeAssign) throws Exception {
+        devices.hold(plan.stages().stream().map(io.ftpipe.broker.plan.Stage::device).toList());
         List<JobReport.Stage> stages = new ArrayList<>();
         int[] bounds = new int[plan.stages().size() + 1];
         for (int s = 0; s < plan.stages().size(); s++) {

@@ -41,6 +41,8 @@ public final class TrainingCentralNode implements CentralNode {
     private final DeviceRegistry registry = new DeviceRegistry(clock);
     private final Rejections rejections = new Rejections();
     private final Map<String, JobRun> jobs = new ConcurrentHashMap<>();
+    /** Which job holds which device, and the jobs waiting for devices. */
+    private final DeviceLeases leases = new DeviceLeases();
     private final StageAssignments assignments = new StageAssignments();
     private final ExecutorService inbox = Executors.newSingleThreadExecutor(r -> daemon(r, "ftpipe-central-inbox"));
     private final ExecutorService runner = Executors.newCachedThreadPool(r -> daemon(r, "ftpipe-job"));
@@ -139,6 +141,11 @@ public final class TrainingCentralNode implements CentralNode {
         this.watcher = java.util.Objects.requireNonNull(watcher, "watcher");
     }
 
+    /** Which job holds which device, and the jobs waiting for devices. */
+    public DeviceLeases leases() {
+        return leases;
+    }
+
     /** The ids of the jobs running now, in order. */
     public java.util.List<String> runningJobs() {
         return jobs.keySet().stream().sorted().toList();
@@ -172,8 +179,8 @@ public final class TrainingCentralNode implements CentralNode {
     /** Starts a job; the future completes with its report, or with the reason it failed. */
     public CompletableFuture<JobReport> submit(JobSpec spec, JobListener listener) {
         try {
-            return start(new JobRun(spec, registry, publisher, config, observed(spec, 0, listener), timeouts,
-                    rejections, null, assignments, clock));
+            return start(new JobRun(spec, registry, leases, publisher, config, observed(spec, 0, listener),
+                    timeouts, rejections, null, assignments, clock));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -189,7 +196,7 @@ public final class TrainingCentralNode implements CentralNode {
         Map<String, CompletableFuture<JobReport>> resumed = new java.util.LinkedHashMap<>();
         for (JobCheckpoint c : JobDirectory.unfinished(config.dataDir())) {
             LOG.info("resuming job " + c.spec().id() + " from its checkpoint");
-            resumed.put(c.spec().id(), start(new JobRun(c.spec(), registry, publisher, config,
+            resumed.put(c.spec().id(), start(new JobRun(c.spec(), registry, leases, publisher, config,
                     observed(c.spec(), c.position().resumeAt(), listener), timeouts, rejections, c, assignments,
                     clock)));
         }
@@ -215,6 +222,10 @@ public final class TrainingCentralNode implements CentralNode {
         if (jobs.putIfAbsent(run.id(), run) != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("job " + run.id() + " exists"));
         }
+        if (!run.resumed()) {
+            // In submission order, before the job's thread runs: threads may start in any order.
+            leases.enqueue(run.id(), run.devicesWanted());
+        }
         run.onStatusChanged(status -> tell(() -> watcher.statusChanged(run.id(), status)));
         CompletableFuture<JobReport> result = CompletableFuture.supplyAsync(() -> {
             try {
@@ -233,6 +244,7 @@ public final class TrainingCentralNode implements CentralNode {
             } finally {
                 jobs.remove(run.id());
                 assignments.forget(run.id());
+                leases.release(run.id());
             }
         }, runner);
         result.whenComplete((report, error) -> tell(() -> watcher.ended(run.id(), report, unwrap(error))));
@@ -329,28 +341,13 @@ public final class TrainingCentralNode implements CentralNode {
                 status.heard(device);
             }
         } else {
-            String job = jobOf(m);
+            String job = JobMessages.jobOf(m);
             JobRun run = job == null ? null : jobs.get(job);
             if (run == null) {
                 throw new ProtocolException(RejectReason.UNKNOWN_JOB, "job " + job + " from " + clientId);
             }
             run.onMessage(clientId, m);
         }
-    }
-
-    private static String jobOf(Message m) {
-        if (m instanceof Message.Ack a) {
-            return a.job();
-        } else if (m instanceof Message.Weights w) {
-            return w.job();
-        } else if (m instanceof Message.Progress p) {
-            return p.job();
-        } else if (m instanceof Message.DeviceError e) {
-            return e.job();
-        } else if (m instanceof Message.Replica r) {
-            return r.job();
-        }
-        throw new ProtocolException(RejectReason.UNEXPECTED, m.getClass().getSimpleName() + " is not for the central node");
     }
 
     @Override

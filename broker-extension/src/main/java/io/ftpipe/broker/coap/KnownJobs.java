@@ -26,10 +26,21 @@ final class KnownJobs implements JobWatcher {
     static final int MAX_ENDED = 100;
 
     enum State {
-        RUNNING, COMPLETE, FAILED, STOPPED;
+        /** Waiting for devices other jobs hold, or behind other jobs that wait ({@code queue_position}). */
+        QUEUED, RUNNING, COMPLETE, FAILED, STOPPED;
 
         String json() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Not ended: it may still change, and is never dropped from the table. */
+        boolean live() {
+            return this == QUEUED || this == RUNNING;
+        }
+
+        /** A live job's state, as its status says. */
+        static State of(ObjectNode status) {
+            return JobWatcher.QUEUED.equals(status.path("state").asText()) ? QUEUED : RUNNING;
         }
     }
 
@@ -38,8 +49,9 @@ final class KnownJobs implements JobWatcher {
      * stored; {@code error} is set for a failed or stopped job, {@code result} for a complete one.
      */
     record Job(String id, State state, ObjectNode status, String error, ObjectNode result) {
+        /** The job's new status; a live job's state follows it (queued, then running). */
         Job withStatus(ObjectNode s) {
-            return new Job(id, state, s, error, result);
+            return new Job(id, state.live() ? State.of(s) : state, s, error, result);
         }
     }
 
@@ -94,7 +106,7 @@ final class KnownJobs implements JobWatcher {
      */
     synchronized boolean stopping(String job) {
         Job j = jobs.get(job);
-        if (j == null || j.state() != State.RUNNING) {
+        if (j == null || !j.state().live()) {
             return false;
         }
         stopping.add(job);
@@ -109,7 +121,7 @@ final class KnownJobs implements JobWatcher {
         synchronized (this) {
             Job old = jobs.get(job);
             added = old == null;
-            jobs.put(job, added ? new Job(job, State.RUNNING, json, null, null) : old.withStatus(json));
+            jobs.put(job, added ? new Job(job, State.of(json), json, null, null) : old.withStatus(json));
         }
         if (added) {
             listener.added(job);
@@ -135,7 +147,7 @@ final class KnownJobs implements JobWatcher {
     }
 
     private List<String> dropOldEnded() {
-        List<String> ended = jobs.values().stream().filter(j -> j.state() != State.RUNNING).map(Job::id).toList();
+        List<String> ended = jobs.values().stream().filter(j -> !j.state().live()).map(Job::id).toList();
         List<String> dropped = new ArrayList<>(ended.subList(0, Math.max(0, ended.size() - MAX_ENDED)));
         dropped.forEach(jobs::remove);
         return dropped;

@@ -86,6 +86,7 @@ final class ManagementJson {
         o.put("id", j.id());
         o.set("model", field(s, "model"));
         o.put("state", j.state().json());
+        o.set("queue_position", field(s, "queue_position"));
         o.set("term", field(s, "term"));
         o.set("micro_batches_done", field(s, "micro_batches_done"));
         o.set("last_event", field(s, "last_event"));

@@ -40,6 +40,8 @@ final class FakeDevices implements CentralPublisher {
         final String id;
         final double slowdown;
         boolean dead;
+        /** The job whose stage it runs, or null. */
+        String job;
         int stage = -1;
         long term;
         final Map<Integer, UnitState> units = new TreeMap<>();
@@ -63,7 +65,8 @@ final class FakeDevices implements CentralPublisher {
     private final Chunks.Assembler assembler = new Chunks.Assembler(Chunks.MAX_MESSAGE_BYTES);
     /** What the central node sent, in order. */
     final List<Message> sent = new CopyOnWriteArrayList<>();
-    private volatile JobRun run;
+    /** The jobs answered, by id: each device's answers go to the job they are about. */
+    private final Map<String, JobRun> runs = new ConcurrentHashMap<>();
     /** Per unit, micro-batches of updates it skipped over: none when every update is applied once. */
     final Map<Integer, Long> updatesLost = new ConcurrentHashMap<>();
 
@@ -81,7 +84,11 @@ final class FakeDevices implements CentralPublisher {
     }
 
     void answer(JobRun run) {
-        this.run = run;
+        runs.put(run.id(), run);
+    }
+
+    private JobRun run(String job) {
+        return runs.get(job);
     }
 
     /** The device's process dies: its connection drops and it answers nothing more. */
@@ -133,21 +140,22 @@ final class FakeDevices implements CentralPublisher {
             for (int u : d.units.keySet()) {
                 d.versions.put(u, a.version(k++));
             }
+            d.job = a.job();
             d.stage = a.stage();
             d.term = a.term();
             d.trainedThrough = a.start();
             d.forwards = 0;
             d.microBatches = 0;
             d.computeMillis = 0;
-            run.onMessage(d.id, new Message.Ack(a.job(), a.term(), a.stage(), d.id));
+            run(a.job()).onMessage(d.id, new Message.Ack(a.job(), a.term(), a.stage(), d.id));
         } else if (m instanceof Message.Collect c) {
             List<UnitState> units = c.endsTerm()
                     ? d.units.keySet().stream().map(u -> new UnitState(u, Map.of(), Map.of())).toList()
                     : List.copyOf(d.units.values());
-            run.onMessage(d.id, new Message.Weights(c.job(), c.term(), c.request(), d.stage, d.trainedThrough,
+            run(c.job()).onMessage(d.id, new Message.Weights(c.job(), c.term(), c.request(), d.stage, d.trainedThrough,
                     UnitStatePayloads.encode(units), List.of(),
                     units.stream().map(u -> d.versions.get(u.unit())).toList()));
-        } else if (m instanceof Message.Stop) {
+        } else if (m instanceof Message.Stop s && s.job().equals(d.job)) {
             d.stage = -1;
         }
     }
@@ -155,7 +163,7 @@ final class FakeDevices implements CentralPublisher {
     /** Stage 0 got a micro-batch: the whole pipeline runs it, if every stage of the term is alive. */
     private void feed(Message.Forward f) {
         List<Device> stages = new ArrayList<>(devices.values().stream()
-                .filter(d -> d.term == f.term() && d.stage >= 0).toList());
+                .filter(d -> f.job().equals(d.job) && d.term == f.term() && d.stage >= 0).toList());
         stages.sort((a, b) -> Integer.compare(a.stage, b.stage));
         if (stages.isEmpty() || stages.stream().anyMatch(d -> d.dead)) {
             return;
@@ -163,6 +171,7 @@ final class FakeDevices implements CentralPublisher {
         clock.advance(MILLIS_PER_MICRO_BATCH);
         int count = (int) f.x().shape()[0];
         Device last = stages.get(stages.size() - 1);
+        JobRun run = run(f.job());
         run.onMessage(last.id, new Message.Progress(f.job(), f.term(), f.iteration(), last.stage,
                 Message.Progress.LOSS, 1.0, count / 2, count));
         for (Device d : stages) {
@@ -192,6 +201,6 @@ final class FakeDevices implements CentralPublisher {
                 new Message.Heartbeat.StageCounts(d.forwards, d.microBatches, 0), Message.Heartbeat.Replication.NONE,
                 Message.Heartbeat.Boundary.NONE);
         registry.heartbeat(h);
-        run.onHeartbeat(h);
+        run(job).onHeartbeat(h);
     }
 }

@@ -1,9 +1,8 @@
 package io.ftpipe.broker.central;
 
-import io.ftpipe.broker.configuration.ExtensionConfig;
-import io.ftpipe.protocol.Rejections;
 import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.optim.OptimizerConfig;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,36 +19,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A job's recovery and re-planning decisions, driven by a fake device side ({@link FakeDevices})
- * and a fake clock: no broker, no device processes. The mlp's three units cost the same by the
- * profile written here, so what the planner does follows from the devices' slowdowns alone.
+ * A job's recovery and re-planning decisions, driven by a fake device side ({@link FakeJobs}): no
+ * broker, no device processes.
  */
 class JobRunTest {
-    private static final double UNIT_MILLIS = 1.0;
-    private static final int MICRO_BATCH = 32;
-
     @TempDir
     Path dir;
-    private final FakeClock clock = new FakeClock();
-    private final DeviceRegistry registry = new DeviceRegistry(clock);
-    private final FakeDevices devices = new FakeDevices(clock, registry, UNIT_MILLIS);
+    private FakeJobs jobs;
+    private FakeDevices devices;
+
+    @BeforeEach
+    void fakes() throws Exception {
+        jobs = new FakeJobs(dir);
+        devices = jobs.devices;
+    }
 
     private JobReport run(JobSpec spec, JobListener listener) throws Exception {
-        // The reference profile the planner costs units with: three equal units.
-        Path profiles = Files.createDirectories(dir.resolve("profiles"));
-        Files.writeString(profiles.resolve("mlp-mb" + MICRO_BATCH + "-t1.json"),
-                "{\"model\": \"mlp\", \"microBatch\": 32, \"threads\": 1, \"forwardBackwardMillis\": [1, 1, 1]}");
-        ExtensionConfig config = ExtensionConfig.defaults(dir).withDataDir(dir).withCoap(0, "127.0.0.1");
-        JobRun run = new JobRun(spec, registry, devices, config, listener, new JobTimeouts(5_000, 10_000),
-                new Rejections(), null, new StageAssignments(), clock);
-        devices.answer(run);
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return run.run();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).get(2, TimeUnit.MINUTES);
+        return jobs.start(spec, listener).get(2, TimeUnit.MINUTES);
     }
 
     private static JobSpec job(String planner, int devices, int samples) {
@@ -58,7 +43,7 @@ class JobRunTest {
     }
 
     private static JobSpec job(String planner, int devices, int samples, JobSpec.Replication replication) {
-        return new JobSpec("fake", "mlp", devices, Schedule.Names.ONE_F_ONE_B, MICRO_BATCH, 1, 1,
+        return new JobSpec("fake", "mlp", devices, Schedule.Names.ONE_F_ONE_B, FakeJobs.MICRO_BATCH, 1, 1,
                 OptimizerConfig.adam(1e-3, 0), 1, samples, 0, planner, replication);
     }
 

@@ -47,6 +47,32 @@ class KnownJobsTest {
     }
 
     @Test
+    void aQueuedJobIsQueuedUntilItsStatusSaysItRunsAndCanBeStopped() {
+        Map<String, Object> waiting = status("q", 0);
+        waiting.put("state", "queued");
+        waiting.put("queue_position", 2);
+        jobs.statusChanged("q", waiting);
+        KnownJobs.Job q = jobs.get("q").orElseThrow();
+        assertEquals(KnownJobs.State.QUEUED, q.state());
+        assertEquals("queued", ManagementJson.jobSummary(q).get("state").asText());
+        assertEquals(2, ManagementJson.jobSummary(q).get("queue_position").asInt());
+
+        Map<String, Object> running = status("q", 1);
+        running.put("state", "running");
+        running.put("queue_position", null);
+        jobs.statusChanged("q", running);
+        assertEquals(KnownJobs.State.RUNNING, jobs.get("q").orElseThrow().state());
+        assertTrue(ManagementJson.jobSummary(jobs.get("q").orElseThrow()).get("queue_position").isNull());
+
+        jobs.statusChanged("q2", waiting);
+        assertTrue(jobs.stopping("q2"), "a queued job can be stopped");
+        jobs.ended("q2", null, new IllegalStateException("stopped: test"));
+        assertEquals(KnownJobs.State.STOPPED, jobs.get("q2").orElseThrow().state());
+        jobs.statusChanged("q2", waiting);
+        assertEquals(KnownJobs.State.STOPPED, jobs.get("q2").orElseThrow().state(), "an ended job stays ended");
+    }
+
+    @Test
     void aJobAppearsWithItsFirstStatusAndFollowsIt() {
         jobs.statusChanged("a", status("a", 1));
         jobs.statusChanged("a", status("a", 2));

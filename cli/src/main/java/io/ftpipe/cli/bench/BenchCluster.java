@@ -70,6 +70,12 @@ public final class BenchCluster implements AutoCloseable {
         return List.copyOf(devices.keySet());
     }
 
+    /** CPU time the device JVMs have spent so far, summed (zero for one whose time the OS does not tell). */
+    public java.time.Duration devicesCpu() {
+        return devices.values().stream().map(p -> p.info().totalCpuDuration().orElse(java.time.Duration.ZERO))
+                .reduce(java.time.Duration.ZERO, java.time.Duration::plus);
+    }
+
     /** SIGKILLs the devices {@code ids}, all signals first so they die together, and waits until they are gone. */
     public void kill(List<String> ids) throws InterruptedException {
         ids.forEach(id -> devices.get(id).destroyForcibly());
