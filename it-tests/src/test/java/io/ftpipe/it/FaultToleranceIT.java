@@ -247,6 +247,65 @@ class FaultToleranceIT {
     }
 
     /**
+     * Issue 25: a device paused (SIGSTOP) past the heartbeat timeout, as a gateway that swaps or
+     * stalls, and resumed once the job has recovered without it. It is the same process, never
+     * restarted: it goes on with its old term, whose messages the others reject, and comes back on
+     * its own heartbeats; a later re-plan takes it back.
+     */
+    @Test
+    @Order(6)
+    void aDevicePausedPastTheHeartbeatTimeoutIsTakenBackAtTheNextReplan() throws Exception {
+        cluster.startDevices("paused-", 2);
+        AtomicReference<List<JobReport.Stage>> first = new AtomicReference<>();
+        AtomicReference<String> paused = new AtomicReference<>();
+        AtomicBoolean recovered = new AtomicBoolean();
+        long pauseAt = 100 + new Random(25).nextInt(100);
+        CompletableFuture<JobReport> job = cluster.central().submit(mobileNet("paused"), new JobListener() {
+            @Override
+            public void termStarted(JobReport.Term term) {
+                first.compareAndSet(null, term.stages());
+            }
+
+            @Override
+            public void recovered(JobReport.Recovery recovery) {
+                recovered.set(true);
+            }
+
+            @Override
+            public void microBatchDone(long done, double loss) {
+                if (done >= pauseAt && paused.compareAndSet(null, first.get().get(1).device())) {
+                    signal("STOP", paused.get());
+                }
+            }
+        });
+        await().atMost(Duration.ofMinutes(10)).until(() -> recovered.get() || job.isDone());
+        long pid = cluster.pid(paused.get());
+        signal("CONT", paused.get());
+        JobReport r = job.get(15, TimeUnit.MINUTES);
+
+        assertTrue(r.recoveries().get(0).failed().get(0).startsWith(paused.get() + " "), r.recoveries().toString());
+        assertEquals(pid, cluster.pid(paused.get()), "the same process, resumed, not restarted");
+        var recoveryTerms = r.recoveries().stream().map(JobReport.Recovery::term).toList();
+        assertTrue(r.terms().stream().anyMatch(t -> t.term() > r.recoveries().get(0).term()
+                && !recoveryTerms.contains(t.term()) && t.devices().contains(paused.get())),
+                paused.get() + " in a re-plan's term after the recovery: " + r.events());
+        assertEquals(JOIN_SAMPLES, r.epochs().get(0).samples(), "every sample trained once in the epoch");
+        assertEquals(0, r.duplicateMicroBatches());
+        assertEquals(0, r.iterationsLost(), r.recoveries().toString());
+        assertEquals(0, r.updatesAppliedTwice(), r.recoveries().toString());
+        assertEquals(mobileNetFailureFree, r.testAccuracy(), 0.01, "accuracy against the failure-free run");
+    }
+
+    private static void signal(String signal, String device) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(cluster.pid(device))).start();
+            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal + " " + device);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send SIG" + signal + " to " + device, e);
+        }
+    }
+
+    /**
      * The central node itself killed: {@code ftpipe broker --train} in a JVM of its own, SIGKILLed
      * mid-job and started again with the same command line, as a service manager would. The
      * devices reconnect by themselves, the job goes on from its checkpoint (no second job), and its

@@ -47,7 +47,7 @@ final class Recovery {
     private final JobStatus status;
     private final JobListener listener;
     /** Devices that failed, with the start of the term they failed in: a hello since brings one back. */
-    private final Map<String, Long> failedDevices = new HashMap<>();
+    private final Map<String, FailedDevice> failedDevices = new HashMap<>();
 
     Recovery(JobState state, DeviceRegistry registry, JobDevices devices, ExtensionConfig config, TermControl terms,
              Repartitioning planner, ReplicaStore replicas, int units, JobStatus status, JobListener listener) {
@@ -81,7 +81,7 @@ final class Recovery {
             failures.addAll(FailureDetector.failed(others, registry::get, state.termStartMillis,
                     state.clock.getAsLong(), config.heartbeatTimeoutMillis()));
             for (FailureDetector.Failure f : failures) {
-                failedDevices.put(f.device(), state.termStartMillis);
+                failedDevices.put(f.device(), new FailedDevice(state.termStartMillis, state.clock.getAsLong()));
             }
             // Its own devices first, then free ones up to what it asked for: a job that lost devices
             // takes replacements, but no more than its share, so the jobs queued behind it still start.
@@ -186,12 +186,12 @@ final class Recovery {
 
     /**
      * Devices alive that no other job holds and that have not failed in this job, or have come back
-     * (said hello) since; the job's own first.
+     * since ({@link FailedDevice}); the job's own first.
      */
     List<String> usableDevices() {
         return devices.usable().stream()
                 .filter(d -> !failedDevices.containsKey(d) || registry.get(d)
-                        .map(x -> x.joinedMillis() > failedDevices.get(d)).orElse(false))
+                        .map(x -> failedDevices.get(d).cameBack(x, state.spec.id())).orElse(false))
                 .toList();
     }
 
