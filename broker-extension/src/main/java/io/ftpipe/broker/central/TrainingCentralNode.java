@@ -7,7 +7,6 @@ import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.configuration.UserFiles;
 import io.ftpipe.broker.metrics.FtpipeMetrics;
 import io.ftpipe.broker.status.StatusTopics;
-import io.ftpipe.protocol.Chunks;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
 import io.ftpipe.protocol.ProtocolException;
@@ -46,7 +45,7 @@ public final class TrainingCentralNode implements CentralNode {
     private final StageAssignments assignments = new StageAssignments();
     private final ExecutorService inbox = Executors.newSingleThreadExecutor(r -> daemon(r, "ftpipe-central-inbox"));
     private final ExecutorService runner = Executors.newCachedThreadPool(r -> daemon(r, "ftpipe-job"));
-    private final Chunks.Assembler assembler;
+    private final DeviceMessageReader reader;
     private final JobTimeouts timeouts;
     private final FtpipeMetrics metrics;
     private final StatusTopics status;
@@ -72,7 +71,7 @@ public final class TrainingCentralNode implements CentralNode {
         this.config = config;
         this.publisher = publisher;
         this.timeouts = timeouts;
-        this.assembler = new Chunks.Assembler(Chunks.MAX_MESSAGE_BYTES);
+        this.reader = new DeviceMessageReader(config.maxPayloadBytes());
         this.metrics = new FtpipeMetrics(metrics);
         this.metrics.countDevices(() -> registry.alive(config.heartbeatTimeoutMillis()).size(),
                 () -> registry.all().size());
@@ -293,16 +292,10 @@ public final class TrainingCentralNode implements CentralNode {
 
     private void handle(String clientId, String topic, byte[] payload) {
         try {
-            Message m = MessageCodec.decode(payload, (int) Math.min(Integer.MAX_VALUE, config.maxPayloadBytes()));
-            if (m instanceof Message.Chunk c) {
-                byte[] whole = assembler.add(clientId, c);
-                if (whole == null) {
-                    return;
-                }
-                m = MessageCodec.decode(whole, Integer.MAX_VALUE);
+            Message m = reader.read(clientId, payload);
+            if (m != null) {
+                dispatch(clientId, topic, m);
             }
-            UnitPayloadCheck.check(m);
-            dispatch(clientId, topic, m);
         } catch (ProtocolException e) {
             rejections.reject(topic, e);
             metrics.rejected(e.reason());
