@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.broker.central.JobWatcher;
 import io.ftpipe.broker.json.PublishedJson;
 import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.model.UnitInfo;
@@ -139,7 +140,8 @@ final class JobProgress implements JobListener {
     synchronized ObjectNode json() {
         ObjectNode o = PublishedJson.MAPPER.createObjectNode();
         o.put("id", id);
-        o.put("state", state);
+        // A job that waits for devices is running to this view, and queued to the operator.
+        o.put("state", running() && JobWatcher.QUEUED.equals(status.get("state")) ? JobWatcher.QUEUED : state);
         if (error != null) {
             o.put("error", error);
         }
