@@ -44,7 +44,8 @@ public final class BenchEdgeCommand implements Callable<Integer> {
     @Mixin
     private SamplesOption samples = new SamplesOption(6400);
     @Option(names = "--baseline-samples", defaultValue = "1600", description = "training samples of the "
-            + "single-host run, and of the speed-blind run unless the scenario changes a host half-way")
+            + "speed-blind run unless the scenario changes a host half-way (the single-host run trains --samples: "
+            + "a fast host ends a short run before its steady pace can be measured)")
     int baselineSamples;
     @Option(names = "--wire-dtype", defaultValue = "float32", paramLabel = "float32|float16|bfloat16",
             description = "how activations and gradients cross the hosts' links (default: ${DEFAULT-VALUE})")
@@ -83,7 +84,7 @@ public final class BenchEdgeCommand implements Callable<Integer> {
                 JobSpec.SPEED_BLIND, sc.hosts(), sc.change(), wireDtype), work.resolve("speed-blind"), err::println);
         HostSpec best = sc.hosts().get(sc.fastest());
         err.println("best single host (" + best + ") ...");
-        RunResult single = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), baselineSamples,
+        RunResult single = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), samples.value(),
                 JobSpec.SPEED_BLIND, List.of(best), null, wireDtype), work.resolve("single"), err::println);
         AdaptiveComparison c = new AdaptiveComparison(adaptive, blind, single);
 
