@@ -1,25 +1,16 @@
 """Models nobody here wrote, as a PyTorch user brings them: torchvision's resnet18 and mobilenet_v2
-(1-channel stem, 10 classes, 28x28) and a HAR-style 1-D CNN, each exported by torch.onnx.export
-(BatchNorm kept trainable), with a small data set of its input shape as an .npz (x_train, y_train,
-x_test, y_test): Fashion-MNIST images for the 28x28 models, sine windows whose frequency is the
-class for the HAR network.
+(1-channel stem, 10 classes, 28x28) and a HAR-style 1-D CNN, each exported by torch.onnx.export as
+`ftpipe bench import` exports them (BatchNorm kept trainable), with a small data set of its input
+shape as an .npz (x_train, y_train, x_test, y_test): Fashion-MNIST images for the 28x28 models,
+sine windows whose frequency is the class for the HAR network.
 
 usage: torch_models_fixture.py OUTDIR FASHION_MNIST_DIR TRAIN TEST"""
-import gzip
 import sys
 
 import numpy as np
-import torch
 
 import torch_models
-
-
-def idx(path):
-    with gzip.open(path) as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+from pytorch_import_bench import export, idx
 
 
 def fashion(src, train, test):
@@ -40,13 +31,8 @@ def windows(train, test, classes):
 
 def main(out, src, train, test):
     for name in ("resnet18", "mobilenet_v2", "har"):
-        torch.manual_seed(0)
-        model, shape, classes = torch_models.build(name)
-        model.train()
-        torch.onnx.export(model, torch.randn(2, *shape), "%s/%s.onnx" % (out, name), opset_version=17,
-                          training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
-                          input_names=["input"], output_names=["logits"],
-                          dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+        export(out, name, 0)
+        classes = torch_models.build(name)[2]
         data = windows(train, test, classes) if name == "har" else fashion(src, train, test)
         np.savez("%s/%s.npz" % (out, name), x_train=data[0], y_train=data[1], x_test=data[2], y_test=data[3])
 

@@ -1,7 +1,6 @@
 package io.ftpipe.it;
 
 import io.ftpipe.broker.central.JobDefaults;
-import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.cli.demo.BrokerFacts;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,33 +58,16 @@ class BridgedSitesIT {
 
     @Test
     void aJobTrainsAcrossTheBridgeAndRecoversFromADeviceKilledAtTheSite() throws Exception {
-        AtomicReference<List<JobReport.Stage>> first = new AtomicReference<>();
-        AtomicReference<String> killed = new AtomicReference<>();
+        FaultAt kill = FaultAt.onStage(KILL_AT, 1, devices -> fleet.kill(devices.get(0)));
         JobSpec job = new JobSpec("bridged", "cnn", 3, Schedule.Names.ONE_F_ONE_B, 32, 1, 1,
                 OptimizerConfig.adam(JobDefaults.LR, 0), 7, 0, SAMPLES, JobSpec.SPEED_BLIND,
                 new JobSpec.Replication(10, 20));
-        JobReport r = brokers.central().submit(job, new JobListener() {
-            @Override
-            public void termStarted(JobReport.Term term) {
-                first.compareAndSet(null, term.stages());
-            }
-
-            @Override
-            public void microBatchDone(long done, double loss) {
-                if (done >= KILL_AT && killed.compareAndSet(null, first.get().get(1).device())) {
-                    try {
-                        fleet.kill(killed.get());
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
-        }).get(10, TimeUnit.MINUTES);
+        JobReport r = brokers.central().submit(job, kill).get(10, TimeUnit.MINUTES);
 
         assertEquals(SAMPLES, r.epochs().get(0).samples(), "every sample trained once in the epoch");
         assertEquals(0, r.duplicateMicroBatches());
         assertEquals(1, r.recoveries().size(), "one recovery: " + r.events());
-        assertTrue(r.recoveries().get(0).failed().get(0).startsWith(killed.get() + " "), r.recoveries().toString());
+        assertTrue(r.recoveries().get(0).failed().get(0).startsWith(kill.device() + " "), r.recoveries().toString());
         assertFalse(Double.isNaN(r.recoveries().get(0).resumedAtSeconds()), "training resumed: " + r.events());
         assertTrue(r.testAccuracy() > 0.6, "learned: " + r.epochs());
     }

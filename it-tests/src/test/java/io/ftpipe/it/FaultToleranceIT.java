@@ -1,6 +1,5 @@
 package io.ftpipe.it;
 
-import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.embedded.FreePort;
@@ -29,9 +28,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import static org.awaitility.Awaitility.await;
@@ -118,37 +115,14 @@ class FaultToleranceIT {
     private static JobReport runAndKill(JobSpec spec, long killAt, double reference,
                                         Function<List<JobReport.Stage>, List<String>> victims,
                                         AfterRecovery afterRecovery) throws Exception {
-        AtomicReference<List<JobReport.Stage>> first = new AtomicReference<>();
-        List<String> killed = new ArrayList<>();
-        AtomicBoolean recovered = new AtomicBoolean();
-        CompletableFuture<JobReport> job = cluster.central().submit(spec, new JobListener() {
-            @Override
-            public void termStarted(JobReport.Term term) {
-                first.compareAndSet(null, term.stages());
-            }
-
-            @Override
-            public void recovered(JobReport.Recovery recovery) {
-                recovered.set(true);
-            }
-
-            @Override
-            public void microBatchDone(long done, double loss) {
-                if (done >= killAt && killed.isEmpty()) {
-                    killed.addAll(victims.apply(first.get()));
-                    try {
-                        cluster.kill(killed.toArray(String[]::new));
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
-        });
-        await().atMost(Duration.ofMinutes(10)).until(() -> recovered.get() || job.isDone());
-        if (recovered.get()) {
-            afterRecovery.accept(List.copyOf(killed));
+        FaultAt kill = new FaultAt(killAt, victims, devices -> cluster.kill(devices.toArray(String[]::new)));
+        CompletableFuture<JobReport> job = cluster.central().submit(spec, kill);
+        await().atMost(Duration.ofMinutes(10)).until(() -> kill.recovered() || job.isDone());
+        if (kill.recovered()) {
+            afterRecovery.accept(kill.devices());
         }
         JobReport r = job.get(15, TimeUnit.MINUTES);
+        List<String> killed = kill.devices();
         assertFalse(killed.isEmpty(), "the devices were killed");
         assertFalse(r.recoveries().isEmpty(), "recovered: " + r.events());
         String failed = String.join(" ", r.recoveries().stream().flatMap(x -> x.failed().stream()).toList());
@@ -256,39 +230,21 @@ class FaultToleranceIT {
     @Order(6)
     void aDevicePausedPastTheHeartbeatTimeoutIsTakenBackAtTheNextReplan() throws Exception {
         cluster.startDevices("paused-", 2);
-        AtomicReference<List<JobReport.Stage>> first = new AtomicReference<>();
-        AtomicReference<String> paused = new AtomicReference<>();
-        AtomicBoolean recovered = new AtomicBoolean();
-        long pauseAt = 100 + new Random(25).nextInt(100);
-        CompletableFuture<JobReport> job = cluster.central().submit(mobileNet("paused"), new JobListener() {
-            @Override
-            public void termStarted(JobReport.Term term) {
-                first.compareAndSet(null, term.stages());
-            }
-
-            @Override
-            public void recovered(JobReport.Recovery recovery) {
-                recovered.set(true);
-            }
-
-            @Override
-            public void microBatchDone(long done, double loss) {
-                if (done >= pauseAt && paused.compareAndSet(null, first.get().get(1).device())) {
-                    signal("STOP", paused.get());
-                }
-            }
-        });
-        await().atMost(Duration.ofMinutes(10)).until(() -> recovered.get() || job.isDone());
-        long pid = cluster.pid(paused.get());
-        signal("CONT", paused.get());
+        FaultAt pause = FaultAt.onStage(100 + new Random(25).nextInt(100), 1,
+                devices -> signal("STOP", devices.get(0)));
+        CompletableFuture<JobReport> job = cluster.central().submit(mobileNet("paused"), pause);
+        await().atMost(Duration.ofMinutes(10)).until(() -> pause.recovered() || job.isDone());
+        String paused = pause.device();
+        long pid = cluster.pid(paused);
+        signal("CONT", paused);
         JobReport r = job.get(15, TimeUnit.MINUTES);
 
-        assertTrue(r.recoveries().get(0).failed().get(0).startsWith(paused.get() + " "), r.recoveries().toString());
-        assertEquals(pid, cluster.pid(paused.get()), "the same process, resumed, not restarted");
+        assertTrue(r.recoveries().get(0).failed().get(0).startsWith(paused + " "), r.recoveries().toString());
+        assertEquals(pid, cluster.pid(paused), "the same process, resumed, not restarted");
         var recoveryTerms = r.recoveries().stream().map(JobReport.Recovery::term).toList();
         assertTrue(r.terms().stream().anyMatch(t -> t.term() > r.recoveries().get(0).term()
-                && !recoveryTerms.contains(t.term()) && t.devices().contains(paused.get())),
-                paused.get() + " in a re-plan's term after the recovery: " + r.events());
+                && !recoveryTerms.contains(t.term()) && t.devices().contains(paused)),
+                paused + " in a re-plan's term after the recovery: " + r.events());
         assertEquals(JOIN_SAMPLES, r.epochs().get(0).samples(), "every sample trained once in the epoch");
         assertEquals(0, r.duplicateMicroBatches());
         assertEquals(0, r.iterationsLost(), r.recoveries().toString());

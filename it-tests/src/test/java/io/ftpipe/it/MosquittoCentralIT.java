@@ -14,8 +14,6 @@ import io.ftpipe.zoo.model.ModelZoo;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +40,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,12 +96,7 @@ class MosquittoCentralIT {
         httpPort = FreePort.find();
         central = CentralClient.create(site.readCentralConfig(config).withHttp(httpPort, "127.0.0.1"),
                 site.centralConnection()).connect();
-        spy = new MqttClient(site.url(), SPY, new MemoryPersistence());
-        spy.setCallback(collector(delivered));
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setUserName(SPY);
-        options.setPassword(MosquittoSite.password(SPY).getBytes(StandardCharsets.UTF_8));
-        spy.connect(options);
+        spy = site.connect(SPY, collector(delivered));
         IMqttToken granted = spy.subscribe(new MqttSubscription[]{new MqttSubscription(Topics.ROOT + "/#", 1)});
         assertEquals(1, granted.getReasonCodes()[0], "the admin may read every ftpipe topic");
     }
@@ -235,30 +227,13 @@ class MosquittoCentralIT {
     @Order(3)
     void aKilledDeviceIsDetectedAndTheJobRecovers() throws Exception {
         startDevices("k-");
-        AtomicReference<List<JobReport.Stage>> first = new AtomicReference<>();
-        AtomicReference<String> killed = new AtomicReference<>();
-        JobReport r = central.node().submit(job("recovered"), new JobListener() {
-            @Override
-            public void termStarted(JobReport.Term term) {
-                first.compareAndSet(null, term.stages());
-            }
-
-            @Override
-            public void microBatchDone(long done, double loss) {
-                if (done >= KILL_AT && killed.compareAndSet(null, first.get().get(1).device())) {
-                    try {
-                        fleet.kill(killed.get());
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
-        }).get(10, TimeUnit.MINUTES);
+        FaultAt kill = FaultAt.onStage(KILL_AT, 1, devices -> fleet.kill(devices.get(0)));
+        JobReport r = central.node().submit(job("recovered"), kill).get(10, TimeUnit.MINUTES);
 
         assertEquals(1, r.recoveries().size(), "one recovery: " + r.events());
         List<String> failed = r.recoveries().get(0).failed();
         assertEquals(1, failed.size(), "only the killed device: " + failed);
-        assertTrue(failed.get(0).startsWith(killed.get() + " "), failed.get(0));
+        assertTrue(failed.get(0).startsWith(kill.device() + " "), failed.get(0));
         assertFalse(Double.isNaN(r.recoveries().get(0).resumedAtSeconds()), "training resumed: " + r.events());
         JobReport.Term last = r.terms().get(r.terms().size() - 1);
         assertTrue(last.stages().stream().allMatch(s -> fleet.running(s.device())), "no dead device in " + last);
@@ -323,12 +298,7 @@ class MosquittoCentralIT {
 
     /** A client of {@code user} subscribed to {@code filter}, adding what it is delivered to {@code into}. */
     private static AutoCloseable listen(String user, List<String> into, String filter) throws MqttException {
-        MqttClient client = new MqttClient(site.url(), user, new MemoryPersistence());
-        client.setCallback(collector(into));
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setUserName(user);
-        options.setPassword(MosquittoSite.password(user).getBytes(StandardCharsets.UTF_8));
-        client.connect(options);
+        MqttClient client = site.connect(user, collector(into));
         client.subscribe(new MqttSubscription[]{new MqttSubscription(filter, 1)});
         return () -> {
             client.disconnect();

@@ -17,8 +17,6 @@ import io.ftpipe.centralclient.mqtt.OnMessage;
 import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,13 +85,8 @@ class MosquittoDynamicSecurityIT {
         Path config = site.centralConfig(work.resolve("central").resolve("ftpipe-extension.json"),
                 work.resolve("central").resolve("data"));
         central = CentralClient.create(site.readCentralConfig(config), site.centralConnection()).connect();
-        spy = new MqttClient(site.url(), SPY, new MemoryPersistence());
-        spy.setCallback((OnMessage) (topic, m) -> delivered.add(topic + " " + new String(m.getPayload(),
+        spy = site.connect(SPY, (OnMessage) (topic, m) -> delivered.add(topic + " " + new String(m.getPayload(),
                 StandardCharsets.UTF_8)));
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setUserName(SPY);
-        options.setPassword(MosquittoSite.password(SPY).getBytes(StandardCharsets.UTF_8));
-        spy.connect(options);
         spy.subscribe(new MqttSubscription[]{new MqttSubscription(Topics.ROOT + "/#", 1)});
     }
 

@@ -9,10 +9,16 @@ import io.ftpipe.centralclient.mosquitto.MosquittoConf;
 import io.ftpipe.centralclient.mosquitto.MosquittoProcess;
 import io.ftpipe.centralclient.mosquitto.MosquittoSecurityFiles;
 import io.ftpipe.cli.FtpipeMain;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -142,6 +148,17 @@ final class MosquittoSite implements AutoCloseable {
         return new BrokerConnection(url(), CENTRAL, CENTRAL, password(CENTRAL), null, null, null, null,
                 BrokerConnection.DEFAULT_SESSION_EXPIRY_SECONDS, BrokerConnection.DEFAULT_KEEP_ALIVE_SECONDS,
                 BrokerConnection.DEFAULT_CONNECT_TIMEOUT_SECONDS, dynamicSecurity);
+    }
+
+    /** A client of account {@code user} on this broker, connected, what it is delivered going to {@code callback}. */
+    MqttClient connect(String user, MqttCallback callback) throws MqttException {
+        MqttClient client = new MqttClient(url(), user, new MemoryPersistence());
+        client.setCallback(callback);
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(user);
+        options.setPassword(password(user).getBytes(StandardCharsets.UTF_8));
+        client.connect(options);
+        return client;
     }
 
     /** A device's flags: this broker, its own account. */

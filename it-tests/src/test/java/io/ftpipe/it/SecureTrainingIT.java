@@ -1,6 +1,5 @@
 package io.ftpipe.it;
 
-import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.configuration.ClientAccount;
@@ -31,7 +30,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -120,35 +118,19 @@ class SecureTrainingIT {
     @Test
     @Order(3)
     void aRecoveryMovesStagesAndOnlyTheKilledDeviceIsLost() throws Exception {
-        AtomicReference<List<JobReport.Stage>> first = new AtomicReference<>();
-        AtomicReference<String> killed = new AtomicReference<>();
-        JobReport r = cluster.run(job("secure-recovery"), new JobListener() {
-            @Override
-            public void termStarted(JobReport.Term term) {
-                first.compareAndSet(null, term.stages());
-            }
-
-            @Override
-            public void microBatchDone(long done, double loss) {
-                if (done >= 20 && killed.compareAndSet(null, first.get().get(1).device())) {
-                    try {
-                        cluster.kill(killed.get());
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
-        });
+        FaultAt kill = FaultAt.onStage(20, 1, devices -> cluster.kill(devices.get(0)));
+        JobReport r = cluster.run(job("secure-recovery"), kill);
+        String killed = kill.device();
 
         assertEquals(1, r.recoveries().size(), "one recovery: " + r.events());
         List<String> failed = r.recoveries().get(0).failed();
         assertEquals(1, failed.size(), "only the killed device: " + failed);
-        assertTrue(failed.get(0).startsWith(killed.get() + " "), failed.get(0));
+        assertTrue(failed.get(0).startsWith(killed + " "), failed.get(0));
         JobReport.Term last = r.terms().get(r.terms().size() - 1);
-        assertFalse(last.devices().contains(killed.get()));
+        assertFalse(last.devices().contains(killed));
         // The device of the old last stage (2) runs stage 0 or 1 now: it subscribed to topics it had
         // no right to before the recovery, and published to new neighbours.
-        String formerLast = first.get().get(2).device();
+        String formerLast = r.terms().get(0).stages().get(2).device();
         int now = last.stages().stream().filter(s -> s.device().equals(formerLast)).findFirst().orElseThrow().stage();
         assertNotEquals(2, now, "a stage moved: " + last);
         assertEquals(1_920, r.epochs().get(0).samples(), "every sample trained once");

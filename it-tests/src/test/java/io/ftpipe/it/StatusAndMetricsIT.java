@@ -2,7 +2,6 @@ package io.ftpipe.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.metrics.FtpipeMetrics;
@@ -23,14 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -177,8 +174,7 @@ class StatusAndMetricsIT {
         long failedBefore = metric(FtpipeMetrics.DEVICES_FAILED);
         long replicatedBefore = metric(FtpipeMetrics.REPLICATION_BYTES);
         cluster.startDevices("rc-", 3);
-        AtomicReference<List<JobReport.Stage>> first = new AtomicReference<>();
-        List<String> killed = new ArrayList<>();
+        FaultAt kill = FaultAt.onStage(24, 1, devices -> cluster.kill(devices.get(0)));
         // Everything a dashboard reads during a job with a recovery: statuses, plans, devices, events.
         List<JsonNode> published = new CopyOnWriteArrayList<>();
         List<String> unreadable = new CopyOnWriteArrayList<>();
@@ -203,24 +199,8 @@ class StatusAndMetricsIT {
         // 64 micro-batches of 32 generated samples, replicated every 8 (chain) and 16 (global).
         JobReport r = cluster.run(new JobSpec("recovering-mlp", "mlp", 3, "1f1b", 32, 1, 1,
                 OptimizerConfig.adam(1e-3, 0), 5, 2048, 0, JobSpec.SPEED_BLIND, new JobSpec.Replication(8, 16)),
-                new JobListener() {
-                    @Override
-                    public void termStarted(JobReport.Term term) {
-                        first.compareAndSet(null, term.stages());
-                    }
-
-                    @Override
-                    public void microBatchDone(long done, double loss) {
-                        if (done >= 24 && killed.isEmpty()) {
-                            killed.add(first.get().get(1).device());
-                            try {
-                                cluster.kill(killed.get(0));
-                            } catch (InterruptedException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }
-                    }
-                });
+                kill);
+        List<String> killed = kill.devices();
 
         assertEquals(1, killed.size());
         assertTrue(!r.recoveries().isEmpty(), "recovered: " + r.events());

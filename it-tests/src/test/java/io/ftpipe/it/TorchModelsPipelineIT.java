@@ -44,7 +44,7 @@ class TorchModelsPipelineIT {
     @BeforeAll
     static void start() throws Exception {
         fixture = Files.createDirectories(work.resolve("fixture"));
-        for (String script : new String[]{"torch_models.py", "torch_models_fixture.py"}) {
+        for (String script : new String[]{"torch_models.py", "pytorch_import_bench.py", "torch_models_fixture.py"}) {
             try (InputStream in = TorchModelsPipelineIT.class.getResourceAsStream("/python/" + script)) {
                 Files.copy(in, fixture.resolve(script), StandardCopyOption.REPLACE_EXISTING);
             }
