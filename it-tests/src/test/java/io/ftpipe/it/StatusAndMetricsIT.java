@@ -13,6 +13,7 @@ import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -91,7 +92,7 @@ class StatusAndMetricsIT {
     /** The retained message on {@code topic}, as a client subscribing now gets it. */
     private static JsonNode retained(String uri, String topic) throws Exception {
         BlockingQueue<JsonNode> seen = new LinkedBlockingQueue<>();
-        MqttClient late = connect(uri, "late-" + System.nanoTime());
+        MqttClient late = connectRetrying(uri, "late-" + System.nanoTime());
         try {
             subscribe(late, topic, (t, m) -> {
                 if (m.isRetained()) {
@@ -102,8 +103,40 @@ class StatusAndMetricsIT {
             assertNotNull(json, "nothing retained on " + topic);
             return json;
         } finally {
-            late.disconnect();
-            late.close();
+            closeQuietly(late);
+        }
+    }
+
+    /**
+     * An observer's connect, tried three times: on two cores loaded by a job, a connect has been
+     * reset once (CI, "Untranslated MqttException - RC: 0"), which says nothing about the product.
+     */
+    private static MqttClient connectRetrying(String uri, String id) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return connect(uri, id);
+            } catch (MqttException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /** An observer's goodbye can fail on a connection the load dropped; what it saw is already kept. */
+    private static void closeQuietly(MqttClient c) {
+        try {
+            if (c.isConnected()) {
+                c.disconnect();
+            }
+        } catch (MqttException e) {
+            System.err.println("observer " + c.getClientId() + " did not disconnect cleanly: " + e);
+        }
+        try {
+            c.close();
+        } catch (MqttException e) {
+            System.err.println("observer " + c.getClientId() + " did not close: " + e);
         }
     }
 
@@ -213,10 +246,7 @@ class StatusAndMetricsIT {
         assertEquals(r.terms().get(r.terms().size() - 1).term(), plan.get("term").asLong());
         assertTrue(plan.get("reason").asText().startsWith("recovery from"), plan.toString());
 
-        if (reader.isConnected()) {
-            reader.disconnect();
-        }
-        reader.close();
+        closeQuietly(reader);
         assertTrue(unreadable.isEmpty(), unreadable.toString());
         assertTrue(published.stream().anyMatch(j -> j.path("recoveries").size() > 0 && j.path("capacities").size() > 0),
                 "a status with a recovery and measured capacities was published");
