@@ -6,6 +6,7 @@ import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.cli.bench.BrokerRestartRun;
+import io.ftpipe.cli.bench.ExportedWeights;
 import io.ftpipe.cli.bench.FaultRun;
 import io.ftpipe.cli.bench.FaultScenario;
 import io.ftpipe.cli.bench.Timings;
@@ -47,7 +48,9 @@ import java.util.stream.Stream;
                 + "lost, accuracy against a failure-free run, and the throughput replication costs.",
                 "Scenarios: single (stage 1's device), adjacent (stages 1 and 2 at once), all-but-one (every "
                         + "device but stage 1's), broker-restart (the central node's broker, in a JVM of its own, "
-                        + "killed and started again).",
+                        + "killed and started again); sync-single, sync-adjacent and sync-broker-restart are the "
+                        + "same in a synchronous (GPipe) job, whose weights at the end are compared with the "
+                        + "failure-free run's (weights_max_rel_diff_vs_failure_free).",
                 "Trial t kills at a micro-batch drawn from --seed + t; the default --samples are 200 micro-batches "
                         + "of the default --batch-size."})
 public final class BenchFaultsCommand implements Callable<Integer> {
@@ -59,7 +62,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--scenario", defaultValue = "single",
-            description = "single, adjacent, all-but-one or broker-restart (default: ${DEFAULT-VALUE})")
+            description = "single, adjacent, all-but-one, broker-restart, sync-single, sync-adjacent or "
+                    + "sync-broker-restart (default: ${DEFAULT-VALUE})")
     String scenario;
     @Option(names = "--trials", defaultValue = "3", description = "jobs with a kill (default: ${DEFAULT-VALUE})")
     int trials;
@@ -83,13 +87,21 @@ public final class BenchFaultsCommand implements Callable<Integer> {
     @Mixin
     private ReportOption report = new ReportOption("runs/bench-faults-" + ReportOption.SCENARIO + ".json");
 
-    /** One trial as reported; {@code error}, {@code events} only when they say something. */
+    private FaultRun.Setup setup;
+    /** The failure-free run's weights, for the synchronous scenarios. */
+    private Map<String, float[]> failureFreeWeights;
+
+    /**
+     * One trial as reported; {@code error}, {@code events} only when they say something, and
+     * {@code weightsMaxRelDiffVsFailureFree} only for a synchronous job (see {@link ExportedWeights}).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Trial(int trial, long killSeed, long killAtMicroBatch, List<String> killed, double killSeconds,
                  double detectionSeconds, double recoverySeconds, int recoveries, long iterationsLost,
                  long updatesAppliedTwice, long caughtUp, long replayed,
                  double finalAccuracy, double accuracyDelta, long samplesTrained, long duplicates, int stages,
-                 Map<Integer, String> sources, boolean recovered, String error, List<String> events) {
+                 Map<Integer, String> sources, Double weightsMaxRelDiffVsFailureFree, boolean recovered,
+                 String error, List<String> events) {
     }
 
     @Override
@@ -99,6 +111,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         FaultScenario sc = validate();
         JobSpec.Replication replication = new JobSpec.Replication(DEFAULT_REPLICATION.chainPeriod(),
                 DEFAULT_REPLICATION.globalPeriod(), replayLost);
+        setup = new FaultRun.Setup(model.name(), devices.value(), batchSize.value(), samples.value(), seed.value(),
+                replication, sc.schedule(), sc.microBatches());
         Path file = report.file(sc.label());
         QuietLogs.all();
         Path work = WorkFolder.fresh(file.toAbsolutePath().resolveSibling("bench-faults-work"));
@@ -110,6 +124,9 @@ public final class BenchFaultsCommand implements Callable<Integer> {
             off = failureFree(JobSpec.Replication.OFF, work.resolve("replication-off"), err);
             err.println("failure-free, replication " + replication + " ...");
             on = failureFree(replication, work.resolve("replication-on"), err);
+            if (sc.synchronous()) {
+                failureFreeWeights = ExportedWeights.read(Path.of(on.report().modelPath()));
+            }
         }
         double reference = on == null ? Double.NaN : on.report().testAccuracy();
 
@@ -118,13 +135,11 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         for (int t = 0; t < trials; t++) {
             long trialSeed = seed.value() + t;
             err.println("trial " + (t + 1) + "/" + trials + ", kill seed " + trialSeed + " ...");
-            var setup = new FaultRun.Setup(model.name(), devices.value(), batchSize.value(), samples.value(),
-                    seed.value(), replication);
-            FaultRun.Result r = sc == FaultScenario.BROKER_RESTART
+            FaultRun.Result r = sc.restartsBroker()
                     ? BrokerRestartRun.withKill(setup, trialSeed, work.resolve("trial-" + t), err::println)
                     : FaultRun.withKill(setup, sc, trialSeed, work.resolve("trial-" + t), err::println);
             first = first == null ? r : first;
-            Trial row = trial(t, trialSeed, r, reference);
+            Trial row = trial(t, trialSeed, r, reference, sc.synchronous());
             rows.add(row);
             err.println(row.recovered()
                     ? String.format("trial %d: recovered; detected in %.1f s, training again %.1f s after the kill, "
@@ -145,6 +160,11 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         summary.put("iterations_lost_max", completed.stream().mapToLong(Trial::iterationsLost).max().orElse(0));
         summary.put("updates_applied_twice_max", completed.stream().mapToLong(Trial::updatesAppliedTwice).max()
                 .orElse(0));
+        if (sc.synchronous()) {
+            summary.put("weights_max_rel_diff_vs_failure_free", completed.stream()
+                    .map(Trial::weightsMaxRelDiffVsFailureFree).filter(d -> d != null)
+                    .mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+        }
         summary.put("accuracy_delta_min", completed.stream().mapToDouble(Trial::accuracyDelta).min()
                 .orElse(Double.NaN));
         summary.put("accuracy_delta_mean", completed.stream().mapToDouble(Trial::accuracyDelta).average()
@@ -156,6 +176,8 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         json.put("benchmark", "faults");
         json.put("scenario", sc.label());
         json.put("model", model.name());
+        json.put("schedule", setup.schedule().wireName());
+        json.put("micro_batches", setup.microBatches());
         json.put("devices", devices.value());
         json.put("batch_size", batchSize.value());
         json.put("samples", samples.value());
@@ -217,8 +239,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
 
     private FaultRun.Result failureFree(JobSpec.Replication replication, Path work, PrintWriter err)
             throws Exception {
-        FaultRun.Result r = FaultRun.failureFree(new FaultRun.Setup(model.name(), devices.value(), batchSize.value(),
-                samples.value(), seed.value(), replication), work, err::println);
+        FaultRun.Result r = FaultRun.failureFree(setup.with(replication), work, err::println);
         if (r.report() == null) {
             throw new IllegalStateException("the failure-free run (replication " + replication + ") failed: "
                     + r.error());
@@ -250,11 +271,17 @@ public final class BenchFaultsCommand implements Callable<Integer> {
         return m;
     }
 
-    private Trial trial(int t, long trialSeed, FaultRun.Result r, double reference) {
+    private Trial trial(int t, long trialSeed, FaultRun.Result r, double reference, boolean synchronous)
+            throws Exception {
         JobReport rep = r.report();
         if (rep == null) {
             return new Trial(t, trialSeed, r.killAt(), r.killed(), r.killSeconds(), Double.NaN, Double.NaN, 0, 0, 0, 0, 0,
-                    Double.NaN, Double.NaN, 0, 0, r.stages(), Map.of(), false, r.error(), null);
+                    Double.NaN, Double.NaN, 0, 0, r.stages(), Map.of(), null, false, r.error(), null);
+        }
+        Double weightsDiff = null;
+        if (synchronous && failureFreeWeights != null) {
+            weightsDiff = ExportedWeights.maxRelativeDifference(failureFreeWeights,
+                    ExportedWeights.read(Path.of(rep.modelPath())));
         }
         List<JobReport.Recovery> recoveries = rep.recoveries();
         JobReport.Recovery firstRecovery = recoveries.isEmpty() ? null : recoveries.get(0);
@@ -268,7 +295,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
                 recoveries.stream().mapToLong(JobReport.Recovery::caughtUp).sum(),
                 rep.replayedMicroBatches(), rep.testAccuracy(), rep.testAccuracy() - reference, trained,
                 rep.duplicateMicroBatches(), r.stages(), firstRecovery == null ? Map.of() : firstRecovery.sources(),
-                recovered, null, recovered ? null : rep.events());
+                weightsDiff, recovered, null, recovered ? null : rep.events());
     }
 
     /** Median and max of the finite values (a trial that never resumed has none). */

@@ -4,6 +4,7 @@ import io.ftpipe.broker.central.DeviceRegistry;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.cli.bench.ExportedWeights;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
 import io.ftpipe.protocol.Tensor;
@@ -105,8 +106,8 @@ class BadInputIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> rejected() - rejectedBefore >= injected);
         assertEquals(injected, rejected() - rejectedBefore);
 
-        Map<String, float[]> a = OnnxWeights.read(Path.of(clean.modelPath()));
-        Map<String, float[]> b = OnnxWeights.read(Path.of(dirty.modelPath()));
+        Map<String, float[]> a = ExportedWeights.read(Path.of(clean.modelPath()));
+        Map<String, float[]> b = ExportedWeights.read(Path.of(dirty.modelPath()));
         for (String name : a.keySet()) {
             assertArrayEquals(a.get(name), b.get(name), 0f, name);
         }

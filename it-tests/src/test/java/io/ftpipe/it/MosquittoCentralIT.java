@@ -7,6 +7,7 @@ import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.centralclient.mqtt.OnMessage;
 import io.ftpipe.cli.bench.BrokerRestartRun;
+import io.ftpipe.cli.bench.ExportedWeights;
 import io.ftpipe.cli.bench.StatusWatcher;
 import io.ftpipe.centralclient.CentralClient;
 import io.ftpipe.protocol.Topics;
@@ -201,7 +202,7 @@ class MosquittoCentralIT {
         assertEquals(SAMPLES, r.epochs().get(0).samples(), "every sample trained once");
         assertEquals(0, central.traffic().refused(), "the broker refused none of the central node's publishes");
         assertTrue(r.testAccuracy() > 0.6, "test accuracy " + r.testAccuracy());
-        Map<String, float[]> exported = OnnxWeights.read(Path.of(r.modelPath()));
+        Map<String, float[]> exported = ExportedWeights.read(Path.of(r.modelPath()));
         var cnn = ModelZoo.cnn();
         assertTrue(exported.keySet().containsAll(cnn.params(0, cnn.size()).keySet()), "the exported model's weights: "
                 + exported.keySet());

@@ -2,6 +2,7 @@ package io.ftpipe.it;
 
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.cli.bench.ExportedWeights;
 import io.ftpipe.device.mqtt.PahoDecoding;
 import io.ftpipe.protocol.WireDtype;
 import io.ftpipe.zoo.data.SyntheticDataset;
@@ -55,7 +56,7 @@ class PipelineTrainingIT {
         OptimizerConfig sgd = OptimizerConfig.sgd(0.05, 0.9, 1e-4);
         JobReport r = cluster.run(new JobSpec("sync-equal", "cnn", 3, "gpipe", 64, 4, 1, sgd, 5, 192, 0));
         assertEquals(3, r.stages().size());
-        Map<String, float[]> pipelined = OnnxWeights.read(Path.of(r.modelPath()));
+        Map<String, float[]> pipelined = ExportedWeights.read(Path.of(r.modelPath()));
 
         var model = ModelZoo.cnn();
         var local = LocalTrainer.train(model, new TrainConfig(1, 64, 1, sgd, 5, 1), SyntheticDataset.generate(192, 5),
@@ -63,7 +64,7 @@ class PipelineTrainingIT {
                 });
         assertEquals(local.weights().keySet(), pipelined.keySet());
         for (var e : local.weights().entrySet()) {
-            double d = OnnxWeights.relativeDifference(e.getValue(), pipelined.get(e.getKey()));
+            double d = ExportedWeights.relativeDifference(e.getValue(), pipelined.get(e.getKey()));
             assertTrue(d <= 1e-4, e.getKey() + ": relative difference " + d);
         }
     }

@@ -70,7 +70,9 @@ final class JobRun {
         LoadedModel loaded = JobData.model(spec, files, resume == null);
         this.model = loaded.model();
         // The store keeps what the devices replicated before a restart.
-        this.replicas = resume == null ? ReplicaStore.fresh(files.replicas()) : new ReplicaStore(files.replicas());
+        int roundUnits = Recovery.rollsBack(spec) ? model.size() : 0;
+        this.replicas = resume == null ? ReplicaStore.fresh(files.replicas(), roundUnits)
+                : ReplicaStore.open(files.replicas(), roundUnits);
         this.checkpoints = new Checkpoints(files, replicas);
         this.state = new JobState(spec, clock, resume == null ? clock.getAsLong() : resume.startedMillis(),
                 checkpoints::keep);
@@ -80,7 +82,7 @@ final class JobRun {
         this.terms = new TermControl(state, registry, devices, publisher, config, timeouts, assignments, model);
         this.planner = new Repartitioning(state, registry::memoryBytes);
         this.catchUp = new CatchUp(spec, state, terms, timeouts, status);
-        this.recovery = new Recovery(state, registry, devices, config, terms, planner, replicas, model.size(),
+        this.recovery = new Recovery(state, registry, devices, config, terms, planner, replicas, model,
                 status, listener);
         if (resume != null) {
             state.resume(resume);

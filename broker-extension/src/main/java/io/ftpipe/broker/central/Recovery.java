@@ -4,6 +4,7 @@ import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.plan.Plan;
 import io.ftpipe.broker.plan.StageAssignment;
 import io.ftpipe.protocol.Message;
+import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.state.UnitState;
 
 import java.util.ArrayList;
@@ -44,13 +45,14 @@ final class Recovery {
     private final Repartitioning planner;
     private final ReplicaStore replicas;
     private final int units;
+    private final Set<Integer> buffered;
     private final JobStatus status;
     private final JobListener listener;
     /** Devices that failed, with the start of the term they failed in: a hello since brings one back. */
     private final Map<String, FailedDevice> failedDevices = new HashMap<>();
 
     Recovery(JobState state, DeviceRegistry registry, JobDevices devices, ExtensionConfig config, TermControl terms,
-             Repartitioning planner, ReplicaStore replicas, int units, JobStatus status, JobListener listener) {
+             Repartitioning planner, ReplicaStore replicas, Model model, JobStatus status, JobListener listener) {
         this.state = state;
         this.registry = registry;
         this.devices = devices;
@@ -58,7 +60,8 @@ final class Recovery {
         this.terms = terms;
         this.planner = planner;
         this.replicas = replicas;
-        this.units = units;
+        this.units = model.size();
+        this.buffered = Restore.buffered(model);
         this.status = status;
         this.listener = listener;
     }
@@ -106,12 +109,16 @@ final class Recovery {
                 // units that move travel (after a broker restart, usually none).
                 Map<String, Message.Weights> answers = new LinkedHashMap<>(terms.collect(survivors, true));
                 Plan plan = planner.forRecovery(pool, survivors);
-                Map<Integer, Restore.Source> sources = Restore.choose(units, answers, replicas.all());
+                Map<Integer, Restore.Source> sources = choose(answers);
                 Set<Integer> kept = Restore.keptInPlace(sources, owners(plan.assignment()));
                 Set<String> fetch = Restore.toFetch(sources, kept);
                 if (!fetch.isEmpty()) {
                     answers.putAll(terms.collect(List.copyOf(fetch), false));
-                    sources = Restore.choose(units, answers, replicas.all());
+                    sources = choose(answers);
+                }
+                if (rollsBack(state.spec)) {
+                    // What was trained after the step rolled back to is trained again, and replicated again.
+                    replicas.discardAbove(sources.get(0).iteration());
                 }
                 Map<Integer, UnitState> states = new TreeMap<>();
                 Map<Integer, String> from = new TreeMap<>();
@@ -141,6 +148,20 @@ final class Recovery {
                         .forEach(failures::add);
             }
         }
+    }
+
+    /**
+     * Does a recovery of {@code spec} roll every unit back to one step? A synchronous job that
+     * replays what is lost does: its updates do not depend on the layout, so the job then ends with
+     * the weights it would have had without the failure. The central node keeps replicas in rounds for it.
+     */
+    static boolean rollsBack(JobSpec spec) {
+        return spec.scheduling().accumulates() && spec.replayLost();
+    }
+
+    private Map<Integer, Restore.Source> choose(Map<String, Message.Weights> answers) {
+        return rollsBack(state.spec) ? Restore.atOneStep(units, answers, replicas.history(), buffered)
+                : Restore.choose(units, answers, replicas.all());
     }
 
     /**

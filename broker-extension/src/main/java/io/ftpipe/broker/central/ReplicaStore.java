@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -24,9 +26,12 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
- * The central node's freshest replica of each partition unit's state, kept on disk so that a
- * restarted central node can still recover from a device failure. One file per unit,
- * {@code unit-<n>.replica}:
+ * The central node's replicas of each partition unit's state, kept on disk so that a restarted
+ * central node can still recover from a device failure. By default it keeps each unit's freshest
+ * replica, one file per unit, {@code unit-<n>.replica}. A store that keeps rounds
+ * (synchronous jobs, which roll every unit back to one step) keeps each unit's replicas from the
+ * newest <em>complete round</em> on, the newest iteration of which it holds a replica of every unit,
+ * one file per unit and iteration, {@code unit-<n>@<iteration>.replica}. Each file is
  * <pre>
  *   "FTPR" | version int (1) | unit int | iteration long | term long | payload length int
  *   | UnitStateCodec payload | CRC32C int of everything before it
@@ -40,7 +45,7 @@ final class ReplicaStore {
     private static final int VERSION = 1;
     private static final int HEADER = MAGIC.length + Integer.BYTES * 3 + Long.BYTES * 2;
     private static final String SUFFIX = ".replica";
-        private static final Pattern NAME = Pattern.compile("unit-(\\d+)" + Pattern.quote(SUFFIX));
+    private static final Pattern NAME = Pattern.compile("unit-(\\d+)(@\\d+)?" + Pattern.quote(SUFFIX));
 
     /**
      * A unit's state as replicated, and how far it had trained.
@@ -62,12 +67,19 @@ final class ReplicaStore {
     }
 
     private final Path dir;
-    private final Map<Integer, Replica> replicas = new HashMap<>();
+    /** The model's units, when the store keeps rounds; 0 when it keeps only each unit's newest. */
+    private final int roundUnits;
+    private final Map<Integer, TreeMap<Long, Replica>> replicas = new HashMap<>();
     private long bytesWritten;
     private int corrupt;
 
     ReplicaStore(Path dir) {
+        this(dir, 0);
+    }
+
+    private ReplicaStore(Path dir, int roundUnits) {
         this.dir = dir;
+        this.roundUnits = roundUnits;
         try {
             Files.createDirectories(dir);
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -78,10 +90,25 @@ final class ReplicaStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open replica store " + dir, e);
         }
+        if (roundUnits > 0) {
+            prune();
+        }
+    }
+
+    /**
+     * The store in {@code dir}, with what it held.
+     *
+     * @param roundUnits the model's units, for a store that keeps rounds; 0 for one that keeps each unit's newest
+     */
+    static ReplicaStore open(Path dir, int roundUnits) {
+        if (roundUnits < 0) {
+            throw new IllegalArgumentException("a model has no " + roundUnits + " units");
+        }
+        return new ReplicaStore(dir, roundUnits);
     }
 
     /** A store for a job that starts from scratch: replicas of an earlier job of the same id are deleted. */
-    static ReplicaStore fresh(Path dir) {
+    static ReplicaStore fresh(Path dir, int roundUnits) {
         try {
             if (Files.isDirectory(dir)) {
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -93,33 +120,111 @@ final class ReplicaStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clear replica store " + dir, e);
         }
-        return new ReplicaStore(dir);
+        return open(dir, roundUnits);
     }
 
+    /** @return whether the replica was kept: not when the store has a newer one that replaces it */
     synchronized boolean put(Replica r) {
-        Replica old = replicas.get(r.unit());
-        if (old != null && !r.supersedes(old)) {
+        TreeMap<Long, Replica> held = replicas.computeIfAbsent(r.unit(), u -> new TreeMap<>());
+        Replica same = held.get(r.iteration());
+        boolean kept = roundUnits > 0
+                ? (same == null ? r.iteration() >= completeRound() : r.supersedes(same))
+                : held.isEmpty() || r.supersedes(held.lastEntry().getValue());
+        if (!kept) {
             return false;
         }
         byte[] bytes = serialise(r);
-        Path target = dir.resolve(fileName(r.unit()));
+        Path target = dir.resolve(roundUnits > 0 ? fileName(r.unit(), r.iteration()) : fileName(r.unit()));
         try {
             AtomicFile.write(target, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write replica of unit " + r.unit() + " to " + target, e);
         }
-        replicas.put(r.unit(), r);
+        if (roundUnits == 0) {
+            held.clear();
+        }
+        held.put(r.iteration(), r);
         bytesWritten += bytes.length;
+        if (roundUnits > 0) {
+            prune();
+        }
         return true;
     }
 
+    /** The unit's newest replica. */
     synchronized Optional<Replica> get(int unit) {
-        return Optional.ofNullable(replicas.get(unit));
+        TreeMap<Long, Replica> held = replicas.get(unit);
+        return held == null || held.isEmpty() ? Optional.empty() : Optional.of(held.lastEntry().getValue());
     }
 
-    /** A copy, sorted by unit. */
+    /** Each unit's newest replica, sorted by unit. */
     synchronized Map<Integer, Replica> all() {
-        return new TreeMap<>(replicas);
+        Map<Integer, Replica> newest = new TreeMap<>();
+        replicas.forEach((u, held) -> {
+            if (!held.isEmpty()) {
+                newest.put(u, held.lastEntry().getValue());
+            }
+        });
+        return newest;
+    }
+
+    /** Every replica held, by unit and iteration (a copy). */
+    synchronized Map<Integer, NavigableMap<Long, Replica>> history() {
+        Map<Integer, NavigableMap<Long, Replica>> copy = new TreeMap<>();
+        replicas.forEach((u, held) -> copy.put(u, new TreeMap<>(held)));
+        return copy;
+    }
+
+    /**
+     * Forgets the replicas newer than {@code iteration}: the job rolled back to it, and what was
+     * trained after it will be trained again.
+     */
+    synchronized void discardAbove(long iteration) {
+        replicas.forEach((u, held) -> {
+            for (Replica r : List.copyOf(held.tailMap(iteration, false).values())) {
+                delete(r);
+                held.remove(r.iteration());
+            }
+        });
+    }
+
+    /** The newest iteration of which the store holds every unit's replica; -1 if there is none. */
+    private long completeRound() {
+        TreeMap<Long, Replica> first = replicas.get(0);
+        if (first == null) {
+            return -1;
+        }
+        for (long v : first.descendingKeySet()) {
+            boolean complete = true;
+            for (int u = 1; u < roundUnits && complete; u++) {
+                TreeMap<Long, Replica> held = replicas.get(u);
+                complete = held != null && held.containsKey(v);
+            }
+            if (complete) {
+                return v;
+            }
+        }
+        return -1;
+    }
+
+    /** Drops what is older than the newest complete round: it is never rolled back to. */
+    private void prune() {
+        long round = completeRound();
+        replicas.forEach((u, held) -> {
+            for (Replica r : List.copyOf(held.headMap(round, false).values())) {
+                delete(r);
+                held.remove(r.iteration());
+            }
+        });
+    }
+
+    private void delete(Replica r) {
+        Path f = dir.resolve(roundUnits > 0 ? fileName(r.unit(), r.iteration()) : fileName(r.unit()));
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            LOG.warn("cannot delete replica file {}: {}", f, e.toString());
+        }
     }
 
     synchronized long bytesWritten() {
@@ -133,6 +238,10 @@ final class ReplicaStore {
 
     static String fileName(int unit) {
         return "unit-" + unit + SUFFIX;
+    }
+
+    static String fileName(int unit, long iteration) {
+        return "unit-" + unit + "@" + iteration + SUFFIX;
     }
 
     private void load(Path f) {
@@ -152,7 +261,19 @@ final class ReplicaStore {
         }
         try {
             Replica r = parse(Files.readAllBytes(f), Integer.parseInt(m.group(1)));
-            replicas.put(r.unit(), r);
+            if (m.group(2) != null && Long.parseLong(m.group(2).substring(1)) != r.iteration()) {
+                throw new IllegalArgumentException("header says iteration " + r.iteration() + " but file name says "
+                        + m.group(2).substring(1));
+            }
+            TreeMap<Long, Replica> held = replicas.computeIfAbsent(r.unit(), u -> new TreeMap<>());
+            if (roundUnits == 0 && !held.isEmpty()) {
+                // A store that switched from rounds keeps the newest; the others stay on disk until a fresh store.
+                if (!r.supersedes(held.lastEntry().getValue())) {
+                    return;
+                }
+                held.clear();
+            }
+            held.put(r.iteration(), r);
         } catch (IOException | RuntimeException e) {
             corrupt++;
             LOG.warn("skipping replica file " + f + ": " + (e.getMessage() != null ? e.getMessage() : e));

@@ -1,11 +1,13 @@
 package io.ftpipe.broker.central;
 
 import io.ftpipe.protocol.Message;
+import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.state.UnitState;
 import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -59,6 +61,68 @@ final class Restore {
             }
         }
         return best;
+    }
+
+    /**
+     * For a job that rolls back ({@link Recovery#rollsBack}): every unit's state as of one step, the
+     * newest of which every unit has a copy, each copy preferred as in {@link #choose}. The job then
+     * goes on as if nothing had failed. A live copy of a unit with buffers does not count: the
+     * forwards of the broken step have already moved its running statistics past its version.
+     *
+     * @param central  every replica the central node holds, by unit and iteration
+     * @param buffered units with buffers (running statistics)
+     * @throws IllegalStateException if no step has a copy of every unit
+     */
+    static Map<Integer, Source> atOneStep(int units, Map<String, Message.Weights> live,
+                                          Map<Integer, NavigableMap<Long, ReplicaStore.Replica>> central,
+                                          Set<Integer> buffered) {
+        Map<Integer, Map<Long, Source>> copies = new TreeMap<>();
+        live.forEach((d, w) -> {
+            List<UnitState> decoded = decode(w.units(), w.versions(), "the weights of " + d);
+            for (int i = 0; i < decoded.size(); i++) {
+                if (!buffered.contains(decoded.get(i).unit())) {
+                    offerAt(copies, new Source(decoded.get(i), LIVE, d, w.version(i)));
+                }
+            }
+        });
+        live.forEach((d, w) -> w.held().forEach(r -> {
+            List<UnitState> decoded = decode(r.units(), r.versions(), "a chain replica held by " + d);
+            for (int i = 0; i < decoded.size(); i++) {
+                offerAt(copies, new Source(decoded.get(i), CHAIN, d, r.version(i)));
+            }
+        }));
+        central.values().forEach(held -> held.values()
+                .forEach(r -> offerAt(copies, new Source(r.state(), CENTRAL, null, r.iteration()))));
+        TreeSet<Long> common = new TreeSet<>(copies.getOrDefault(0, Map.of()).keySet());
+        for (int u = 1; u < units; u++) {
+            common.retainAll(copies.getOrDefault(u, Map.of()).keySet());
+        }
+        if (common.isEmpty()) {
+            throw new IllegalStateException("no step of which every unit has a copy: " + copies.entrySet().stream()
+                    .map(e -> "unit " + e.getKey() + " at " + e.getValue().keySet()).toList());
+        }
+        long step = common.last();
+        Map<Integer, Source> chosen = new TreeMap<>();
+        for (int u = 0; u < units; u++) {
+            chosen.put(u, copies.get(u).get(step));
+        }
+        return chosen;
+    }
+
+    /** Offers are made in order of preference, so a later copy of the same iteration does not replace. */
+    private static void offerAt(Map<Integer, Map<Long, Source>> copies, Source s) {
+        copies.computeIfAbsent(s.state().unit(), u -> new TreeMap<>()).putIfAbsent(s.iteration(), s);
+    }
+
+    /** The units of {@code model} with buffers: values that training changes but no gradient does. */
+    static Set<Integer> buffered(Model model) {
+        Set<Integer> units = new TreeSet<>();
+        for (int u = 0; u < model.size(); u++) {
+            if (model.params(u, u + 1).values().stream().anyMatch(p -> !p.trainable())) {
+                units.add(u);
+            }
+        }
+        return units;
     }
 
     private static List<UnitState> decode(List<byte[]> payloads, List<Long> versions, String what) {

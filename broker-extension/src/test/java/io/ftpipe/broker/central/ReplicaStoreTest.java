@@ -170,6 +170,35 @@ class ReplicaStoreTest {
     }
 
     /** A unit with two parameters, one carrying Adam-like state (two moment slots), one never stepped. */
+    @Test
+    void aStoreWithRoundsKeepsEveryReplicaFromItsNewestCompleteRoundOn() throws Exception {
+        ReplicaStore store = ReplicaStore.open(dir, 2);
+        store.put(replica(0, 0, 1, 0f));
+        store.put(replica(1, 0, 1, 0f));
+        store.put(replica(0, 8, 1, 1f));
+        store.put(replica(1, 8, 1, 1f));
+        store.put(replica(1, 16, 1, 2f));
+        assertEquals(Map.of(0, List.of(8L), 1, List.of(8L, 16L)), iterations(store));
+        assertFalse(store.put(replica(0, 4, 1, 9f)), "older than the complete round");
+        assertTrue(store.put(replica(0, 12, 1, 3f)), "newer than the round, though older than unit 0's newest");
+        assertEquals(16, store.get(1).orElseThrow().iteration());
+
+        ReplicaStore restarted = ReplicaStore.open(dir, 2);
+        assertEquals(Map.of(0, List.of(8L, 12L), 1, List.of(8L, 16L)), iterations(restarted));
+        try (var files = Files.list(dir)) {
+            assertEquals(4, files.count(), "one file per unit and iteration, the older round's deleted");
+        }
+        restarted.discardAbove(8);
+        assertEquals(Map.of(0, List.of(8L), 1, List.of(8L)), iterations(restarted));
+        assertEquals(Map.of(0, List.of(8L), 1, List.of(8L)), iterations(ReplicaStore.open(dir, 2)));
+    }
+
+    private static Map<Integer, List<Long>> iterations(ReplicaStore store) {
+        Map<Integer, List<Long>> out = new java.util.TreeMap<>();
+        store.history().forEach((u, held) -> out.put(u, List.copyOf(held.keySet())));
+        return out;
+    }
+
     private static Replica replica(int unit, long iteration, long term, float seed) {
         Map<String, float[]> values = new LinkedHashMap<>();
         values.put("u" + unit + ".w", new float[]{seed, seed + 1, -seed, 0.25f});

@@ -105,4 +105,60 @@ class RestoreTest {
         var e = assertThrows(IllegalStateException.class, () -> Restore.choose(2, Map.of(), central(0, 0)));
         assertTrue(e.getMessage().contains("unit 1"), e.getMessage());
     }
+
+    private static Map<Integer, java.util.NavigableMap<Long, ReplicaStore.Replica>> rounds(long... iterations) {
+        Map<Integer, java.util.NavigableMap<Long, ReplicaStore.Replica>> out = new java.util.TreeMap<>();
+        for (int u = 0; u < 3; u++) {
+            for (long i : iterations) {
+                out.computeIfAbsent(u, x -> new java.util.TreeMap<>()).put(i,
+                        new ReplicaStore.Replica(u, i, 2, unit(u, -i)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aRollBackTakesEveryUnitFromTheNewestStepAllOfThemHave() {
+        // Stage 0 (units 0-1) is live at 48 and holds no replica; stage 1 (unit 2) failed. Its chain
+        // replica at 40 died with it, the central rounds are at 16 and 32, the last stage's chain
+        // replica reached the central node at 40 too.
+        var store = rounds(16, 32);
+        store.get(2).put(40L, new ReplicaStore.Replica(2, 40, 2, unit(2, -40)));
+        var chosen = Restore.atOneStep(3, Map.of("d0", weights(0, 48, List.of(unit(0, 0), unit(1, 1)))), store,
+                java.util.Set.of());
+        assertEquals(Map.of(0, 32L, 1, 32L, 2, 32L), Restore.versions(chosen));
+        assertTrue(chosen.values().stream().allMatch(s -> s.kind().equals(Restore.CENTRAL)));
+        assertArrayEquals(new float[]{-32}, chosen.get(2).state().values().get("u2.w"));
+    }
+
+    @Test
+    void aLiveCopyServesARollBackWhenItIsAtTheStepUnlessItHasBuffers() {
+        // The failure hit step 32..48 before any stage stepped: live copies are at 32, as the round is.
+        var live = Map.of("d0", weights(0, 32, List.of(unit(0, 0), unit(1, 1))));
+        var chosen = Restore.atOneStep(3, live, rounds(16, 32), java.util.Set.of());
+        assertEquals(Restore.LIVE, chosen.get(0).kind());
+        assertEquals(Restore.CENTRAL, chosen.get(2).kind());
+        // Unit 1's running statistics already took the broken step's forwards.
+        chosen = Restore.atOneStep(3, live, rounds(16, 32), java.util.Set.of(1));
+        assertEquals(Restore.LIVE, chosen.get(0).kind());
+        assertEquals(Restore.CENTRAL, chosen.get(1).kind());
+        assertEquals(32, chosen.get(1).iteration());
+    }
+
+    @Test
+    void withoutAStepEveryUnitHasTheRollBackSaysWhatThereIs() {
+        var store = rounds(16);
+        store.remove(1);
+        var e = assertThrows(IllegalStateException.class, () -> Restore.atOneStep(3, Map.of(), store,
+                java.util.Set.of()));
+        assertEquals("no step of which every unit has a copy: [unit 0 at [16], unit 2 at [16]]", e.getMessage());
+    }
+
+    @Test
+    void unitsWithRunningStatisticsHaveBuffers() {
+        var model = io.ftpipe.zoo.model.ModelZoo.mobileNetV2();
+        var buffered = Restore.buffered(model);
+        assertFalse(buffered.isEmpty(), "mobilenetv2's BatchNorms");
+        assertEquals(java.util.Set.of(), Restore.buffered(io.ftpipe.zoo.model.ModelZoo.cnn()));
+    }
 }

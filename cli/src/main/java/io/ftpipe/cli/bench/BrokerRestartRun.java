@@ -6,7 +6,6 @@ import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.broker.embedded.FreePort;
 import io.ftpipe.device.DeviceProcess;
-import io.ftpipe.protocol.Schedule;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ public final class BrokerRestartRun {
 
     public static FaultRun.Result withKill(FaultRun.Setup setup, long killSeed, Path work, Consumer<String> progress)
             throws Exception {
-        long killAt = FaultRun.killAt(killSeed, setup.microBatches());
+        long killAt = FaultRun.killAt(killSeed, setup.totalMicroBatches());
         Path data = work.resolve("data");
         Path config = work.resolve("ftpipe-extension.json");
         Files.createDirectories(work);
@@ -41,7 +40,7 @@ public final class BrokerRestartRun {
         int port = FreePort.find();
         String uri = "tcp://127.0.0.1:" + port;
         List<String> args = brokerArguments(setup, port, work, config);
-        Timeline timeline = new Timeline(setup.batchSize());
+        Timeline timeline = new Timeline(setup.microBatchSize());
         List<Process> devices = new ArrayList<>();
         BrokerProcess broker = BrokerProcess.start(work, "broker-1.log", args);
         try {
@@ -90,7 +89,7 @@ public final class BrokerRestartRun {
     }
 
     /**
-     * {@code ftpipe broker --train} with the speed-blind 1F1B job of {@link FaultRun}: broker data
+     * {@code ftpipe broker --train} with the speed-blind job of {@link FaultRun}: broker data
      * in {@code work/broker}, the report of a job it submits in {@code work/run.json}.
      */
     public static List<String> brokerArguments(FaultRun.Setup s, int port, Path relativeWork, Path config) {
@@ -99,7 +98,8 @@ public final class BrokerRestartRun {
         return List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--work",
                 work.resolve("broker").toString(), "--config", config.toAbsolutePath().toString(), "--train", "--report",
                 work.resolve("run.json").toString(), "--model", s.model(), "--devices", String.valueOf(s.devices()),
-                "--schedule", Schedule.ONE_F_ONE_B.wireName(), "--batch-size", String.valueOf(s.batchSize()), "--epochs", "1", "--lr",
+                "--schedule", s.schedule().wireName(), "--micro-batches", String.valueOf(s.microBatches()),
+                "--batch-size", String.valueOf(s.batchSize()), "--epochs", "1", "--lr",
                 String.valueOf(FaultRun.LEARNING_RATE), "--seed", String.valueOf(s.seed()), "--limit",
                 String.valueOf(s.samples()), "--planner", JobSpec.SPEED_BLIND, "--chain-period",
                 String.valueOf(s.replication().chainPeriod()), "--global-period",

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * One run of {@code bench faults}: a fresh embedded broker with the central node, one device JVM
- * per device, one speed-blind 1F1B job; optionally SIGKILLs a scenario's devices once the job has
+ * per device, one speed-blind job (1F1B, or GPipe for the synchronous scenarios); optionally SIGKILLs a scenario's devices once the job has
  * finished a given number of micro-batches. A fresh cluster per run, so no survivor of one run
  * becomes a spare of the next.
  */
@@ -31,10 +31,29 @@ public final class FaultRun {
     static final double LEARNING_RATE = 1e-3;
 
     /** What to run. */
+    /**
+     * @param schedule     1F1B, or GPipe for the synchronous scenarios
+     * @param microBatches per step (GPipe splits each batch so; 1 under 1F1B)
+     */
     public record Setup(String model, int devices, int batchSize, int samples, long seed,
-                        JobSpec.Replication replication) {
-        public long microBatches() {
-            return samples / batchSize;
+                        JobSpec.Replication replication, Schedule schedule, int microBatches) {
+        /** A 1F1B job. */
+        public Setup(String model, int devices, int batchSize, int samples, long seed,
+                     JobSpec.Replication replication) {
+            this(model, devices, batchSize, samples, seed, replication, Schedule.ONE_F_ONE_B, 1);
+        }
+
+        /** Micro-batches in the job. */
+        public long totalMicroBatches() {
+            return (long) samples / batchSize * microBatches;
+        }
+
+        public int microBatchSize() {
+            return batchSize / microBatches;
+        }
+
+        public Setup with(JobSpec.Replication other) {
+            return new Setup(model, devices, batchSize, samples, seed, other, schedule, microBatches);
         }
     }
 
@@ -70,7 +89,7 @@ public final class FaultRun {
      */
     public static Result withKill(Setup setup, FaultScenario scenario, long killSeed, Path work,
                                   Consumer<String> progress) throws Exception {
-        return run(setup, scenario, killAt(killSeed, setup.microBatches()), work, progress);
+        return run(setup, scenario, killAt(killSeed, setup.totalMicroBatches()), work, progress);
     }
 
     private static Result run(Setup setup, FaultScenario scenario, long killAt, Path work, Consumer<String> progress)
@@ -80,7 +99,7 @@ public final class FaultRun {
             flags.put("d" + i, Map.of("--heartbeat-millis", HEARTBEAT_MILLIS));
         }
         try (BenchCluster cluster = BenchCluster.start(work, flags)) {
-            Timeline timeline = new Timeline(setup.batchSize());
+            Timeline timeline = new Timeline(setup.microBatchSize());
             List<String> victims = new ArrayList<>();
             List<String> killed = new ArrayList<>();
             double[] startup = {Double.NaN};
@@ -120,7 +139,8 @@ public final class FaultRun {
                     }
                 }
             };
-            JobSpec spec = new JobSpec("faults", setup.model(), setup.devices(), Schedule.ONE_F_ONE_B.wireName(), setup.batchSize(), 1, 1,
+            JobSpec spec = new JobSpec("faults", setup.model(), setup.devices(), setup.schedule().wireName(),
+                    setup.batchSize(), setup.microBatches(), 1,
                     OptimizerConfig.adam(LEARNING_RATE, 0), setup.seed(), 0, setup.samples(), JobSpec.SPEED_BLIND,
                     setup.replication());
             JobReport report = null;

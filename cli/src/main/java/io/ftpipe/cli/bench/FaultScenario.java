@@ -1,6 +1,7 @@
 package io.ftpipe.cli.bench;
 
 import io.ftpipe.broker.central.JobReport;
+import io.ftpipe.protocol.Schedule;
 
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,16 @@ public enum FaultScenario {
     /** Stage 1 survives, so one device that held neither end of the pipeline has to take on the whole model. */
     ALL_BUT_ONE("all-but-one", 2),
     /** No device: the central node's own process (the broker with the extension) is killed and started again. */
-    BROKER_RESTART("broker-restart", 1);
+    BROKER_RESTART("broker-restart", 1),
+    /** {@link #SINGLE} in a synchronous (GPipe) job, which must end with the failure-free weights. */
+    SYNC_SINGLE("sync-single", 2),
+    /** {@link #ADJACENT} in a synchronous job. */
+    SYNC_ADJACENT("sync-adjacent", 3),
+    /** {@link #BROKER_RESTART} in a synchronous job. */
+    SYNC_BROKER_RESTART("sync-broker-restart", 1);
+
+    /** Micro-batches per step of the synchronous scenarios' jobs. */
+    private static final int SYNC_MICRO_BATCHES = 4;
 
     public static final List<String> NAMES = Arrays.stream(values()).map(FaultScenario::label).toList();
 
@@ -40,6 +50,26 @@ public enum FaultScenario {
         return label;
     }
 
+    /** Is the job synchronous (GPipe), compared by its weights with the failure-free run? */
+    public boolean synchronous() {
+        return label.startsWith("sync-");
+    }
+
+    /** The job's schedule: GPipe for the synchronous scenarios, 1F1B for the others. */
+    public Schedule schedule() {
+        return synchronous() ? Schedule.GPIPE : Schedule.ONE_F_ONE_B;
+    }
+
+    /** Micro-batches per step of the job. */
+    public int microBatches() {
+        return synchronous() ? SYNC_MICRO_BATCHES : 1;
+    }
+
+    /** Is it the central node's process that is killed, not devices? */
+    public boolean restartsBroker() {
+        return this == BROKER_RESTART || this == SYNC_BROKER_RESTART;
+    }
+
     /** The fewest stages (so devices) the scenario can be played on. */
     public int minStages() {
         return minStages;
@@ -52,10 +82,10 @@ public enum FaultScenario {
                     + stages);
         }
         return switch (this) {
-            case SINGLE -> List.of(1);
-            case ADJACENT -> List.of(1, 2);
+            case SINGLE, SYNC_SINGLE -> List.of(1);
+            case ADJACENT, SYNC_ADJACENT -> List.of(1, 2);
             case ALL_BUT_ONE -> IntStream.range(0, stages).filter(s -> s != 1).boxed().toList();
-            case BROKER_RESTART -> List.of();
+            case BROKER_RESTART, SYNC_BROKER_RESTART -> List.of();
         };
     }
 

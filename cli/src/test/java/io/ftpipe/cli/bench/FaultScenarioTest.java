@@ -50,4 +50,16 @@ class FaultScenarioTest {
         var unknown = assertThrows(IllegalArgumentException.class, () -> FaultScenario.named("meteor"));
         assertTrue(unknown.getMessage().contains("broker-restart"), unknown.getMessage());
     }
+
+    @Test
+    void theSynchronousScenariosHitTheSameDevicesInAGpipeJob() {
+        assertEquals(List.of("d0"), FaultScenario.named("sync-single").victims(LAYOUT));
+        assertEquals(List.of("d0", "d2"), FaultScenario.named("sync-adjacent").victims(LAYOUT));
+        assertEquals(List.of(), FaultScenario.named("sync-broker-restart").victims(LAYOUT));
+        assertTrue(FaultScenario.SYNC_BROKER_RESTART.restartsBroker());
+        assertEquals(io.ftpipe.protocol.Schedule.GPIPE, FaultScenario.SYNC_SINGLE.schedule());
+        assertEquals(io.ftpipe.protocol.Schedule.ONE_F_ONE_B, FaultScenario.SINGLE.schedule());
+        assertEquals(1, FaultScenario.SINGLE.microBatches());
+        assertFalse(FaultScenario.BROKER_RESTART.synchronous());
+    }
 }
