@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Measure how fast this machine runs the models.",
         subcommands = {BenchComputeCommand.class, BenchCodecCommand.class, BenchPipelineCommand.class,
                 BenchHeteroCommand.class, BenchFaultsCommand.class, BenchEdgeCommand.class,
-                BenchImportCommand.class, BenchPlannerCommand.class, BenchScaleCommand.class})
+                BenchImportCommand.class, BenchPlannerCommand.class, BenchScaleCommand.class,
+                BenchChaosCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -4,6 +4,7 @@ import io.ftpipe.broker.central.DeviceRegistry;
 import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
+import io.ftpipe.cli.bench.Echo;
 import io.ftpipe.cli.bench.ExportedWeights;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.MessageCodec;
@@ -42,6 +43,7 @@ class BadInputIT {
     @TempDir
     static Path work;
     static Cluster cluster;
+    static JobReport clean;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,9 +62,33 @@ class BadInputIT {
         return new JobSpec(id, "mlp", 2, "gpipe", 32, 2, 1, SGD, 3, 256, 0, JobSpec.SPEED_BLIND);
     }
 
+    /**
+     * Issue 25, item 4: what the broker really carried for a job's stages, delivered again, twice:
+     * at once and late ({@link Echo}). Every copy is refused, and the job ends as the clean run does.
+     */
+    @Test
+    void duplicatedAndLateMessagesAreRejectedAndChangeNothing() throws Exception {
+        JobReport clean = clean();
+        long rejectedBefore = rejected();
+        Echo echo = Echo.start(cluster.broker.serverUri(), "echo", "echoed");
+        JobReport dirty;
+        try {
+            dirty = cluster.run(job("echoed"));
+        } finally {
+            echo.close();
+        }
+        long echoed = echo.toDevices();
+        assertTrue(echoed > 20, "echoed " + echoed);
+        // Copies that arrive after the job's end find no subscriber (the devices left its topics).
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertTrue(rejected() - rejectedBefore > 0,
+                "refused " + (rejected() - rejectedBefore) + " of " + echoed + " copies"));
+        assertEquals(256, dirty.epochs().get(0).samples(), "every sample once");
+        assertWeightsEqual(clean, dirty);
+    }
+
     @Test
     void garbageIsRejectedCountedAndChangesNothing() throws Exception {
-        JobReport clean = cluster.run(job("clean"));
+        JobReport clean = clean();
         long rejectedBefore = rejected();
 
         MqttClient intruder = new MqttClient(cluster.broker.serverUri(), "intruder", new MemoryPersistence());
@@ -106,12 +132,24 @@ class BadInputIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> rejected() - rejectedBefore >= injected);
         assertEquals(injected, rejected() - rejectedBefore);
 
+        assertWeightsEqual(clean, dirty);
+    }
+
+    private static void assertWeightsEqual(JobReport clean, JobReport other) throws Exception {
         Map<String, float[]> a = ExportedWeights.read(Path.of(clean.modelPath()));
-        Map<String, float[]> b = ExportedWeights.read(Path.of(dirty.modelPath()));
+        Map<String, float[]> b = ExportedWeights.read(Path.of(other.modelPath()));
         for (String name : a.keySet()) {
             assertArrayEquals(a.get(name), b.get(name), 0f, name);
         }
-        assertEquals(clean.testAccuracy(), dirty.testAccuracy());
+        assertEquals(clean.testAccuracy(), other.testAccuracy());
+    }
+
+    /** The job without anything injected, run once for the tests that compare with it. */
+    private static synchronized JobReport clean() throws Exception {
+        if (clean == null) {
+            clean = cluster.run(job("clean"));
+        }
+        return clean;
     }
 
     /** The devices' rejection counts, as their heartbeats report them. */

@@ -104,6 +104,21 @@ final class Cluster implements AutoCloseable {
         return devices.pid(id);
     }
 
+    /** Sends {@code signal} (STOP, CONT, ...) to device {@code id}'s JVM. */
+    void signal(String signal, String id) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid(id))).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + id + " failed");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not send SIG" + signal + " to " + id, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending SIG" + signal + " to " + id, e);
+        }
+    }
+
     /** SIGKILLs the device JVMs {@code ids} at once, and waits until they are gone. */
     void kill(String... ids) throws InterruptedException {
         devices.kill(ids);

@@ -231,12 +231,12 @@ class FaultToleranceIT {
     void aDevicePausedPastTheHeartbeatTimeoutIsTakenBackAtTheNextReplan() throws Exception {
         cluster.startDevices("paused-", 2);
         FaultAt pause = FaultAt.onStage(100 + new Random(25).nextInt(100), 1,
-                devices -> signal("STOP", devices.get(0)));
+                devices -> cluster.signal("STOP", devices.get(0)));
         CompletableFuture<JobReport> job = cluster.central().submit(mobileNet("paused"), pause);
         await().atMost(Duration.ofMinutes(10)).until(() -> pause.recovered() || job.isDone());
         String paused = pause.device();
         long pid = cluster.pid(paused);
-        signal("CONT", paused);
+        cluster.signal("CONT", paused);
         JobReport r = job.get(15, TimeUnit.MINUTES);
 
         assertTrue(r.recoveries().get(0).failed().get(0).startsWith(paused + " "), r.recoveries().toString());
@@ -250,15 +250,6 @@ class FaultToleranceIT {
         assertEquals(0, r.iterationsLost(), r.recoveries().toString());
         assertEquals(0, r.updatesAppliedTwice(), r.recoveries().toString());
         assertEquals(mobileNetFailureFree, r.testAccuracy(), 0.01, "accuracy against the failure-free run");
-    }
-
-    private static void signal(String signal, String device) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(cluster.pid(device))).start();
-            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal + " " + device);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not send SIG" + signal + " to " + device, e);
-        }
     }
 
     /**

@@ -30,8 +30,8 @@ import java.util.zip.CRC32C;
  * central node can still recover from a device failure. By default it keeps each unit's freshest
  * replica, one file per unit, {@code unit-<n>.replica}. A store that keeps rounds
  * (synchronous jobs, which roll every unit back to one step) keeps each unit's replicas from the
- * newest <em>complete round</em> on, the newest iteration of which it holds a replica of every unit,
- * one file per unit and iteration, {@code unit-<n>@<iteration>.replica}. Each file is
+ * older of its two newest <em>complete rounds</em> on (iterations of which it holds a replica of
+ * every unit), one file per unit and iteration, {@code unit-<n>@<iteration>.replica}. Each file is
  * <pre>
  *   "FTPR" | version int (1) | unit int | iteration long | term long | payload length int
  *   | UnitStateCodec payload | CRC32C int of everything before it
@@ -128,7 +128,7 @@ final class ReplicaStore {
         TreeMap<Long, Replica> held = replicas.computeIfAbsent(r.unit(), u -> new TreeMap<>());
         Replica same = held.get(r.iteration());
         boolean kept = roundUnits > 0
-                ? (same == null ? r.iteration() >= completeRound() : r.supersedes(same))
+                ? (same == null ? r.iteration() >= keptFrom() : r.supersedes(same))
                 : held.isEmpty() || r.supersedes(held.lastEntry().getValue());
         if (!kept) {
             return false;
@@ -188,12 +188,18 @@ final class ReplicaStore {
         });
     }
 
-    /** The newest iteration of which the store holds every unit's replica; -1 if there is none. */
-    private long completeRound() {
+    /**
+     * The oldest of the two newest complete rounds (iterations of which the store holds every
+     * unit's replica); -1 if there is none. Replicas older than it are never rolled back to, and
+     * keeping two rounds leaves one should a file of the newest turn out damaged.
+     */
+    private long keptFrom() {
         TreeMap<Long, Replica> first = replicas.get(0);
         if (first == null) {
             return -1;
         }
+        int found = 0;
+        long round = -1;
         for (long v : first.descendingKeySet()) {
             boolean complete = true;
             for (int u = 1; u < roundUnits && complete; u++) {
@@ -201,17 +207,20 @@ final class ReplicaStore {
                 complete = held != null && held.containsKey(v);
             }
             if (complete) {
-                return v;
+                round = v;
+                if (++found == 2) {
+                    break;
+                }
             }
         }
-        return -1;
+        return round;
     }
 
-    /** Drops what is older than the newest complete round: it is never rolled back to. */
+    /** Drops what is older than the two newest complete rounds. */
     private void prune() {
-        long round = completeRound();
+        long from = keptFrom();
         replicas.forEach((u, held) -> {
-            for (Replica r : List.copyOf(held.headMap(round, false).values())) {
+            for (Replica r : List.copyOf(held.headMap(from, false).values())) {
                 delete(r);
                 held.remove(r.iteration());
             }

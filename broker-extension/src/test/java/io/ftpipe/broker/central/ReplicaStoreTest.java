@@ -171,22 +171,22 @@ class ReplicaStoreTest {
 
     /** A unit with two parameters, one carrying Adam-like state (two moment slots), one never stepped. */
     @Test
-    void aStoreWithRoundsKeepsEveryReplicaFromItsNewestCompleteRoundOn() throws Exception {
+    void aStoreWithRoundsKeepsEveryReplicaFromItsTwoNewestCompleteRoundsOn() throws Exception {
         ReplicaStore store = ReplicaStore.open(dir, 2);
-        store.put(replica(0, 0, 1, 0f));
-        store.put(replica(1, 0, 1, 0f));
-        store.put(replica(0, 8, 1, 1f));
-        store.put(replica(1, 8, 1, 1f));
-        store.put(replica(1, 16, 1, 2f));
-        assertEquals(Map.of(0, List.of(8L), 1, List.of(8L, 16L)), iterations(store));
-        assertFalse(store.put(replica(0, 4, 1, 9f)), "older than the complete round");
-        assertTrue(store.put(replica(0, 12, 1, 3f)), "newer than the round, though older than unit 0's newest");
-        assertEquals(16, store.get(1).orElseThrow().iteration());
+        for (long round : new long[]{0, 8, 16}) {
+            store.put(replica(0, round, 1, round));
+            store.put(replica(1, round, 1, round));
+        }
+        store.put(replica(1, 24, 1, 3f));
+        assertEquals(Map.of(0, List.of(8L, 16L), 1, List.of(8L, 16L, 24L)), iterations(store));
+        assertFalse(store.put(replica(0, 4, 1, 9f)), "older than the two rounds kept");
+        assertTrue(store.put(replica(0, 12, 1, 3f)), "newer than the rounds, though older than unit 0's newest");
+        assertEquals(24, store.get(1).orElseThrow().iteration());
 
         ReplicaStore restarted = ReplicaStore.open(dir, 2);
-        assertEquals(Map.of(0, List.of(8L, 12L), 1, List.of(8L, 16L)), iterations(restarted));
+        assertEquals(Map.of(0, List.of(8L, 12L, 16L), 1, List.of(8L, 16L, 24L)), iterations(restarted));
         try (var files = Files.list(dir)) {
-            assertEquals(4, files.count(), "one file per unit and iteration, the older round's deleted");
+            assertEquals(6, files.count(), "one file per unit and iteration, the oldest round's deleted");
         }
         restarted.discardAbove(8);
         assertEquals(Map.of(0, List.of(8L), 1, List.of(8L)), iterations(restarted));

@@ -24,14 +24,20 @@ import java.util.function.UnaryOperator;
 public final class BenchCluster implements AutoCloseable {
     private final EmbeddedBroker broker;
     private final TrainingCentralNode central;
+    private final Path devicesWork;
     private final Map<String, Process> devices = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> flagsOf = new HashMap<>();
 
-    private BenchCluster(EmbeddedBroker broker, TrainingCentralNode central) {
+    private BenchCluster(EmbeddedBroker broker, TrainingCentralNode central, Path devicesWork) {
         this.broker = broker;
         this.central = central;
+        this.devicesWork = devicesWork;
     }
 
-    /** @param devices each device's id and its flags besides {@code --broker-url}, in order */
+    /**
+     * @param devices each device's id and its flags, in order; {@code --broker-url} is the broker's
+     *                unless given (a relay in front of it, say)
+     */
     public static BenchCluster start(Path work, Map<String, Map<String, String>> devices) throws Exception {
         return start(work, devices, "127.0.0.1", i -> UnaryOperator.identity());
     }
@@ -42,16 +48,27 @@ public final class BenchCluster implements AutoCloseable {
      */
     public static BenchCluster start(Path work, Map<String, Map<String, String>> devices, String bind,
                                      IntFunction<UnaryOperator<List<String>>> launchers) throws Exception {
+        return start(work, FreePort.find(), devices, bind, launchers);
+    }
+
+    /** With the broker on {@code port}, which relays in front of it can be told before it starts. */
+    public static BenchCluster start(Path work, int port, Map<String, Map<String, String>> devices) throws Exception {
+        return start(work, port, devices, "127.0.0.1", i -> UnaryOperator.identity());
+    }
+
+    private static BenchCluster start(Path work, int port, Map<String, Map<String, String>> devices, String bind,
+                                      IntFunction<UnaryOperator<List<String>>> launchers) throws Exception {
         AtomicReference<TrainingCentralNode> central = new AtomicReference<>();
-        EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(FreePort.find()).bindAddress(bind)
+        EmbeddedBroker broker = EmbeddedBroker.builder(work.resolve("broker")).port(port).bindAddress(bind)
                 .centralNodeFactory(TrainingCentralNode.factory(central::set)).build().start();
-        BenchCluster cluster = new BenchCluster(broker, central.get());
+        BenchCluster cluster = new BenchCluster(broker, central.get(), work.resolve("devices"));
         try {
             int i = 0;
             for (Map.Entry<String, Map<String, String>> d : devices.entrySet()) {
                 Map<String, String> flags = new HashMap<>(d.getValue());
-                flags.put("--broker-url", broker.serverUri());
-                cluster.devices.put(d.getKey(), DeviceProcess.start(d.getKey(), flags, work.resolve("devices"),
+                flags.putIfAbsent("--broker-url", broker.serverUri());
+                cluster.flagsOf.put(d.getKey(), flags);
+                cluster.devices.put(d.getKey(), DeviceProcess.start(d.getKey(), flags, cluster.devicesWork,
                         launchers.apply(i++)));
             }
             DevicesJoined.await(cluster.central, cluster.ids());
@@ -84,12 +101,28 @@ public final class BenchCluster implements AutoCloseable {
         }
     }
 
+    /** Starts a killed device again, as its gateway reboots: the same id and flags, a new process. */
+    public void restart(String id) throws java.io.IOException {
+        devices.put(id, DeviceProcess.start(id, flagsOf.get(id), devicesWork));
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to device {@code id}'s process. */
+    public void signal(String id, String signal) throws java.io.IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(devices.get(id).pid())).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new java.io.IOException("kill -" + signal + " " + id + " failed");
+        }
+    }
+
     @Override
     public void close() throws Exception {
         List<Process> all = new ArrayList<>(devices.values());
         all.forEach(Process::destroy);
         for (Process p : all) {
-            p.waitFor(10, TimeUnit.SECONDS);
+            // A paused process does not act on SIGTERM.
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
         }
         broker.close();
     }

@@ -150,6 +150,10 @@ public final class StageWorker implements AutoCloseable {
         if (!graphs.last()) {
             throw new ProtocolException(RejectReason.UNEXPECTED, "labels sent to stage " + stage() + ", not the last");
         }
+        // A duplicate would otherwise wait here for a forward that has already run, for ever.
+        if (m.iteration() < nextForward || labels.containsKey(m.iteration())) {
+            throw new ProtocolException(RejectReason.UNEXPECTED, "labels " + m.iteration() + " already seen");
+        }
         m.labels().check(Tensor.INT64, new long[0], assignment.maxBatch());
         LongBuffer l = m.labels().buffer().asLongBuffer();
         for (int i = 0; i < l.capacity(); i++) {

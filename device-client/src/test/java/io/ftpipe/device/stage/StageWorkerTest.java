@@ -249,6 +249,13 @@ class StageWorkerTest {
             p.feed(0, data, order, 0, 32);
             p.drain();
             assertEquals(1, p.done());
+            // Copies of what was already delivered, as a redelivery or a late duplicate brings them.
+            assertReason(RejectReason.UNEXPECTED, () -> first.onForward(forward("job-bad", 1, 0,
+                    new long[]{1, 1, 28, 28}, new float[784])));
+            assertReason(RejectReason.UNEXPECTED, () -> last.onLabels(new Message.Labels("job-bad", 1, 0,
+                    Tensor.ofLongs(new long[]{1}, new long[]{1}, 1))));
+            assertReason(RejectReason.UNEXPECTED, () -> first.onBackward(new Message.Backward("job-bad", 1, 0,
+                    Tensor.ofFloats(new long[]{1, 256}, FloatBuffer.wrap(new float[256])))));
             Map<String, float[]> after = p.weights();
             for (String name : clean.keySet()) {
                 assertArrayEquals(clean.get(name), after.get(name), 0f, name);

@@ -1,0 +1,60 @@
+package io.ftpipe.cli.bench;
+
+import io.ftpipe.broker.central.JobReport;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ChaosOutcomeTest {
+    private static JobReport.Recovery recovery(double detected, double resumed, String... failed) {
+        return new JobReport.Recovery(2, detected, resumed, List.of(failed), "broken", 0, 0, 0, Map.of(), 0, 0);
+    }
+
+    private static ChaosRun.Injected fault(double at, ChaosPlan.Kind kind, String... devices) {
+        return new ChaosRun.Injected(at, kind, List.of(devices), 0, 0);
+    }
+
+    @Test
+    void aFaultIsDetectedByTheRecoveriesBeforeTheNextThatNameAllItsVictims() {
+        var faults = ChaosOutcome.faults(List.of(fault(10, ChaosPlan.Kind.KILL, "d1"),
+                        fault(40, ChaosPlan.Kind.DURING_RECOVERY, "d2", "d0"), fault(80, ChaosPlan.Kind.PAUSE, "d3")),
+                List.of(recovery(10.02, 10.3, "d1 (connection lost)"),
+                        recovery(40.01, 40.2, "d2 (connection lost)"),
+                        recovery(45.1, 45.5, "d0 (no heartbeat for 5100 ms)")));
+        assertTrue(faults.get(0).detected());
+        assertEquals(0.02, faults.get(0).detectionSeconds(), 1e-9);
+        assertEquals(0.3, faults.get(0).trainingAgainSeconds(), 1e-9);
+        assertTrue(faults.get(1).detected(), "both victims named, in two recoveries");
+        assertEquals("d2 (connection lost); d0 (no heartbeat for 5100 ms)", faults.get(1).detectedBy());
+        assertFalse(faults.get(2).detected(), "no recovery named d3");
+        assertTrue(Double.isNaN(faults.get(2).detectionSeconds()));
+    }
+
+    @Test
+    void aRecoveryBeforeTheFaultOrNamingAnotherDeviceDoesNotCount() {
+        var faults = ChaosOutcome.faults(List.of(fault(10, ChaosPlan.Kind.OUTAGE, "d1")),
+                List.of(recovery(5, 6, "d1 (connection lost)"), recovery(12, 13, "d2 (connection lost)")));
+        assertFalse(faults.get(0).detected());
+    }
+
+    @Test
+    void anEchoIsDetectedWhenTheDevicesRefusedCopies() {
+        var refused = ChaosOutcome.faults(List.of(new ChaosRun.Injected(5, ChaosPlan.Kind.ECHO, List.of(), 40, 31)),
+                List.of());
+        var missed = ChaosOutcome.faults(List.of(new ChaosRun.Injected(5, ChaosPlan.Kind.ECHO, List.of(), 40, 0)),
+                List.of());
+        assertTrue(refused.get(0).detected());
+        assertFalse(missed.get(0).detected());
+    }
+
+    @Test
+    void aFailedJobBreaksTheFirstInvariantOnly() {
+        var invariants = ChaosOutcome.invariants(null, "no device left", null, Double.NaN, 100, 1, List.of());
+        assertEquals(1, invariants.size());
+        assertFalse(invariants.get(0).holds());
+        assertEquals("no device left", invariants.get(0).detail());
+    }
+}
