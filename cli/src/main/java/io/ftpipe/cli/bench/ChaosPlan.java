@@ -35,9 +35,12 @@ public final class ChaosPlan {
             return label;
         }
 
-        /** Devices the job must have for this fault to leave it one to train on. */
-        public int devicesNeeded() {
-            return this == DURING_RECOVERY ? 3 : this == ECHO ? 1 : 2;
+        /**
+         * The job's devices it hits. The job need not keep one: the other devices of the run,
+         * alive and idle, are what a recovery takes when the job has none left.
+         */
+        public int victims() {
+            return this == DURING_RECOVERY ? 2 : this == ECHO ? 0 : 1;
         }
     }
 

@@ -32,8 +32,8 @@ import java.util.function.Consumer;
  * One job of {@code bench chaos}: a fresh embedded broker with the central node, device JVMs of
  * different speeds each behind its own {@link LoopbackLink}, one adaptive GPipe job (re-plans on),
  * and the faults of a {@link ChaosPlan} done to its devices while it trains. One fault at a time:
- * the next waits until the last is undone (the device rebooted, resumed, its link up) and the job
- * trains on at least as many devices as it needs to survive it.
+ * the next waits until the last is undone (the device rebooted, resumed, its link up), so that the
+ * run's other devices are there for the job to recover on, and the job has devices to hit.
  */
 public final class ChaosRun {
     /** How long a rebooting gateway is away. */
@@ -41,6 +41,8 @@ public final class ChaosRun {
     /** Stalls and outages last past the central node's heartbeat timeout. */
     static final long STALL_MILLIS = ExtensionConfig.DEFAULT_HEARTBEAT_TIMEOUT_MILLIS + 2_000;
     static final long ECHO_MILLIS = 10_000;
+    /** How long a due fault waits for the job to train on as many devices as it hits. */
+    private static final double PATIENCE_SECONDS = 60;
     /** Time for heartbeats to report the refusals of the last echoed copies. */
     private static final long HEARTBEAT_SETTLE_MILLIS = 2_000;
 
@@ -68,8 +70,12 @@ public final class ChaosRun {
     public record Injected(double atSeconds, ChaosPlan.Kind kind, List<String> devices, long echoed, long refused) {
     }
 
-    /** @param report null if the job failed, and {@code error} says why */
-    public record Result(JobReport report, String error, Timeline timeline, List<Injected> faults) {
+    /**
+     * @param report  null if the job failed, and {@code error} says why
+     * @param skipped faults not done: the job trained on too few devices to survive them
+     */
+    public record Result(JobReport report, String error, Timeline timeline, List<Injected> faults,
+                         List<ChaosPlan.Fault> skipped) {
     }
 
     private ChaosRun() {
@@ -115,6 +121,7 @@ public final class ChaosRun {
         /** A second device to pause once the job notices the first failure. */
         private final AtomicReference<Runnable> onBroken = new AtomicReference<>();
         private final List<String> paused = new CopyOnWriteArrayList<>();
+        private final List<ChaosPlan.Fault> skipped = new CopyOnWriteArrayList<>();
         private volatile long startedMillis;
 
         Injector(BenchCluster cluster, Map<String, LoopbackLink> links, String brokerUri, Setup setup,
@@ -133,10 +140,11 @@ public final class ChaosRun {
             CompletableFuture<JobReport> job = central.submit(setup.job("chaos"), this);
             try {
                 for (ChaosPlan.Fault f : plan) {
-                    if (!awaitChance(f, job)) {
+                    if (awaitChance(f, job)) {
+                        inject(f);
+                    } else if (job.isDone()) {
                         break;
                     }
-                    inject(f);
                 }
                 JobReport report = job.get(6, TimeUnit.HOURS);
                 awaitUndone();
@@ -144,11 +152,12 @@ public final class ChaosRun {
                 double shift = (startedMillis - report.startedMillis()) / 1e3;
                 return new Result(report, null, timeline, injected.stream().map(i -> new Injected(i.atSeconds() + shift,
                         i.kind(), i.devices(), i.echoed(), i.refused()))
-                        .sorted(java.util.Comparator.comparingDouble(Injected::atSeconds)).toList());
+                        .sorted(java.util.Comparator.comparingDouble(Injected::atSeconds)).toList(),
+                        List.copyOf(skipped));
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 return new Result(null, Objects.requireNonNullElse(cause.getMessage(), cause.toString()), timeline,
-                        List.copyOf(injected));
+                        List.copyOf(injected), List.copyOf(skipped));
             } finally {
                 timers.shutdownNow();
                 for (String d : paused) {
@@ -163,14 +172,22 @@ public final class ChaosRun {
         }
 
         /**
-         * Waits until the fault is due, the last one is undone, and the job trains on enough devices;
-         * false if the job ended first.
+         * Waits until the fault is due, the last one is undone, and the job trains on as many devices
+         * as the fault hits; false if the job ended first, or if it trained on too few for
+         * {@link #PATIENCE_SECONDS} (the fault is then skipped, and counted).
          */
         private boolean awaitChance(ChaosPlan.Fault f, CompletableFuture<JobReport> job) throws InterruptedException {
             while (!job.isDone()) {
-                if (now() >= f.atSeconds() && undoing.get() == 0 && !recovering.get()
-                        && jobDevices.get().size() >= f.kind().devicesNeeded()) {
-                    return true;
+                if (now() >= f.atSeconds() && undoing.get() == 0 && !recovering.get()) {
+                    if (jobDevices.get().size() >= f.kind().victims()) {
+                        return true;
+                    }
+                    if (now() > f.atSeconds() + PATIENCE_SECONDS) {
+                        progress.accept(String.format("%.1fs: %s skipped: the job trains on %s", now(),
+                                f.kind().label(), jobDevices.get()));
+                        skipped.add(f);
+                        return false;
+                    }
                 }
                 Thread.sleep(100);
             }
@@ -277,6 +294,8 @@ public final class ChaosRun {
         public void termStarted(JobReport.Term term) {
             jobDevices.set(term.devices());
             recovering.set(false);
+            progress.accept(String.format("%.1fs: term %d, %s (%s)", now(), term.term(), term.describeStages(),
+                    term.reason()));
         }
 
         @Override
