@@ -44,10 +44,10 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SynchronousRecoveryIT {
-    /** 100 steps of 4 micro-batches; a round of replicas every 8 micro-batches (chain) and 24 (global). */
     private static final int SAMPLES = 3_200;
+    /** Short periods, so that a kill finds several rounds of replicas to roll back to. */
     private static final JobSpec.Replication REPLICATION = new JobSpec.Replication(8, 24);
-    /** Past the central node's heartbeat timeout (the default, 5 s). */
+    /** Longer than the central node's default heartbeat timeout. */
     private static final long OUTAGE_MILLIS = 7_000;
 
     @TempDir

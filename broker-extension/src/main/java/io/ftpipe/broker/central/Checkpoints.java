@@ -4,10 +4,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -33,6 +35,7 @@ final class Checkpoints implements AutoCloseable {
     /** The thread count the planner's costs were measured with: a restarted central node reads them again. */
     private volatile int referenceThreads;
     private long lastMillis;
+    private final AtomicBoolean toldNotStored = new AtomicBoolean();
 
     Checkpoints(JobDirectory files, ReplicaStore replicas) {
         this.files = files;
@@ -60,9 +63,30 @@ final class Checkpoints implements AutoCloseable {
                 return;
             }
             for (int i = 0; i < units.size(); i++) {
-                replicas.put(new ReplicaStore.Replica(units.get(i).unit(), r.version(i), r.term(), units.get(i)));
+                store(new ReplicaStore.Replica(units.get(i).unit(), r.version(i), r.term(), units.get(i)));
             }
         });
+    }
+
+    /**
+     * A replica to the store. One the disk does not take (it is full, say) is not stored: the store
+     * keeps what it had, the job's events say so once, and the job trains on; a recovery then has
+     * the devices' copies and the older stored ones.
+     */
+    void store(ReplicaStore.Replica r) {
+        try {
+            replicas.put(r);
+        } catch (UncheckedIOException e) {
+            notStored("a replica of unit " + r.unit(), e.getCause());
+        }
+    }
+
+    private void notStored(String what, IOException e) {
+        LOG.warn("job {}: cannot store {}: {}", state.spec.id(), what, e.getMessage());
+        if (toldNotStored.compareAndSet(false, true)) {
+            status.event("the central node cannot store " + what + " (" + e.getMessage() + "); training goes on, "
+                    + "recoveries rely on the copies it has and the devices'");
+        }
     }
 
     /** Persists where the job stands, unless one was written less than {@link #CHECKPOINT_MILLIS} ago and not {@code now}. */
@@ -83,7 +107,7 @@ final class Checkpoints implements AutoCloseable {
             try {
                 files.checkpoint(c);
             } catch (IOException e) {
-                LOG.warn("cannot write the checkpoint of job {}: {}", state.spec.id(), e.getMessage());
+                notStored("the job's checkpoint", e);
             }
         });
     }

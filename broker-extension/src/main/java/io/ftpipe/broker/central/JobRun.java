@@ -301,10 +301,11 @@ final class JobRun {
     private JobReport.Term startTerm(Plan plan, TermControl.Handover h, long sinceMillis,
                                      Map<String, JobReport.Capacity> measured) throws Exception {
         JobReport.Term layout = terms.start(plan, h, measured, planner.samplesPerSecond(plan), () -> {
-            h.states().forEach((u, s) -> replicas.put(new ReplicaStore.Replica(u, h.version(u), state.term, s)));
+            h.states().forEach((u, s) -> checkpoints.store(new ReplicaStore.Replica(u, h.version(u), state.term, s)));
             checkpoints.write(true);
         });
         state.migrationMillis = state.clock.getAsLong() - sinceMillis;
+        recovery.takenIn(layout.devices());
         state.terms.add(layout);
         status.event(String.format("term %d from micro-batch %d: %s (%s; ready in %.0f ms)", layout.term(),
                 layout.start(), layout.describeStages(), layout.reason(), state.migrationMillis));

@@ -6,10 +6,10 @@ import io.ftpipe.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -32,7 +32,8 @@ final class JobStatus {
      * it wait; 0 while it runs, or waits only for devices to join.
      */
     private volatile int queuePosition;
-    private final List<String> events = new ArrayList<>();
+    /** Added to by the job's thread and the checkpoint writer's. */
+    private final List<String> events = new CopyOnWriteArrayList<>();
     private String lastEvent = "";
     private long lastStatusMillis;
     /** Told of each status published (the management API, through the central node). */

@@ -48,8 +48,7 @@ final class Recovery {
     private final Set<Integer> buffered;
     private final JobStatus status;
     private final JobListener listener;
-    /** Devices that failed, with the start of the term they failed in: a hello since brings one back. */
-    private final Map<String, FailedDevice> failedDevices = new HashMap<>();
+    private final FailedDevices failedDevices = new FailedDevices();
 
     Recovery(JobState state, DeviceRegistry registry, JobDevices devices, ExtensionConfig config, TermControl terms,
              Repartitioning planner, ReplicaStore replicas, Model model, JobStatus status, JobListener listener) {
@@ -84,7 +83,7 @@ final class Recovery {
             failures.addAll(FailureDetector.failed(others, registry::get, state.termStartMillis,
                     state.clock.getAsLong(), config.heartbeatTimeoutMillis()));
             for (FailureDetector.Failure f : failures) {
-                failedDevices.put(f.device(), new FailedDevice(state.termStartMillis, state.clock.getAsLong()));
+                failedDevices.failed(f.device(), state.termStartMillis, state.clock.getAsLong());
             }
             // Its own devices first, then free ones up to what it asked for: a job that lost devices
             // takes replacements, but no more than its share, so the jobs queued behind it still start.
@@ -207,13 +206,17 @@ final class Recovery {
 
     /**
      * Devices alive that no other job holds and that have not failed in this job, or have come back
-     * since ({@link FailedDevice}); the job's own first.
+     * since, or been taken into a term since ({@link FailedDevices}); the job's own first.
      */
     List<String> usableDevices() {
         return devices.usable().stream()
-                .filter(d -> !failedDevices.containsKey(d) || registry.get(d)
-                        .map(x -> failedDevices.get(d).cameBack(x, state.spec.id())).orElse(false))
+                .filter(d -> failedDevices.usable(d, registry.get(d), state.spec.id()))
                 .toList();
+    }
+
+    /** The devices of a term that starts: whatever failed before, they are the job's again. */
+    void takenIn(List<String> termDevices) {
+        failedDevices.takenIn(termDevices);
     }
 
     /**

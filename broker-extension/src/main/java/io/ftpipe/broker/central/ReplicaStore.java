@@ -21,6 +21,7 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -180,12 +181,7 @@ final class ReplicaStore {
      * trained after it will be trained again.
      */
     synchronized void discardAbove(long iteration) {
-        replicas.forEach((u, held) -> {
-            for (Replica r : List.copyOf(held.tailMap(iteration, false).values())) {
-                delete(r);
-                held.remove(r.iteration());
-            }
-        });
+        drop(held -> held.tailMap(iteration, false));
     }
 
     /**
@@ -219,12 +215,17 @@ final class ReplicaStore {
     /** Drops what is older than the two newest complete rounds. */
     private void prune() {
         long from = keptFrom();
-        replicas.forEach((u, held) -> {
-            for (Replica r : List.copyOf(held.headMap(from, false).values())) {
+        drop(held -> held.headMap(from, false));
+    }
+
+    /** Deletes, from each unit's replicas, those in {@code range} of them. */
+    private void drop(Function<TreeMap<Long, Replica>, Map<Long, Replica>> range) {
+        for (TreeMap<Long, Replica> held : replicas.values()) {
+            for (Replica r : List.copyOf(range.apply(held).values())) {
                 delete(r);
                 held.remove(r.iteration());
             }
-        });
+        }
     }
 
     private void delete(Replica r) {

@@ -12,7 +12,7 @@ import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +152,7 @@ public final class ChaosRun {
                 double shift = (startedMillis - report.startedMillis()) / 1e3;
                 return new Result(report, null, timeline, injected.stream().map(i -> new Injected(i.atSeconds() + shift,
                         i.kind(), i.devices(), i.echoed(), i.refused()))
-                        .sorted(java.util.Comparator.comparingDouble(Injected::atSeconds)).toList(),
+                        .sorted(Comparator.comparingDouble(Injected::atSeconds)).toList(),
                         List.copyOf(skipped));
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();

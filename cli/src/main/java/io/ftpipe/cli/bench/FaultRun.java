@@ -21,17 +21,18 @@ import java.util.function.Consumer;
 
 /**
  * One run of {@code bench faults}: a fresh embedded broker with the central node, one device JVM
- * per device, one speed-blind job (1F1B, or GPipe for the synchronous scenarios); optionally SIGKILLs a scenario's devices once the job has
- * finished a given number of micro-batches. A fresh cluster per run, so no survivor of one run
- * becomes a spare of the next.
+ * per device, one speed-blind job (1F1B, or GPipe for the synchronous scenarios); optionally
+ * SIGKILLs a scenario's devices once the job has finished a given number of micro-batches. A fresh
+ * cluster per run, so no survivor of one run becomes a spare of the next.
  */
 public final class FaultRun {
     /** Heartbeats this frequent keep the failure detector's view of the devices current. */
     static final String HEARTBEAT_MILLIS = "300";
     static final double LEARNING_RATE = 1e-3;
 
-    /** What to run. */
     /**
+     * What to run.
+     *
      * @param schedule     1F1B, or GPipe for the synchronous scenarios
      * @param microBatches per step (GPipe splits each batch so; 1 under 1F1B)
      */

@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A device's network link to the broker, on loopback: a TCP relay the test can take down and
- * bring up again, as a gateway's uplink drops out. While it is down nothing crosses in either
+ * A device's network link to the broker, on loopback: a TCP relay that can be taken down and
+ * brought up again, as a gateway's uplink drops out. While it is down nothing crosses in either
  * direction and nobody is told; what was sent meanwhile arrives once it is up (TCP retransmits),
- * so the device's messages of before the outage arrive late. Neither side's connection closes.
+ * so the device's messages of before the outage arrive late. Neither side's connection closes
+ * unless the link is {@linkplain #cut cut}.
  */
 public final class LoopbackLink implements AutoCloseable {
     private final ServerSocket server;
@@ -41,6 +42,16 @@ public final class LoopbackLink implements AutoCloseable {
         synchronized (upLock) {
             down = true;
         }
+    }
+
+    /**
+     * Down, and every connection through the link closed, as after an outage too long for TCP: both
+     * sides see their connection drop, and the device's reconnects wait until the link is up.
+     */
+    public void cut() {
+        down();
+        open.forEach(LoopbackLink::closeQuietly);
+        open.clear();
     }
 
     public void up() {

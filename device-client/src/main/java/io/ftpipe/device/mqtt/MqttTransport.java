@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * back-pressure below the server's Receive Maximum, subscriptions that survive reconnects,
  * handlers off Paho's threads, TCP_NODELAY, a payload limit and counters.
  *
- * <p>Sessions are clean (clean start, expiry 0): after a reconnect nothing old is replayed, and
- * QoS 1/2 messages that were in flight when the connection dropped are lost. The pipeline
- * recovers at its own level (terms and replays from the central node).
+ * <p>The first connect starts a clean session; reconnects resume it ({@link ConnectionSettings}),
+ * so QoS 1 messages the broker queued meanwhile are delivered. The pipeline still recovers at its
+ * own level (terms and replays from the central node): a reconnect during a term is a failure.
  *
  * <p>Thread-safe. Handlers run one at a time on the transport's handler thread and may publish,
  * subscribe and unsubscribe.
