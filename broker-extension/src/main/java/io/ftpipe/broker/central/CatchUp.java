@@ -23,13 +23,21 @@ final class CatchUp {
 
     /**
      * Feeds micro-batches {@code [from, until)} of a training set of {@code samples} through
-     * {@code feeder} and waits until they are through.
+     * {@code feeder} and waits until they are through; the caller then feeds the ones that were in
+     * flight again, at once.
      */
     void run(Feeder feeder, int samples, long from, long until) throws Exception {
         if (from >= until) {
             return;
         }
         status.event("replaying micro-batches " + from + ".." + (until - 1) + " for the units that lost their updates");
+        // The micro-batches in flight when the term broke are fed again only after the replay, and
+        // until then their feed times are the broken term's: taken for a stall, they broke every
+        // new term at once once they were older than the backward timeout (found by bench chaos:
+        // a long roll back went round in recoveries for minutes). The replay's own waits time it.
+        synchronized (state) {
+            state.feeding = false;
+        }
         boolean accumulates = spec.scheduling().accumulates();
         for (long i = from; i < until; i++) {
             long next = i;
@@ -43,5 +51,8 @@ final class CatchUp {
             feeder.feedFinished(next, at.epoch(), at.from(), at.count());
         }
         terms.await(() -> state.caughtUpTo(until), timeouts.stallMillis(), "the replayed micro-batches to finish");
+        synchronized (state) {
+            state.feeding = true;
+        }
     }
 }
