@@ -150,7 +150,8 @@ public final class BenchChaosCommand implements Callable<Integer> {
         summary.put("faults_by_kind", byKind);
         summary.put("faults_skipped", skipped);
         summary.put("invariant_violations", violations);
-        summary.put("chaos_minutes", rows.stream().mapToDouble(m -> (double) m.get("train_seconds")).sum() / 60);
+        summary.put("chaos_minutes", rows.stream().mapToDouble(m -> (double) m.get("train_seconds"))
+                .filter(Double::isFinite).sum() / 60);
         json.put("summary", summary);
         json.put("per_run", rows);
         json.put("machine", Machine.describe());
