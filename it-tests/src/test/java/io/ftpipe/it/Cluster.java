@@ -107,10 +107,7 @@ final class Cluster implements AutoCloseable {
     /** Sends {@code signal} (STOP, CONT, ...) to device {@code id}'s JVM. */
     void signal(String signal, String id) {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid(id))).start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + id + " failed");
-            }
+            io.ftpipe.cli.bench.BenchCluster.signal(pid(id), signal);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("could not send SIG" + signal + " to " + id, e);
         } catch (InterruptedException e) {

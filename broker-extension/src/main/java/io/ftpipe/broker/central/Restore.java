@@ -11,6 +11,7 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Where each unit's weights and optimizer state come from after a failure: the newest of the
@@ -42,18 +43,7 @@ final class Restore {
     static Map<Integer, Source> choose(int units, Map<String, Message.Weights> live,
                                        Map<Integer, ReplicaStore.Replica> central) {
         Map<Integer, Source> best = new TreeMap<>();
-        live.forEach((d, w) -> {
-            List<UnitState> decoded = decode(w.units(), w.versions(), "the weights of " + d);
-            for (int i = 0; i < decoded.size(); i++) {
-                offer(best, new Source(decoded.get(i), LIVE, d, w.version(i)));
-            }
-        });
-        live.forEach((d, w) -> w.held().forEach(r -> {
-            List<UnitState> decoded = decode(r.units(), r.versions(), "a chain replica held by " + d);
-            for (int i = 0; i < decoded.size(); i++) {
-                offer(best, new Source(decoded.get(i), CHAIN, d, r.version(i)));
-            }
-        }));
+        survivingCopies(live, s -> offer(best, s));
         central.values().forEach(r -> offer(best, new Source(r.state(), CENTRAL, null, r.iteration())));
         for (int u = 0; u < units; u++) {
             if (!best.containsKey(u)) {
@@ -77,20 +67,11 @@ final class Restore {
                                           Map<Integer, NavigableMap<Long, ReplicaStore.Replica>> central,
                                           Set<Integer> buffered) {
         Map<Integer, Map<Long, Source>> copies = new TreeMap<>();
-        live.forEach((d, w) -> {
-            List<UnitState> decoded = decode(w.units(), w.versions(), "the weights of " + d);
-            for (int i = 0; i < decoded.size(); i++) {
-                if (!buffered.contains(decoded.get(i).unit())) {
-                    offerAt(copies, new Source(decoded.get(i), LIVE, d, w.version(i)));
-                }
+        survivingCopies(live, s -> {
+            if (!(LIVE.equals(s.kind()) && buffered.contains(s.state().unit()))) {
+                offerAt(copies, s);
             }
         });
-        live.forEach((d, w) -> w.held().forEach(r -> {
-            List<UnitState> decoded = decode(r.units(), r.versions(), "a chain replica held by " + d);
-            for (int i = 0; i < decoded.size(); i++) {
-                offerAt(copies, new Source(decoded.get(i), CHAIN, d, r.version(i)));
-            }
-        }));
         central.values().forEach(held -> held.values()
                 .forEach(r -> offerAt(copies, new Source(r.state(), CENTRAL, null, r.iteration()))));
         TreeSet<Long> common = new TreeSet<>(copies.getOrDefault(0, Map.of()).keySet());
@@ -123,6 +104,22 @@ final class Restore {
             }
         }
         return units;
+    }
+
+    /** The survivors' copies in order of preference: their own live units, then the chain replicas they hold. */
+    private static void survivingCopies(Map<String, Message.Weights> live, Consumer<Source> offer) {
+        live.forEach((d, w) -> {
+            List<UnitState> decoded = decode(w.units(), w.versions(), "the weights of " + d);
+            for (int i = 0; i < decoded.size(); i++) {
+                offer.accept(new Source(decoded.get(i), LIVE, d, w.version(i)));
+            }
+        });
+        live.forEach((d, w) -> w.held().forEach(r -> {
+            List<UnitState> decoded = decode(r.units(), r.versions(), "a chain replica held by " + d);
+            for (int i = 0; i < decoded.size(); i++) {
+                offer.accept(new Source(decoded.get(i), CHAIN, d, r.version(i)));
+            }
+        }));
     }
 
     private static List<UnitState> decode(List<byte[]> payloads, List<Long> versions, String what) {

@@ -108,9 +108,14 @@ public final class BenchCluster implements AutoCloseable {
 
     /** Sends {@code signal} (STOP, CONT) to device {@code id}'s process. */
     public void signal(String id, String signal) throws java.io.IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(devices.get(id).pid())).start();
+        signal(devices.get(id).pid(), signal);
+    }
+
+    /** Sends {@code signal} (STOP, CONT) to process {@code pid}, as {@code kill -SIGNAL pid} does. */
+    public static void signal(long pid, String signal) throws java.io.IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new java.io.IOException("kill -" + signal + " " + id + " failed");
+            throw new java.io.IOException("kill -" + signal + " " + pid + " failed");
         }
     }
 
