@@ -107,7 +107,7 @@ final class Cluster implements AutoCloseable {
     /** Sends {@code signal} (STOP, CONT, ...) to device {@code id}'s JVM. */
     void signal(String signal, String id) {
         try {
-            io.ftpipe.cli.bench.BenchCluster.signal(pid(id), signal);
+            io.ftpipe.cli.bench.BenchDevices.signal(pid(id), signal);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("could not send SIG" + signal + " to " + id, e);
         } catch (InterruptedException e) {

@@ -324,6 +324,9 @@ final class JobRun {
             return;
         }
         Plan better = decision.get().plan();
+        String reason = String.format("measured capacities: predicted %.0f -> %.0f samples/s",
+                planner.samplesPerSecond(decision.get().current()), planner.samplesPerSecond(better));
+        status.event("re-planning (" + reason + ")");
         List<String> joined = better.stages().stream().map(io.ftpipe.broker.plan.Stage::device)
                 .filter(d -> !state.devices.contains(d)).toList();
         if (!joined.isEmpty()) {
@@ -342,8 +345,6 @@ final class JobRun {
             UnitStatePayloads.decode(w.units()).stream().filter(u -> !moves.kept().contains(u.unit()))
                     .forEach(u -> moving.put(u.unit(), u));
         }
-        String reason = String.format("measured capacities: predicted %.0f -> %.0f samples/s",
-                planner.samplesPerSecond(decision.get().current()), planner.samplesPerSecond(better));
         listener.replanned(startTerm(better, new TermControl.Handover(moving, moves.kept(), state.iteration, reason),
                 migrationStart, decision.get().measured()));
     }

@@ -93,18 +93,24 @@ public final class BrokerRestartRun {
      * in {@code work/broker}, the report of a job it submits in {@code work/run.json}.
      */
     public static List<String> brokerArguments(FaultRun.Setup s, int port, Path relativeWork, Path config) {
+        return brokerArguments(s.job("faults"), port, relativeWork, config);
+    }
+
+    /** {@code ftpipe broker --train} with {@code spec}, a zoo model's job on its data set (the id is the broker's). */
+    public static List<String> brokerArguments(JobSpec spec, int port, Path relativeWork, Path config) {
         // Absolute: the broker process runs in its own work folder.
         Path work = relativeWork.toAbsolutePath();
+        JobSpec.Replication replication = spec.replication();
         return List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--work",
                 work.resolve("broker").toString(), "--config", config.toAbsolutePath().toString(), "--train", "--report",
-                work.resolve("run.json").toString(), "--model", s.model(), "--devices", String.valueOf(s.devices()),
-                "--schedule", s.schedule().wireName(), "--micro-batches", String.valueOf(s.microBatches()),
-                "--batch-size", String.valueOf(s.batchSize()), "--epochs", "1", "--lr",
-                String.valueOf(FaultRun.LEARNING_RATE), "--seed", String.valueOf(s.seed()), "--limit",
-                String.valueOf(s.samples()), "--planner", JobSpec.SPEED_BLIND, "--chain-period",
-                String.valueOf(s.replication().chainPeriod()), "--global-period",
-                String.valueOf(s.replication().globalPeriod()),
-                s.replication().replayLost() ? "--replay-lost" : "--no-replay-lost");
+                work.resolve("run.json").toString(), "--model", spec.model(), "--devices",
+                String.valueOf(spec.devices()), "--schedule", spec.schedule(), "--micro-batches",
+                String.valueOf(spec.microBatches()), "--batch-size", String.valueOf(spec.batchSize()), "--epochs",
+                String.valueOf(spec.epochs()), "--lr", String.valueOf(spec.optimizer().lr()), "--seed",
+                String.valueOf(spec.seed()), "--limit", String.valueOf(spec.trainLimit()), "--planner", spec.planner(),
+                "--chain-period", String.valueOf(replication.chainPeriod()), "--global-period",
+                String.valueOf(replication.globalPeriod()), replication.replayLost() ? "--replay-lost"
+                        : "--no-replay-lost", "--wire-dtype", spec.wireDtype());
     }
 
     /** The reports of the jobs that finished on a central node with this data folder. */

@@ -13,14 +13,17 @@ public final class ChaosOutcome {
     /** Largest difference of a weight to the failure-free run's, relative to its tensor's largest. */
     static final double WEIGHTS_TOLERANCE = 1e-6;
     static final double ACCURACY_TOLERANCE = 0.01;
+    /** How the central node's recovery after its restart is reasoned. */
+    static final String RESTARTED = "the central node restarted";
 
     /**
      * @param detectedBy           the recovery's reasons (a device fault), or the refusals (an echo)
      * @param detectionSeconds     from the fault until the job noticed (NaN for an echo)
      * @param trainingAgainSeconds from the fault until the first micro-batch finished after the recovery
+     * @param when                 for a broker kill, whether a re-plan was under way; else empty
      */
     public record Fault(double atSeconds, String kind, List<String> devices, boolean detected, String detectedBy,
-                        double detectionSeconds, double trainingAgainSeconds) {
+                        double detectionSeconds, double trainingAgainSeconds, String when) {
     }
 
     public record Invariant(String name, boolean holds, String detail) {
@@ -32,7 +35,7 @@ public final class ChaosOutcome {
     /**
      * Each fault with the recoveries detected after it and before the next fault ({@code injected}
      * in time order): it was detected if they name all its victims, and the first that names its
-     * first victim gives the times.
+     * first victim gives the times; a broker kill, by the restarted central node's recovery.
      */
     public static List<Fault> faults(List<ChaosRun.Injected> injected, List<JobReport.Recovery> recoveries) {
         List<Fault> out = new ArrayList<>();
@@ -44,22 +47,34 @@ public final class ChaosOutcome {
                 boolean refused = i.echoed() > 0 && i.refused() > 0;
                 out.add(new Fault(i.atSeconds(), i.kind().label(), i.devices(), refused, "devices refused "
                         + i.refused() + " messages while " + i.echoed() + " copies were echoed to them", Double.NaN,
-                        Double.NaN));
+                        Double.NaN, i.when()));
                 continue;
             }
             double next = k + 1 < injected.size() ? injected.get(k + 1).atSeconds() : Double.POSITIVE_INFINITY;
-            // Clocks of one process: a small margin covers the rounding of the fault's time.
+            // Wall clocks of one machine: a small margin covers the rounding of the fault's time.
             List<JobReport.Recovery> window = recoveries.stream()
                     .filter(r -> r.detectedAtSeconds() >= i.atSeconds() - 0.05 && r.detectedAtSeconds() < next).toList();
+            if (i.kind() == ChaosPlan.Kind.BROKER) {
+                JobReport.Recovery restart = window.stream().filter(r -> r.reason().contains(RESTARTED)).findFirst()
+                        .orElse(null);
+                out.add(new Fault(i.atSeconds(), i.kind().label(), i.devices(), restart != null,
+                        restart == null ? "" : restart.reason(), times(restart, i)[0], times(restart, i)[1], i.when()));
+                continue;
+            }
             List<String> failed = window.stream().flatMap(r -> r.failed().stream()).toList();
             JobReport.Recovery first = window.stream().filter(r -> names(r.failed(), i.devices().get(0))).findFirst()
                     .orElse(null);
             boolean all = i.devices().stream().allMatch(d -> names(failed, d));
             out.add(new Fault(i.atSeconds(), i.kind().label(), i.devices(), all && first != null,
-                    String.join("; ", failed), first == null ? Double.NaN : first.detectedAtSeconds() - i.atSeconds(),
-                    first == null ? Double.NaN : first.resumedAtSeconds() - i.atSeconds()));
+                    String.join("; ", failed), times(first, i)[0], times(first, i)[1], i.when()));
         }
         return out;
+    }
+
+    /** Detection and training-again seconds after the fault; NaN without a recovery. */
+    private static double[] times(JobReport.Recovery r, ChaosRun.Injected i) {
+        return r == null ? new double[]{Double.NaN, Double.NaN}
+                : new double[]{r.detectedAtSeconds() - i.atSeconds(), r.resumedAtSeconds() - i.atSeconds()};
     }
 
     /** Failure reasons read "device (why)". */

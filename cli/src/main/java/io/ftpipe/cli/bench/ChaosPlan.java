@@ -23,7 +23,12 @@ public final class ChaosPlan {
         /** The job's stage messages delivered again, at once and late, for a while ({@link Echo}). */
         ECHO("echo"),
         /** A kill, and a second device paused as soon as the job notices: it fails during the recovery. */
-        DURING_RECOVERY("during-recovery");
+        DURING_RECOVERY("during-recovery"),
+        /**
+         * The central node (the broker with the extension) SIGKILLed as the next re-plan starts, or
+         * mid-training if none starts for a while, and started again at once by its service manager.
+         */
+        BROKER("broker");
 
         private final String label;
 
@@ -40,7 +45,11 @@ public final class ChaosPlan {
          * alive and idle, are what a recovery takes when the job has none left.
          */
         public int victims() {
-            return this == DURING_RECOVERY ? 2 : this == ECHO ? 0 : 1;
+            return switch (this) {
+                case DURING_RECOVERY -> 2;
+                case ECHO, BROKER -> 0;
+                default -> 1;
+            };
         }
     }
 

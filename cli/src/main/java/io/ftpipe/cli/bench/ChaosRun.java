@@ -1,13 +1,9 @@
 package io.ftpipe.cli.bench;
 
-import io.ftpipe.broker.central.DeviceRegistry;
-import io.ftpipe.broker.central.JobListener;
 import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
-import io.ftpipe.broker.central.TrainingCentralNode;
 import io.ftpipe.broker.configuration.ExtensionConfig;
 import io.ftpipe.broker.embedded.FreePort;
-import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 
@@ -16,10 +12,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +23,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * One job of {@code bench chaos}: a fresh embedded broker with the central node, device JVMs of
- * different speeds each behind its own {@link LoopbackLink}, one adaptive GPipe job (re-plans on),
- * and the faults of a {@link ChaosPlan} done to its devices while it trains. One fault at a time:
- * the next waits until the last is undone (the device rebooted, resumed, its link up), so that the
- * run's other devices are there for the job to recover on, and the job has devices to hit.
+ * One job of {@code bench chaos}: the central node in a JVM of its own ({@link ChaosCentral}),
+ * device JVMs of different speeds each behind its own {@link LoopbackLink}, one adaptive GPipe job
+ * (re-plans on), and the faults of a {@link ChaosPlan} done to its devices and its central node
+ * while it trains. One fault at a time: the next waits until the last is undone (the device
+ * rebooted, resumed, its link up, the broker listening again), so that the run's other devices are
+ * there for the job to recover on, and the job has devices to hit.
  */
 public final class ChaosRun {
     /** How long a rebooting gateway is away. */
@@ -41,10 +36,16 @@ public final class ChaosRun {
     /** Stalls and outages last past the central node's heartbeat timeout. */
     static final long STALL_MILLIS = ExtensionConfig.DEFAULT_HEARTBEAT_TIMEOUT_MILLIS + 2_000;
     static final long ECHO_MILLIS = 10_000;
+    /** How long a broker fault waits for a re-plan to kill the central node in. */
+    static final long REPLAN_PATIENCE_MILLIS = 30_000;
+    /** What a broker fault's {@link Injected#when} says. */
+    public static final String DURING_REPLAN = "during a re-plan";
+    public static final String MID_TRAINING = "mid-training (no re-plan came)";
     /** How long a due fault waits for the job to train on as many devices as it hits. */
     private static final double PATIENCE_SECONDS = 60;
     /** Time for heartbeats to report the refusals of the last echoed copies. */
     private static final long HEARTBEAT_SETTLE_MILLIS = 2_000;
+    private static final long JOB_HOURS = 6;
 
     /** What to run; the same for the failure-free reference and every chaos run. */
     public record Setup(String model, List<Integer> slowdowns, int batchSize, int microBatches, int samples,
@@ -63,11 +64,20 @@ public final class ChaosRun {
      * A fault as it was done.
      *
      * @param atSeconds on the job's clock (its report's)
-     * @param devices   the victims, in the order hit
+     * @param devices   the victims, in the order hit (none for an echo or a broker kill)
      * @param echoed    for an echo: copies published to devices' inputs; {@code refused}: the
      *                  messages the devices refused meanwhile, from their heartbeats
+     * @param when      for a broker kill: {@link #DURING_REPLAN} or {@link #MID_TRAINING}; else empty
      */
-    public record Injected(double atSeconds, ChaosPlan.Kind kind, List<String> devices, long echoed, long refused) {
+    public record Injected(double atSeconds, ChaosPlan.Kind kind, List<String> devices, long echoed, long refused,
+                           String when) {
+        public Injected(double atSeconds, ChaosPlan.Kind kind, List<String> devices, long echoed, long refused) {
+            this(atSeconds, kind, devices, echoed, refused, "");
+        }
+
+        Injected shifted(double seconds) {
+            return new Injected(atSeconds + seconds, kind, devices, echoed, refused, when);
+        }
     }
 
     /**
@@ -86,16 +96,19 @@ public final class ChaosRun {
             throws Exception {
         int port = FreePort.find();
         Map<String, LoopbackLink> links = new LinkedHashMap<>();
-        Map<String, Map<String, String>> flags = new LinkedHashMap<>();
-        try {
+        Injector injector = new Injector(setup, links, progress);
+        try (BenchDevices devices = new BenchDevices(work.resolve("devices"))) {
             for (int i = 0; i < setup.slowdowns().size(); i++) {
-                LoopbackLink link = new LoopbackLink("127.0.0.1", port);
-                links.put("d" + i, link);
-                flags.put("d" + i, Map.of("--broker-url", link.uri(), "--heartbeat-millis", FaultRun.HEARTBEAT_MILLIS,
-                        "--slowdown", String.valueOf(setup.slowdowns().get(i))));
+                links.put("d" + i, new LoopbackLink("127.0.0.1", port));
             }
-            try (BenchCluster cluster = BenchCluster.start(work, port, flags)) {
-                return new Injector(cluster, links, "tcp://127.0.0.1:" + port, setup, progress).run(plan);
+            injector.startedMillis = System.currentTimeMillis();
+            try (ChaosCentral central = ChaosCentral.start(setup.job("chaos"), port, work.resolve("central"),
+                    injector::onStatus)) {
+                for (int i = 0; i < setup.slowdowns().size(); i++) {
+                    devices.start("d" + i, Map.of("--broker-url", links.get("d" + i).uri(), "--heartbeat-millis",
+                            FaultRun.HEARTBEAT_MILLIS, "--slowdown", String.valueOf(setup.slowdowns().get(i))));
+                }
+                return injector.run(central, devices, plan);
             }
         } finally {
             for (LoopbackLink link : links.values()) {
@@ -105,11 +118,9 @@ public final class ChaosRun {
     }
 
     /** Does the faults to one job, one at a time, and undoes them on timers. */
-    private static final class Injector implements JobListener {
-        private final BenchCluster cluster;
-        private final Map<String, LoopbackLink> links;
-        private final String brokerUri;
+    private static final class Injector {
         private final Setup setup;
+        private final Map<String, LoopbackLink> links;
         private final Consumer<String> progress;
         private final Timeline timeline;
         private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
@@ -120,51 +131,63 @@ public final class ChaosRun {
         private final AtomicInteger undoing = new AtomicInteger();
         /** A second device to pause once the job notices the first failure. */
         private final AtomicReference<Runnable> onBroken = new AtomicReference<>();
+        /** The central node to kill once the next re-plan starts. */
+        private final AtomicReference<Runnable> onReplan = new AtomicReference<>();
         private final List<String> paused = new CopyOnWriteArrayList<>();
         private final List<ChaosPlan.Fault> skipped = new CopyOnWriteArrayList<>();
         private volatile long startedMillis;
+        private ChaosCentral central;
+        private BenchDevices devices;
+        /** The job's id, which {@code ftpipe broker --train} chose. */
+        private volatile String job = "";
+        /** The newest term the status told of. */
+        private long term;
+        /** The last event the status told of: a status repeats it until the next. */
+        private String lastEvent = "";
 
-        Injector(BenchCluster cluster, Map<String, LoopbackLink> links, String brokerUri, Setup setup,
-                 Consumer<String> progress) {
-            this.cluster = cluster;
-            this.links = links;
-            this.brokerUri = brokerUri;
+        Injector(Setup setup, Map<String, LoopbackLink> links, Consumer<String> progress) {
             this.setup = setup;
+            this.links = links;
             this.progress = progress;
             this.timeline = new Timeline(setup.batchSize() / setup.microBatches());
         }
 
-        Result run(List<ChaosPlan.Fault> plan) throws Exception {
-            TrainingCentralNode central = cluster.central();
-            startedMillis = System.currentTimeMillis();
-            CompletableFuture<JobReport> job = central.submit(setup.job("chaos"), this);
+        Result run(ChaosCentral central, BenchDevices devices, List<ChaosPlan.Fault> plan) throws Exception {
+            this.central = central;
+            this.devices = devices;
             try {
                 for (ChaosPlan.Fault f : plan) {
-                    if (awaitChance(f, job)) {
+                    if (awaitChance(f)) {
                         inject(f);
-                    } else if (job.isDone()) {
+                    } else if (ended()) {
                         break;
                     }
                 }
-                JobReport report = job.get(6, TimeUnit.HOURS);
+                long deadline = System.currentTimeMillis() + TimeUnit.HOURS.toMillis(JOB_HOURS);
+                while (!ended() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(500);
+                }
                 awaitUndone();
+                Optional<JobReport> report = central.report();
+                if (report.isEmpty()) {
+                    String error = central.failure().orElse("the job did not end within " + JOB_HOURS + " hours");
+                    return new Result(null, error, timeline, List.copyOf(injected), List.copyOf(skipped));
+                }
                 // On the report's clock, so that faults line up with its recoveries exactly.
-                double shift = (startedMillis - report.startedMillis()) / 1e3;
-                return new Result(report, null, timeline, injected.stream().map(i -> new Injected(i.atSeconds() + shift,
-                        i.kind(), i.devices(), i.echoed(), i.refused()))
-                        .sorted(Comparator.comparingDouble(Injected::atSeconds)).toList(),
-                        List.copyOf(skipped));
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                return new Result(null, Objects.requireNonNullElse(cause.getMessage(), cause.toString()), timeline,
-                        List.copyOf(injected), List.copyOf(skipped));
+                double shift = (startedMillis - report.get().startedMillis()) / 1e3;
+                return new Result(report.get(), null, timeline, injected.stream().map(i -> i.shifted(shift))
+                        .sorted(Comparator.comparingDouble(Injected::atSeconds)).toList(), List.copyOf(skipped));
             } finally {
                 timers.shutdownNow();
                 for (String d : paused) {
-                    cluster.signal(d, "CONT");
+                    devices.signal(d, "CONT");
                 }
                 links.values().forEach(LoopbackLink::up);
             }
+        }
+
+        private boolean ended() throws java.io.IOException {
+            return central.report().isPresent() || central.failure().isPresent();
         }
 
         private double now() {
@@ -176,10 +199,10 @@ public final class ChaosRun {
          * as the fault hits; false if the job ended first, or if it trained on too few for
          * {@link #PATIENCE_SECONDS} (the fault is then skipped, and counted).
          */
-        private boolean awaitChance(ChaosPlan.Fault f, CompletableFuture<JobReport> job) throws InterruptedException {
-            while (!job.isDone()) {
+        private boolean awaitChance(ChaosPlan.Fault f) throws Exception {
+            while (!ended()) {
                 if (now() >= f.atSeconds() && undoing.get() == 0 && !recovering.get()) {
-                    if (jobDevices.get().size() >= f.kind().victims()) {
+                    if (jobDevices.get().size() >= Math.max(1, f.kind().victims())) {
                         return true;
                     }
                     if (now() > f.atSeconds() + PATIENCE_SECONDS) {
@@ -189,7 +212,7 @@ public final class ChaosRun {
                         return false;
                     }
                 }
-                Thread.sleep(100);
+                Thread.sleep(200);
             }
             return false;
         }
@@ -201,14 +224,14 @@ public final class ChaosRun {
         }
 
         private void inject(ChaosPlan.Fault f) throws Exception {
-            List<String> devices = jobDevices.get();
-            String victim = f.victim(devices, 0);
+            List<String> onJob = jobDevices.get();
+            String victim = f.victim(onJob, 0);
             double at = now();
             undoing.incrementAndGet();
             switch (f.kind()) {
                 case KILL -> {
-                    cluster.kill(List.of(victim));
-                    later(REBOOT_MILLIS, () -> cluster.restart(victim));
+                    devices.kill(List.of(victim));
+                    later(REBOOT_MILLIS, () -> devices.restart(victim));
                     done(at, f.kind(), List.of(victim), 0, 0);
                 }
                 case PAUSE -> {
@@ -221,16 +244,16 @@ public final class ChaosRun {
                     done(at, f.kind(), List.of(victim), 0, 0);
                 }
                 case ECHO -> {
-                    long refusedBefore = refused();
-                    Echo echo = Echo.start(brokerUri, "chaos-echo-" + injected.size(), "chaos");
+                    long refusedBefore = central.refused();
+                    Echo echo = Echo.start(central.uri(), "chaos-echo-" + injected.size(), job);
                     later(ECHO_MILLIS, () -> {
                         echo.close();
                         Thread.sleep(HEARTBEAT_SETTLE_MILLIS);
-                        done(at, f.kind(), List.of(), echo.toDevices(), refused() - refusedBefore);
+                        done(at, f.kind(), List.of(), echo.toDevices(), central.refused() - refusedBefore);
                     });
                 }
                 case DURING_RECOVERY -> {
-                    String second = f.victim(devices, 1);
+                    String second = f.victim(onJob, 1);
                     undoing.incrementAndGet();
                     onBroken.set(() -> pause(second));
                     // Should the job never notice (it always has), the second pause is off.
@@ -239,18 +262,44 @@ public final class ChaosRun {
                             undoing.decrementAndGet();
                         }
                     }, STALL_MILLIS * 4, TimeUnit.MILLISECONDS);
-                    cluster.kill(List.of(victim));
-                    later(REBOOT_MILLIS, () -> cluster.restart(victim));
+                    devices.kill(List.of(victim));
+                    later(REBOOT_MILLIS, () -> devices.restart(victim));
                     done(at, f.kind(), List.of(victim, second), 0, 0);
                 }
+                case BROKER -> {
+                    onReplan.set(() -> killCentral(DURING_REPLAN));
+                    timers.schedule(() -> {
+                        if (onReplan.getAndSet(null) != null) {
+                            killCentral(MID_TRAINING);
+                        }
+                    }, REPLAN_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
+                }
             }
-            progress.accept(String.format("%.1fs: %s %s", at, f.kind().label(),
-                    f.kind() == ChaosPlan.Kind.ECHO ? "of the job's stage messages" : victim));
+            progress.accept(String.format("%.1fs: %s %s", at, f.kind().label(), switch (f.kind()) {
+                case ECHO -> "of the job's stage messages";
+                case BROKER -> "at the next re-plan";
+                default -> victim;
+            }));
+        }
+
+        /** On the timers' thread: the status watcher's own thread must not close its client. */
+        private void killCentral(String when) {
+            double at = now();
+            try {
+                central.killAndRestart();
+                progress.accept(String.format("%.1fs: killed the central node %s; it listens again after %.1f s", at,
+                        when, now() - at));
+                injected.add(new Injected(at, ChaosPlan.Kind.BROKER, List.of(), 0, 0, when));
+            } catch (Exception e) {
+                progress.accept("could not restart the central node: " + e);
+            } finally {
+                undoing.decrementAndGet();
+            }
         }
 
         private void pause(String device) {
             try {
-                cluster.signal(device, "STOP");
+                devices.signal(device, "STOP");
                 paused.add(device);
             } catch (Exception e) {
                 progress.accept("could not pause " + device + ": " + e);
@@ -258,13 +307,13 @@ public final class ChaosRun {
                 return;
             }
             later(STALL_MILLIS, () -> {
-                cluster.signal(device, "CONT");
+                devices.signal(device, "CONT");
                 paused.remove(device);
             });
         }
 
-        private void done(double at, ChaosPlan.Kind kind, List<String> devices, long echoed, long refused) {
-            injected.add(new Injected(at, kind, devices, echoed, refused));
+        private void done(double at, ChaosPlan.Kind kind, List<String> victims, long echoed, long refused) {
+            injected.add(new Injected(at, kind, victims, echoed, refused));
         }
 
         /** Undoes a fault after {@code millis}; the fault counts as undone once that has run. */
@@ -284,34 +333,33 @@ public final class ChaosRun {
             void run() throws Exception;
         }
 
-        /** Messages the devices have refused, as their latest heartbeats say. */
-        private long refused() {
-            return cluster.central().registry().all().stream().map(DeviceRegistry.Device::lastHeartbeat)
-                    .filter(Objects::nonNull).mapToLong(Message.Heartbeat::rejected).sum();
-        }
-
-        @Override
-        public void termStarted(JobReport.Term term) {
-            jobDevices.set(term.devices());
-            recovering.set(false);
-            progress.accept(String.format("%.1fs: term %d, %s (%s)", now(), term.term(), term.describeStages(),
-                    term.reason()));
-        }
-
-        @Override
-        public void event(String what) {
-            if (what.contains(" broken: ")) {
+        /** On the status watcher's thread, for every status the job publishes (at every event, and each second). */
+        void onStatus(StatusWatcher.Status s) {
+            job = s.job();
+            timeline.add(s.seconds(), s.done());
+            // By the term, not its event: a status may carry a later event than its own.
+            if (s.term() > term && !s.devices().isEmpty()) {
+                term = s.term();
+                jobDevices.set(s.devices());
+                recovering.set(false);
+            }
+            if (s.lastEvent().equals(lastEvent)) {
+                return;
+            }
+            lastEvent = s.lastEvent();
+            progress.accept(String.format("%.1fs: %s", now(), lastEvent));
+            if (lastEvent.contains(" broken: ")) {
                 recovering.set(true);
                 Runnable second = onBroken.getAndSet(null);
                 if (second != null) {
                     second.run();
                 }
+            } else if (lastEvent.startsWith("re-planning")) {
+                Runnable kill = onReplan.getAndSet(null);
+                if (kill != null) {
+                    timers.execute(kill);
+                }
             }
-        }
-
-        @Override
-        public void microBatchDone(long done, double loss) {
-            timeline.add(now(), done);
         }
     }
 }

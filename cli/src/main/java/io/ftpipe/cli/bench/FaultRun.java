@@ -53,6 +53,12 @@ public final class FaultRun {
             return batchSize / microBatches;
         }
 
+        /** The speed-blind job of one epoch. */
+        public JobSpec job(String id) {
+            return new JobSpec(id, model, devices, schedule.wireName(), batchSize, microBatches, 1,
+                    OptimizerConfig.adam(LEARNING_RATE, 0), seed, 0, samples, JobSpec.SPEED_BLIND, replication);
+        }
+
         public Setup with(JobSpec.Replication other) {
             return new Setup(model, devices, batchSize, samples, seed, other, schedule, microBatches);
         }
@@ -132,7 +138,7 @@ public final class FaultRun {
                         killMillis[0] = System.currentTimeMillis();
                         killed.addAll(victims);
                         try {
-                            cluster.kill(victims);
+                            cluster.devices().kill(victims);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
@@ -140,10 +146,7 @@ public final class FaultRun {
                     }
                 }
             };
-            JobSpec spec = new JobSpec("faults", setup.model(), setup.devices(), setup.schedule().wireName(),
-                    setup.batchSize(), setup.microBatches(), 1,
-                    OptimizerConfig.adam(LEARNING_RATE, 0), setup.seed(), 0, setup.samples(), JobSpec.SPEED_BLIND,
-                    setup.replication());
+            JobSpec spec = setup.job("faults");
             JobReport report = null;
             String error = null;
             try {

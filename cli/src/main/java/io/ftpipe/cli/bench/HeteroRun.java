@@ -35,7 +35,7 @@ public final class HeteroRun {
                     Double.toString(setup.slowdowns().get(i))));
         }
         try (BenchCluster cluster = BenchCluster.start(work, flags)) {
-            List<String> ids = cluster.ids();
+            List<String> ids = cluster.devices().ids();
             RunRecorder recorder = new RunRecorder(setup.batchSize(), setup.driftDevice() < 0 ? -1
                     : setup.samples() / setup.batchSize() / 2, at -> {
                         String id = ids.get(setup.driftDevice());

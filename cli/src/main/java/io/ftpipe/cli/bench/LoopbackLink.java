@@ -63,15 +63,23 @@ public final class LoopbackLink implements AutoCloseable {
 
     private void accept() {
         while (!server.isClosed()) {
+            Socket device;
             try {
-                Socket device = server.accept();
+                device = server.accept();
+            } catch (IOException e) {
+                // The link closed.
+                continue;
+            }
+            try {
                 Socket broker = new Socket(brokerHost, brokerPort);
                 open.add(device);
                 open.add(broker);
                 relay(device, broker);
                 relay(broker, device);
             } catch (IOException e) {
-                // The server closed, or the broker refused: the device retries as it would.
+                // The broker refused (it is restarting, say): the device sees its connection
+                // refused at once, and retries as it would.
+                closeQuietly(device);
             }
         }
     }

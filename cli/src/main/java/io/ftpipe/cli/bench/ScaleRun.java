@@ -75,7 +75,7 @@ public final class ScaleRun {
                 CpuMeter.Usage used = cpu.usage();
                 Map<String, Long> after = BrokerMetrics.snapshot();
                 return new Result(jobs, used, after.get("messages") - before.get("messages"),
-                        after.get("bytes") - before.get("bytes"), cluster.devicesCpu().toNanos() / 1e9, startup);
+                        after.get("bytes") - before.get("bytes"), cluster.devices().cpu().toNanos() / 1e9, startup);
             }
         }
     }

@@ -11,6 +11,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -20,8 +22,11 @@ import java.util.function.Consumer;
 public final class StatusWatcher implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One status: {@code seconds} since the job was submitted, micro-batches finished by then. */
-    public record Status(String job, double seconds, long done, String lastEvent) {
+    /**
+     * One status: {@code seconds} since the job was submitted, micro-batches finished by then, the
+     * term and the devices of its stages (empty before the first term).
+     */
+    public record Status(String job, double seconds, long done, String lastEvent, long term, List<String> devices) {
     }
 
     private final MqttClient client;
@@ -44,8 +49,11 @@ public final class StatusWatcher implements AutoCloseable {
         MqttClient client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
         client.setCallback((OnMessage) (topic, message) -> {
             JsonNode s = JSON.readTree(message.getPayload());
+            List<String> devices = new ArrayList<>();
+            s.path("stages").forEach(stage -> devices.add(stage.path("device").asText()));
             onStatus.accept(new Status(s.path("job").asText(), s.path("seconds").asDouble(),
-                    s.path("micro_batches_done").asLong(), s.path("last_event").asText()));
+                    s.path("micro_batches_done").asLong(), s.path("last_event").asText(), s.path("term").asLong(),
+                    List.copyOf(devices)));
         });
         MqttConnectionOptions options = new MqttConnectionOptions();
         if (username != null) {

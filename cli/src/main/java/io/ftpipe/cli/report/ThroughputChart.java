@@ -8,15 +8,20 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import javax.imageio.ImageIO;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Throughput over time of several runs, with moments (re-partitions, a slow-down) as vertical lines. */
 public final class ThroughputChart {
+    /** Tableau's ten: told apart at a glance, also by most colour-blind readers (the default repeats shades). */
+    private static final Color[] PALETTE = Stream.of(0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xedc948,
+            0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac).map(Color::new).toArray(Color[]::new);
     private final XYChart chart;
     private double top = 1;
     private final List<Runnable> marks = new ArrayList<>();
@@ -25,6 +30,7 @@ public final class ThroughputChart {
         System.setProperty("java.awt.headless", "true");
         chart = new XYChartBuilder().width(1000).height(520).title(title).xAxisTitle("seconds since the job started")
                 .yAxisTitle("samples/s").build();
+        chart.getStyler().setSeriesColors(PALETTE);
     }
 
     /** A run's windowed throughput, as (seconds, samples/s) pairs. */

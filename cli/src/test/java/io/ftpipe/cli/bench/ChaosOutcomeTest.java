@@ -51,6 +51,21 @@ class ChaosOutcomeTest {
     }
 
     @Test
+    void aBrokerKillIsDetectedByTheRestartedCentralNodesRecovery() {
+        var restarted = new JobReport.Recovery(4, 31.5, 33.0, List.of(), ChaosOutcome.RESTARTED, 0, 0, 0, Map.of(), 0,
+                0);
+        var faults = ChaosOutcome.faults(List.of(new ChaosRun.Injected(25, ChaosPlan.Kind.BROKER, List.of(), 0, 0,
+                        ChaosRun.DURING_REPLAN), new ChaosRun.Injected(60, ChaosPlan.Kind.BROKER, List.of(), 0, 0,
+                        ChaosRun.MID_TRAINING)),
+                List.of(recovery(26, 27, "d1 (connection lost)"), restarted));
+        assertTrue(faults.get(0).detected());
+        assertEquals(6.5, faults.get(0).detectionSeconds(), 1e-9);
+        assertEquals(8.0, faults.get(0).trainingAgainSeconds(), 1e-9);
+        assertEquals(ChaosRun.DURING_REPLAN, faults.get(0).when());
+        assertFalse(faults.get(1).detected(), "no restart after the second");
+    }
+
+    @Test
     void aFailedJobBreaksTheFirstInvariantOnly() {
         var invariants = ChaosOutcome.invariants(null, "no device left", null, Double.NaN, 100, 1, List.of());
         assertEquals(1, invariants.size());
