@@ -110,7 +110,7 @@ public final class MqttTransport implements AutoCloseable {
         boolean waited = false;
         try {
             while (true) {
-                PublishWindow.Permit permit = acquire(topic, qos, deadline);
+                PublishWindow.Permit permit = acquire(topic, qos, payload.length, deadline);
                 waited |= permit.waited();
                 try {
                     client.publish(topic, payload, qos, retained, permit, null);
@@ -134,9 +134,10 @@ public final class MqttTransport implements AutoCloseable {
         }
     }
 
-    private PublishWindow.Permit acquire(String topic, int qos, long deadline) throws InterruptedException {
+    private PublishWindow.Permit acquire(String topic, int qos, int bytes, long deadline)
+            throws InterruptedException {
         try {
-            return window.acquire(qos, deadline);
+            return window.acquire(qos, bytes, deadline);
         } catch (TransportException e) {
             throw new TransportException("publish to " + topic + " gave up after "
                     + options.publishTimeout().toSeconds() + " s: " + e.getMessage(), e);
