@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,12 @@ public final class DeviceAgent implements AutoCloseable {
     private final Chunks.Assembler assembler;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ftpipe-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Builds the sessions of a coming stage ({@code prepare}) beside the stage that runs. */
+    private final ExecutorService preparer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ftpipe-prepare");
         t.setDaemon(true);
         return t;
     });
@@ -167,6 +174,8 @@ public final class DeviceAgent implements AutoCloseable {
     private void handle(Message m) throws Exception {
         if (m instanceof Message.Assign a) {
             assign(Assignment.decode(a));
+        } else if (m instanceof Message.Prepare p) {
+            preparer.execute(() -> prepare(p));
         } else if (m instanceof Message.Emulate e) {
             emulate(e);
         } else if (m instanceof Message.Forward f) {
@@ -189,6 +198,15 @@ public final class DeviceAgent implements AutoCloseable {
             unsubscribeStage();
         } else {
             throw new ProtocolException(RejectReason.UNEXPECTED, m.getClass().getSimpleName() + " sent to a device");
+        }
+    }
+
+    /** On the preparer's thread: a failure here costs only the head start. */
+    private void prepare(Message.Prepare p) {
+        try {
+            send(reply(), host.prepare(p, settings.id()), p.term());
+        } catch (Exception e) {
+            LOG.warn("could not prepare stage " + p.stage() + " of job " + p.job() + " ahead of its term: " + e);
         }
     }
 
@@ -299,6 +317,7 @@ public final class DeviceAgent implements AutoCloseable {
     @Override
     public void close() throws Exception {
         timer.shutdownNow();
+        preparer.shutdownNow();
         if (transport != null) {
             transport.close();
         }

@@ -4,10 +4,13 @@ import ai.onnxruntime.OrtEnvironment;
 import io.ftpipe.device.stage.Assignment;
 import io.ftpipe.device.stage.Outbox;
 import io.ftpipe.device.stage.StageWarmUp;
+import io.ftpipe.device.stage.WarmUpTimes;
 import io.ftpipe.device.stage.StageWorker;
 import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.ProtocolException;
 import io.ftpipe.protocol.RejectReason;
+import io.ftpipe.zoo.stage.StageGraphs;
+import io.ftpipe.zoo.stage.StageGraphsCodec;
 import io.ftpipe.zoo.runtime.StageSessions;
 import io.ftpipe.zoo.state.UnitState;
 import io.ftpipe.zoo.state.UnitStatePayloads;
@@ -34,7 +37,17 @@ final class StageHost implements AutoCloseable {
     private volatile StageWorker worker;
     /** The last stage's sessions, kept while this device may get the same stage in a new term. */
     private StageSessions sessions;
+    /** Sessions of the stage the next term will bring, built while the current one trains. */
+    private final SessionsAhead<Prepared> ahead = new SessionsAhead<>();
     private boolean closed;
+
+    /** Sessions built ahead, warmed up, and their warm-up runs for the clock of the term that takes them. */
+    private record Prepared(StageSessions sessions, WarmUpTimes warmUp) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            sessions.close();
+        }
+    }
 
     StageHost(OrtEnvironment env, int threads, StageClock clock) {
         this.env = env;
@@ -61,6 +74,34 @@ final class StageHost implements AutoCloseable {
         worker = new StageWorker(env, a, sessions, out, clock);
         held.forJob(a.job());
         return new Message.Ack(a.job(), a.term(), a.stage(), device);
+    }
+
+    /**
+     * Builds and warms up the sessions of the stage the next term will bring, on the caller's
+     * thread and outside the lock, so the stage running now goes on meanwhile.
+     *
+     * @return the answer for the central node
+     */
+    Message.Prepared prepare(Message.Prepare p, String device) throws Exception {
+        StageGraphs graphs = StageGraphsCodec.decode(p.graphs());
+        synchronized (this) {
+            requireOpen();
+            if (sessions != null && sessions.serves(graphs, threads)) {
+                return new Message.Prepared(p.job(), p.term(), p.stage(), device);
+            }
+        }
+        ahead.build(p.graphs(), () -> {
+            StageSessions built = StageSessions.open(env, graphs, threads);
+            try {
+                WarmUpTimes warmUp = new WarmUpTimes();
+                StageWarmUp.run(env, built, graphs, p.maxBatch(), warmUp);
+                return new Prepared(built, warmUp);
+            } catch (Exception e) {
+                built.close();
+                throw e;
+            }
+        });
+        return new Message.Prepared(p.job(), p.term(), p.stage(), device);
     }
 
     synchronized void forward(Message.Forward m) throws Exception {
@@ -108,6 +149,7 @@ final class StageHost implements AutoCloseable {
         checkJob(running(), s.job(), s.term());
         release();
         closeSessions();
+        ahead.clear();
     }
 
     /** Idempotent; waits for a command in progress, and refuses every later one. */
@@ -119,6 +161,7 @@ final class StageHost implements AutoCloseable {
         closed = true;
         release();
         closeSessions();
+        ahead.close();
     }
 
     private StageWorker running() {
@@ -149,18 +192,29 @@ final class StageHost implements AutoCloseable {
      * Sessions for the assignment's graphs, and the clock started again. A new term that gives
      * this device the stage it ran (as after every recovery that it survives) runs on the same
      * sessions: no session builds, no slow first runs, and the speeds measured on them still hold.
-     * New sessions are warmed up before the term starts.
+     * Otherwise the sessions built ahead for it ({@link #prepare}, waited for if under way), or new
+     * ones, warmed up before the term starts.
      */
     private void prepareSessions(Assignment a) throws Exception {
         boolean same = sessions != null && sessions.serves(a.graphs(), threads);
-        if (!same) {
-            closeSessions();
-            sessions = StageSessions.open(env, a.graphs(), threads);
+        Prepared built = ahead.take(a.message().graphs());
+        if (same) {
+            if (built != null) {
+                built.close();
+            }
+            clock.restart(true);
+            return;
         }
-        clock.restart(same);
-        if (!same) {
-            StageWarmUp.run(env, sessions, a.graphs(), a.message().maxBatch(), clock);
+        closeSessions();
+        if (built != null) {
+            sessions = built.sessions();
+            clock.restart(false);
+            built.warmUp().replay(clock);
+            return;
         }
+        sessions = StageSessions.open(env, a.graphs(), threads);
+        clock.restart(false);
+        StageWarmUp.run(env, sessions, a.graphs(), a.message().maxBatch(), clock);
     }
 
     /**

@@ -140,6 +140,18 @@ public sealed interface Message {
     }
 
     /**
+     * Central to device, while term {@code term} trains: the graphs of the stage the next term will
+     * give you. Build and warm up their sessions now, beside the stage you run, so that the
+     * {@link Assign} that follows finds them ready; answer {@link Prepared}.
+     */
+    record Prepare(String job, long term, int stage, byte[] graphs, int maxBatch) implements Message {
+    }
+
+    /** Device to central: the sessions of a {@link Prepare} are built and warmed up. */
+    record Prepared(String job, long term, int stage, String device) implements Message {
+    }
+
+    /**
      * Central to device: send your units' states (for evaluation, export and replication).
      *
      * <p>With {@code endsTerm} (a recovery): take no more of this term's stage messages, and answer

@@ -13,6 +13,8 @@ final class JobMessages {
     static String jobOf(Message m) {
         if (m instanceof Message.Ack a) {
             return a.job();
+        } else if (m instanceof Message.Prepared p) {
+            return p.job();
         } else if (m instanceof Message.Weights w) {
             return w.job();
         } else if (m instanceof Message.Progress p) {

@@ -10,13 +10,11 @@ import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.model.LoadedModel;
 import io.ftpipe.zoo.runtime.LocalPipeline;
 import io.ftpipe.zoo.state.UnitState;
-import io.ftpipe.zoo.state.UnitStatePayloads;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -26,8 +24,8 @@ import java.util.function.LongSupplier;
  * the schedule allows) and, for an adaptive job, re-plans from the devices' measured capacities;
  * when devices fail it recovers; after each epoch it evaluates the collected weights, and at the
  * end it exports the model. Its parts: {@link JobState} (what it knows), {@link TermControl} (the
- * devices), {@link Recovery}, {@link Repartitioning} (the planner), {@link JobStatus} and
- * {@link JobData}.
+ * devices), {@link Recovery}, {@link Repartitioning} (the planner), {@link Replans}, {@link JobStatus}
+ * and {@link JobData}.
  */
 final class JobRun {
     /** How often an adaptive job looks at the measured capacities. */
@@ -53,6 +51,7 @@ final class JobRun {
     private final Recovery recovery;
     private final Checkpoints checkpoints;
     private final CatchUp catchUp;
+    private final Replans replans;
     private Feeder feeder;
 
     /** @param resume where a restarted central node found the job, or null to start it afresh */
@@ -84,6 +83,7 @@ final class JobRun {
         this.catchUp = new CatchUp(spec, state, terms, timeouts, status);
         this.recovery = new Recovery(state, registry, devices, config, terms, planner, replicas, model,
                 status, listener);
+        this.replans = new Replans(state, status, terms, planner, devices, recovery, listener);
         if (resume != null) {
             state.resume(resume);
             if (state.layout != null) {
@@ -205,9 +205,12 @@ final class JobRun {
                 status.progressed();
                 checkpoints.write(false);
                 // Between steps, so GPipe's accumulation never straddles two layouts.
-                if (spec.adaptive() && state.clock.getAsLong() >= nextCheck) {
-                    nextCheck = state.clock.getAsLong() + REPLAN_CHECK_MILLIS;
-                    survive(() -> maybeReplan(total - state.iteration));
+                if (spec.adaptive()) {
+                    boolean lookNow = state.clock.getAsLong() >= nextCheck;
+                    if (lookNow) {
+                        nextCheck = state.clock.getAsLong() + REPLAN_CHECK_MILLIS;
+                    }
+                    survive(() -> replans.atStepBoundary(total - state.iteration, lookNow, this::startTerm));
                 }
             }
             survive(() -> terms.drain("the epoch's last micro-batches"));
@@ -311,46 +314,6 @@ final class JobRun {
                 layout.start(), layout.describeStages(), layout.reason(), state.migrationMillis));
         listener.termStarted(layout);
         return layout;
-    }
-
-    /**
-     * Re-plans if the measured capacities call for it ({@link Repartitioning#better}): drains the
-     * pipeline, moves only the units that change device, and starts a new term.
-     */
-    private void maybeReplan(long remaining) throws Exception {
-        // Alive and not another job's: a device left out earlier and taken since is no candidate.
-        var decision = planner.better(devices.usable(), recovery.usableDevices(), remaining);
-        if (decision.isEmpty()) {
-            return;
-        }
-        Plan better = decision.get().plan();
-        String reason = String.format("measured capacities: predicted %.0f -> %.0f samples/s",
-                planner.samplesPerSecond(decision.get().current()), planner.samplesPerSecond(better));
-        status.event("re-planning (" + reason + ")");
-        List<String> joined = better.stages().stream().map(io.ftpipe.broker.plan.Stage::device)
-                .filter(d -> !state.devices.contains(d)).toList();
-        if (!joined.isEmpty()) {
-            status.event("devices " + joined + " join the job at this re-plan");
-            List<String> grown = new java.util.ArrayList<>(state.devices);
-            grown.addAll(joined);
-            state.devices = List.copyOf(grown);
-        }
-        long migrationStart = state.clock.getAsLong();
-        terms.drain("the pipeline to drain before re-planning");
-        // Drained, the devices' units stand still: those that stay with their device are kept, and
-        // only the units that move are collected (from their current owners) and sent.
-        long drained = state.clock.getAsLong();
-        var moves = Repartitioning.Moves.between(Repartitioning.assignment(state.layout), better.assignment());
-        Map<Integer, UnitState> moving = new TreeMap<>();
-        for (Message.Weights w : terms.collect(moves.giving(), false).values()) {
-            UnitStatePayloads.decode(w.units()).stream().filter(u -> !moves.kept().contains(u.unit()))
-                    .forEach(u -> moving.put(u.unit(), u));
-        }
-        // Where a re-plan's time goes: the drain, the collect, and (the rest of "ready in") the load.
-        status.event(String.format("drained in %d ms; units %s collected in %d ms", drained - migrationStart,
-                moving.keySet(), state.clock.getAsLong() - drained));
-        listener.replanned(startTerm(better, new TermControl.Handover(moving, moves.kept(), state.iteration, reason),
-                migrationStart, decision.get().measured()));
     }
 
     private void recover(PipelineBroken broken) throws Exception {

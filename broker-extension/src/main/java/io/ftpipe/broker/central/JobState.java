@@ -23,6 +23,8 @@ final class JobState {
 
     // Guarded by this object's monitor.
     final Map<Integer, String> acks = new HashMap<>();
+    /** Devices that have the sessions of the coming term's stage ready (a re-plan under way). */
+    final java.util.Set<String> prepared = new java.util.HashSet<>();
     final Map<String, Message.Weights> weights = new HashMap<>();
     long collectRequest;
     final CapacityTracker capacities = new CapacityTracker();
@@ -119,6 +121,8 @@ final class JobState {
     synchronized void onMessage(String device, Message m) {
         if (m instanceof Message.Ack a && a.term() == term) {
             acks.put(a.stage(), device);
+        } else if (m instanceof Message.Prepared p && p.term() == term) {
+            prepared.add(device);
         } else if (m instanceof Message.Weights w && w.request() == collectRequest) {
             weights.put(device, w);
         } else if (m instanceof Message.Replica r && r.term() == term) {

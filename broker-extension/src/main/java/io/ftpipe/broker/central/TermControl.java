@@ -11,6 +11,7 @@ import io.ftpipe.protocol.Topics;
 import io.ftpipe.zoo.model.Model;
 import io.ftpipe.zoo.stage.StageCompiler;
 import io.ftpipe.zoo.stage.StageGraphs;
+import io.ftpipe.zoo.stage.StageGraphsCodec;
 import io.ftpipe.zoo.state.UnitState;
 import io.ftpipe.zoo.state.UnitStatePayloads;
 
@@ -152,6 +153,32 @@ final class TermControl {
             state.feeding = true;
         }
         return layout;
+    }
+
+    /**
+     * Tells each device of {@code plan} whose stage would change to build and warm up that stage's
+     * sessions now, while this term trains ({@link Message.Prepare}).
+     *
+     * @return the devices asked; their {@link Message.Prepared} answers collect in {@link JobState#prepared}
+     */
+    List<String> prepare(Plan plan) {
+        synchronized (state) {
+            state.prepared.clear();
+        }
+        List<String> asked = new ArrayList<>();
+        List<io.ftpipe.broker.plan.Stage> stages = plan.stages();
+        for (int s = 0; s < stages.size(); s++) {
+            var p = stages.get(s);
+            if (state.layout.stages().stream().anyMatch(now -> now.device().equals(p.device())
+                    && now.from() == p.from() && now.to() == p.to())) {
+                continue;
+            }
+            byte[] graphs = StageGraphsCodec.encode(graphs(p.from(), p.to()));
+            command(p.device(), new Message.Prepare(state.spec.id(), state.term, s, graphs,
+                    state.spec.microBatchSize()), state.iteration);
+            asked.add(p.device());
+        }
+        return asked;
     }
 
     /**

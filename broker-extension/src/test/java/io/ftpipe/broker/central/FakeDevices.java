@@ -65,6 +65,8 @@ final class FakeDevices implements CentralPublisher {
     private final Chunks.Assembler assembler = new Chunks.Assembler(Chunks.MAX_MESSAGE_BYTES);
     /** What the central node sent, in order. */
     final List<Message> sent = new CopyOnWriteArrayList<>();
+    /** Whether devices answer that they have prepared a coming stage (or never do, as if too slow). */
+    volatile boolean answersPrepare = true;
     /** The jobs answered, by id: each device's answers go to the job they are about. */
     private final Map<String, JobRun> runs = new ConcurrentHashMap<>();
     /** Per unit, micro-batches of updates it skipped over: none when every update is applied once. */
@@ -155,6 +157,10 @@ final class FakeDevices implements CentralPublisher {
             run(c.job()).onMessage(d.id, new Message.Weights(c.job(), c.term(), c.request(), d.stage, d.trainedThrough,
                     UnitStatePayloads.encode(units), List.of(),
                     units.stream().map(u -> d.versions.get(u.unit())).toList()));
+        } else if (m instanceof Message.Prepare p) {
+            if (answersPrepare) {
+                run(p.job()).onMessage(d.id, new Message.Prepared(p.job(), p.term(), p.stage(), d.id));
+            }
         } else if (m instanceof Message.Stop s && s.job().equals(d.job)) {
             d.stage = -1;
         }

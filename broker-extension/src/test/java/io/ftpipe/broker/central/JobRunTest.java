@@ -1,5 +1,6 @@
 package io.ftpipe.broker.central;
 
+import io.ftpipe.protocol.Message;
 import io.ftpipe.protocol.Schedule;
 import io.ftpipe.zoo.optim.OptimizerConfig;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +110,48 @@ class JobRunTest {
         assertFalse(r.recoveries().stream().findAny().isPresent(), "no failure: " + r.recoveries());
         assertEquals(4096, r.epochs().get(0).samples(), "every sample trained once across the re-plan");
         assertEquals(0, r.duplicateMicroBatches());
+        assertTrue(r.events().stream().anyMatch(e -> e.contains("stages all prepared")), r.events().toString());
+        assertPreparedBeforeAssigned(replanned);
+    }
+
+    /** Every device whose stage changed at {@code term} was asked to prepare it, before its assign. */
+    private void assertPreparedBeforeAssigned(JobReport.Term term) {
+        List<Message> sent = List.copyOf(devices.sent);
+        for (JobReport.Stage s : term.stages()) {
+            int assign = indexOf(sent, m -> m instanceof Message.Assign a && a.term() == term.term()
+                    && a.stage() == s.stage());
+            int prepare = indexOf(sent, m -> m instanceof Message.Prepare p && p.term() == term.term() - 1
+                    && p.stage() == s.stage());
+            assertTrue(assign >= 0, "stage " + s.stage() + " assigned");
+            assertTrue(prepare >= 0 && prepare < assign, "stage " + s.stage() + " prepared first");
+        }
+    }
+
+    private static int indexOf(List<Message> sent, java.util.function.Predicate<Message> which) {
+        for (int i = 0; i < sent.size(); i++) {
+            if (which.test(sent.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void aReplanWaitsForPreparationsAtMostTheirTimeout() throws Exception {
+        devices.answersPrepare = false;
+        devices.join("d0", 1);
+        devices.join("d1", 1);
+        devices.join("slow", 20);
+        // Longer than the timeout, on the fake clock.
+        int samples = (int) (2 * Replans.PREPARE_TIMEOUT_MILLIS / FakeDevices.MILLIS_PER_MICRO_BATCH)
+                * FakeJobs.MICRO_BATCH;
+        JobReport r = run(job(JobSpec.ADAPTIVE, 3, samples), JobListener.NONE);
+
+        assertTrue(r.terms().size() >= 2, "re-planned all the same: " + r.events());
+        String waited = r.events().stream().filter(e -> e.contains("stages not all prepared")).findFirst()
+                .orElseThrow(() -> new AssertionError(r.events().toString()));
+        assertTrue(waited.contains("prepared in " + Replans.PREPARE_TIMEOUT_MILLIS + " ms"), waited);
+        assertEquals(samples, r.epochs().get(0).samples(), "every sample trained once across the re-plan");
     }
 
     @Test

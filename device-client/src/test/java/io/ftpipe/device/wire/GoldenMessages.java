@@ -47,6 +47,9 @@ final class GoldenMessages {
                 unitWithoutMoments(2)), List.of(310L, 325L)));
         m.put("emulate", new Message.Emulate("gw-1", 2.5));
         m.put("ack", new Message.Ack("job-1", 2, 1, "gw-1"));
+        // Since re-plans prepare the next term's sessions while the current one trains.
+        m.put("prepare", new Message.Prepare("job-1", 4, 1, mlpGraphs(1, 3), 16));
+        m.put("prepared", new Message.Prepared("job-1", 4, 1, "gw-1"));
         m.put("collect", new Message.Collect("job-1", 2, 99, true));
         m.put("weights", new Message.Weights("job-1", 4, 7, 1, 320, units(unitWithMoments(2)),
                 List.of(new Message.Replica("job-1", 4, 0, 300, units(unitWithMoments(0), summary(1))))));

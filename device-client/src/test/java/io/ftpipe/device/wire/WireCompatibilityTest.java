@@ -42,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>A later, deliberate addition: per-unit versions (exactly-once updates) in {@code assign},
  * {@code weights} and {@code replica}. They are left out of a message that does not use them, so
  * the older golden files still hold; the messages that carry them have golden files of their own,
- * written by this codec (unit states in msgpack-numpy's layout), which must match exactly.
+ * written by this codec (unit states in msgpack-numpy's layout), which must match exactly. So do
+ * those of {@code prepare} and {@code prepared}, added with re-plans prepared ahead.
  */
 class WireCompatibilityTest {
     private static final Map<String, Message> MESSAGES = GoldenMessages.all();
