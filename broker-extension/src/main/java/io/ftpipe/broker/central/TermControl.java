@@ -263,7 +263,10 @@ final class TermControl {
     /** Publishes to the topic that {@code device} receives on, in pieces that device accepts. */
     private void send(String device, String topic, Message m, long iteration) {
         byte[] bytes = MessageCodec.encode(m);
-        int chunkBytes = Chunks.chunkBytesFor(registry.maxPayloadBytes(device), CHUNK_BYTES);
+        // A device of the last layout that has not said hello to a restarted central node is told
+        // to stop all the same, in pieces as small as the central node's own limit.
+        int limit = registry.known(device) ? registry.maxPayloadBytes(device) : config.maxPayloadBytes();
+        int chunkBytes = Chunks.chunkBytesFor(limit, CHUNK_BYTES);
         CompletableFuture<Void> last = null;
         for (byte[] piece : Chunks.split(bytes, chunkBytes, state.spec.id(), state.term, iteration, messageIds++)) {
             last = publisher.publish(topic, piece, 1, false);

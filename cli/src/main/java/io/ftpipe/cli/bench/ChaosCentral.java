@@ -68,8 +68,11 @@ final class ChaosCentral implements AutoCloseable {
         return uri;
     }
 
-    /** SIGKILL, then started again; returns once it listens. */
-    void killAndRestart() throws Exception {
+    /**
+     * SIGKILL, then started again; returns once it listens. Meanwhile {@link #failure} waits: the
+     * killed broker is not one that exited.
+     */
+    synchronized void killAndRestart() throws Exception {
         closeWatchers();
         broker.kill();
         launch();
@@ -81,13 +84,13 @@ final class ChaosCentral implements AutoCloseable {
     }
 
     /** The job's report once it has completed. */
-    Optional<JobReport> report() throws IOException {
+    synchronized Optional<JobReport> report() throws IOException {
         List<Path> reports = BrokerRestartRun.reports(data(work));
         return reports.isEmpty() ? Optional.empty() : Optional.of(BrokerRestartRun.readReport(reports.get(0)));
     }
 
     /** Why the job failed, once it has; or why the broker exited. */
-    Optional<String> failure() throws IOException {
+    synchronized Optional<String> failure() throws IOException {
         Path jobs = data(work).resolve("jobs");
         if (Files.isDirectory(jobs)) {
             try (Stream<Path> all = Files.list(jobs)) {

@@ -5,10 +5,12 @@ import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.internal.MqttConnectionState;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
+import java.lang.reflect.Field;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +29,13 @@ import java.util.concurrent.TimeUnit;
  * on a reconnect, only {@code connectComplete(true, uri)}. Paho calls the connect listener with
  * the completed token just before {@code connectComplete}, so wrapping the listener sees every
  * CONNACK in time.
+ *
+ * <p>No topic aliases: Paho 1.2.5 gives a QoS 1 publish a topic alias whenever the broker allows
+ * them and then keeps only the alias; a message still unacknowledged when the connection drops is
+ * sent again on the resumed session with that alias alone, which the new connection does not know
+ * (aliases live only as long as a connection), and the broker disconnects the client (0x94) at
+ * every reconnect, for ever (paho.mqtt.java issues 527 and 1104; found by bench chaos killing the
+ * broker). So after every CONNACK the client is told the broker allows none.
  *
  * <p>Stopping: Paho's reconnect timer is a non-daemon thread that ends only when a reconnect
  * succeeds or {@code reconnect()} is called; a client closed while the broker is away would keep
@@ -69,6 +78,7 @@ final class AutoReconnectClient extends MqttAsyncClient {
                 MqttProperties connack = token.getResponseProperties();
                 Integer receiveMaximum = connack == null ? null : connack.getReceiveMaximum();
                 serverReceiveMaximum = receiveMaximum == null ? DEFAULT_RECEIVE_MAXIMUM : receiveMaximum;
+                useNoTopicAliases();
                 if (callback != null) {
                     callback.onSuccess(token);
                 }
@@ -82,6 +92,26 @@ final class AutoReconnectClient extends MqttAsyncClient {
                 }
             }
         });
+    }
+
+    /**
+     * Paho keeps the broker's Topic Alias Maximum in a private field and offers no option; before
+     * any publish of the connection (the window opens after this), it is set to none.
+     */
+    private void useNoTopicAliases() {
+        try {
+            connectionState().setOutgoingTopicAliasMaximum(0);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("this Paho build hides its connection state elsewhere; without topic "
+                    + "aliases turned off, a resumed session could not resend its messages: " + e, e);
+        }
+    }
+
+    /** Paho's state of the current connection (what the broker allows on it). */
+    MqttConnectionState connectionState() throws ReflectiveOperationException {
+        Field f = MqttAsyncClient.class.getDeclaredField("mqttConnection");
+        f.setAccessible(true);
+        return (MqttConnectionState) f.get(this);
     }
 
     /** From the connection-lost callback: tries again every {@link #FAST_RETRY_MILLIS} for a while. */
