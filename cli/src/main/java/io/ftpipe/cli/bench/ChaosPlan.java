@@ -25,8 +25,9 @@ public final class ChaosPlan {
         /** A kill, and a second device paused as soon as the job notices: it fails during the recovery. */
         DURING_RECOVERY("during-recovery"),
         /**
-         * The central node (the broker with the extension) SIGKILLed as the next re-plan starts, or
-         * mid-training if none starts for a while, and started again at once by its service manager.
+         * The central node (the broker with the extension) SIGKILLed at the next layout change (a
+         * re-plan, or the recovery from a device killed for it if none comes), and started again at
+         * once by its service manager.
          */
         BROKER("broker");
 

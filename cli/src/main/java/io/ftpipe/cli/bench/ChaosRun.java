@@ -36,11 +36,12 @@ public final class ChaosRun {
     /** Stalls and outages last past the central node's heartbeat timeout. */
     static final long STALL_MILLIS = ExtensionConfig.DEFAULT_HEARTBEAT_TIMEOUT_MILLIS + 2_000;
     static final long ECHO_MILLIS = 10_000;
-    /** How long a broker fault waits for a re-plan to kill the central node in. */
-    static final long REPLAN_PATIENCE_MILLIS = 30_000;
+    /** How long a broker fault waits for a re-plan before it kills a device to bring on a recovery. */
+    static final long REPLAN_PATIENCE_MILLIS = 15_000;
     /** What a broker fault's {@link Injected#when} says. */
     public static final String DURING_REPLAN = "during a re-plan";
-    public static final String MID_TRAINING = "mid-training (no re-plan came)";
+    public static final String DURING_RECOVERY = "during a recovery";
+    public static final String MID_TRAINING = "mid-training (no layout change came)";
     /** How long a due fault waits for the job to train on as many devices as it hits. */
     private static final double PATIENCE_SECONDS = 60;
     /** Time for heartbeats to report the refusals of the last echoed copies. */
@@ -67,7 +68,8 @@ public final class ChaosRun {
      * @param devices   the victims, in the order hit (none for an echo or a broker kill)
      * @param echoed    for an echo: copies published to devices' inputs; {@code refused}: the
      *                  messages the devices refused meanwhile, from their heartbeats
-     * @param when      for a broker kill: {@link #DURING_REPLAN} or {@link #MID_TRAINING}; else empty
+     * @param when      for a broker kill: {@link #DURING_REPLAN}, {@link #DURING_RECOVERY} or
+     *                  {@link #MID_TRAINING}; else empty
      */
     public record Injected(double atSeconds, ChaosPlan.Kind kind, List<String> devices, long echoed, long refused,
                            String when) {
@@ -131,8 +133,8 @@ public final class ChaosRun {
         private final AtomicInteger undoing = new AtomicInteger();
         /** A second device to pause once the job notices the first failure. */
         private final AtomicReference<Runnable> onBroken = new AtomicReference<>();
-        /** The central node to kill once the next re-plan starts. */
-        private final AtomicReference<Runnable> onReplan = new AtomicReference<>();
+        /** The central node to kill once the next layout change starts (a re-plan's, a recovery's). */
+        private final AtomicReference<Consumer<String>> onLayoutChange = new AtomicReference<>();
         private final List<String> paused = new CopyOnWriteArrayList<>();
         private final List<ChaosPlan.Fault> skipped = new CopyOnWriteArrayList<>();
         private volatile long startedMillis;
@@ -267,19 +269,38 @@ public final class ChaosRun {
                     done(at, f.kind(), List.of(victim, second), 0, 0);
                 }
                 case BROKER -> {
-                    onReplan.set(() -> killCentral(DURING_REPLAN));
+                    onLayoutChange.set(this::killCentral);
+                    // Re-plans are rare in a long job: a device killed brings on a recovery instead.
                     timers.schedule(() -> {
-                        if (onReplan.getAndSet(null) != null) {
-                            killCentral(MID_TRAINING);
+                        if (onLayoutChange.get() != null) {
+                            provokeRecovery(victim);
                         }
                     }, REPLAN_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
+                    timers.schedule(() -> {
+                        if (onLayoutChange.getAndSet(null) != null) {
+                            killCentral(MID_TRAINING);
+                        }
+                    }, 2 * REPLAN_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
                 }
             }
             progress.accept(String.format("%.1fs: %s %s", at, f.kind().label(), switch (f.kind()) {
                 case ECHO -> "of the job's stage messages";
-                case BROKER -> "at the next re-plan";
+                case BROKER -> "at the next re-plan or recovery";
                 default -> victim;
             }));
+        }
+
+        /** A device killed (and rebooted) so that the job recovers, and a broker fault finds a layout change. */
+        private void provokeRecovery(String device) {
+            try {
+                undoing.incrementAndGet();
+                devices.kill(List.of(device));
+                later(REBOOT_MILLIS, () -> devices.restart(device));
+                progress.accept(String.format("%.1fs: no re-plan came; killed %s to bring on a recovery", now(),
+                        device));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** On the timers' thread: the status watcher's own thread must not close its client. */
@@ -348,16 +369,18 @@ public final class ChaosRun {
             }
             lastEvent = s.lastEvent();
             progress.accept(String.format("%.1fs: %s", now(), lastEvent));
-            if (lastEvent.contains(" broken: ")) {
+            boolean broken = lastEvent.contains(" broken: ");
+            if (broken) {
                 recovering.set(true);
                 Runnable second = onBroken.getAndSet(null);
                 if (second != null) {
                     second.run();
                 }
-            } else if (lastEvent.startsWith("re-planning")) {
-                Runnable kill = onReplan.getAndSet(null);
+            }
+            if (broken || lastEvent.startsWith("re-planning")) {
+                Consumer<String> kill = onLayoutChange.getAndSet(null);
                 if (kill != null) {
-                    timers.execute(kill);
+                    timers.execute(() -> kill.accept(broken ? DURING_RECOVERY : DURING_REPLAN));
                 }
             }
         }
