@@ -84,6 +84,7 @@ final class JobRun {
         this.recovery = new Recovery(state, registry, devices, config, terms, planner, replicas, model,
                 status, listener);
         this.replans = new Replans(state, status, terms, planner, devices, recovery, listener);
+        terms.onEveryWake(status::progressed);
         if (resume != null) {
             state.resume(resume);
             if (state.layout != null) {

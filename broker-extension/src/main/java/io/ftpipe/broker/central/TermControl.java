@@ -44,6 +44,8 @@ final class TermControl {
     private final JobDevices devices;
     private final CentralPublisher publisher;
     private final ExtensionConfig config;
+    private Runnable waited = () -> {
+    };
     private final JobTimeouts timeouts;
     private final StageAssignments assignments;
     private final Model model;
@@ -294,8 +296,17 @@ final class TermControl {
                     throw new TimeoutException("waited " + timeoutMillis + " ms for " + what);
                 }
                 state.wait(Math.min(left, HEALTH_CHECK_MILLIS));
+                waited.run();
             }
         }
+    }
+
+    /**
+     * Runs {@code r} on the job's thread at every wake-up of a wait: the micro-batches that finish
+     * while the job waits (a drain, a collect) are told as they finish, not when the wait is over.
+     */
+    void onEveryWake(Runnable r) {
+        waited = r;
     }
 
     /** Throws if a device waited on has failed, or the oldest unfinished micro-batch is stuck. */
