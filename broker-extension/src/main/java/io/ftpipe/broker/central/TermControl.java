@@ -44,11 +44,12 @@ final class TermControl {
     private final JobDevices devices;
     private final CentralPublisher publisher;
     private final ExtensionConfig config;
-    private Runnable waited = () -> {
-    };
     private final JobTimeouts timeouts;
     private final StageAssignments assignments;
     private final Model model;
+    /** Run at every wake-up of a wait ({@link #onEveryWake}). */
+    private Runnable waited = () -> {
+    };
     /** Stage graphs by unit range [from, to): a term that gives a stage the same units compiles nothing. */
     private final Map<List<Integer>, StageGraphs> compiled = new ConcurrentHashMap<>();
     private long messageIds;
