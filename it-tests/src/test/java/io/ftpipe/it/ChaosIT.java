@@ -15,13 +15,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@code bench chaos}'s machinery in small, for the fault no other test does: the central node
- * killed during a re-plan. An adaptive GPipe job on two devices loses one (killed, its gateway
- * rebooted); the re-plan that takes it back starts, and the broker's JVM is SIGKILLed then and
- * started again. The job must end with every invariant of a chaos run, the failure-free run's
+ * killed during a re-plan. An adaptive GPipe job on two devices, one four times slower than the
+ * other, starts speed-blind and re-plans once their speeds are measured; as that re-plan starts,
+ * the broker's JVM is SIGKILLed and started again. The job must end with every invariant of a chaos run, the failure-free run's
  * weights among them.
  */
 class ChaosIT {
-    private static final ChaosRun.Setup SETUP = new ChaosRun.Setup("mobilenetv2", List.of(4, 4), 32, 4, 6_400, 1, 7,
+    private static final ChaosRun.Setup SETUP = new ChaosRun.Setup("mobilenetv2", List.of(2, 8), 32, 4, 3_200, 1, 7,
             new JobSpec.Replication(25, 50));
 
     @TempDir
@@ -31,14 +31,14 @@ class ChaosIT {
     void theCentralNodeKilledDuringAReplan() throws Exception {
         ChaosRun.Result reference = ChaosRun.run(SETUP, List.of(), work.resolve("reference"), System.out::println);
         assertNotNull(reference.report(), reference.error());
-        List<ChaosPlan.Fault> plan = List.of(new ChaosPlan.Fault(20, ChaosPlan.Kind.KILL, 1),
-                new ChaosPlan.Fault(21, ChaosPlan.Kind.BROKER, 0));
+        // Due at once: armed as the first term starts, before its measured speeds call for a re-plan.
+        List<ChaosPlan.Fault> plan = List.of(new ChaosPlan.Fault(0, ChaosPlan.Kind.BROKER, 0));
         ChaosRun.Result run = ChaosRun.run(SETUP, plan, work.resolve("chaos"), System.out::println);
         assertNotNull(run.report(), run.error());
 
         List<ChaosOutcome.Fault> faults = ChaosOutcome.faults(run.faults(), run.report().recoveries());
-        assertEquals(List.of("kill", "broker"), faults.stream().map(ChaosOutcome.Fault::kind).toList());
-        assertEquals(ChaosRun.DURING_REPLAN, faults.get(1).when(), "killed as the re-plan started: " + faults);
+        assertEquals(List.of("broker"), faults.stream().map(ChaosOutcome.Fault::kind).toList());
+        assertEquals(ChaosRun.DURING_REPLAN, faults.get(0).when(), "killed as the re-plan started: " + faults);
         assertTrue(run.report().events().stream().anyMatch(e -> e.contains("resuming job")), run.report().events()
                 .toString());
         double diff = ExportedWeights.maxRelativeDifference(ExportedWeights.read(Path.of(reference.report()
