@@ -2,11 +2,19 @@ package io.ftpipe.device.mqtt;
 
 import io.ftpipe.device.testsupport.EmbeddedBroker;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
@@ -24,10 +32,52 @@ class NoTopicAliasesTest {
     void theClientUsesNoTopicAliasesThoughTheBrokerAllowsThem() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start(brokerDir)) {
             AutoReconnectClient client = new AutoReconnectClient(broker.url(), "aliases");
+            CompletableFuture<Boolean> reconnected = new CompletableFuture<>();
+            client.setCallback(new MqttCallback() {
+                @Override
+                public void connectComplete(boolean reconnect, String serverURI) {
+                    if (reconnect) {
+                        reconnected.complete(true);
+                    }
+                }
+
+                @Override
+                public void disconnected(MqttDisconnectResponse response) {
+                }
+
+                @Override
+                public void mqttErrorOccurred(MqttException exception) {
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                }
+
+                @Override
+                public void deliveryComplete(IMqttToken token) {
+                }
+
+                @Override
+                public void authPacketArrived(int reasonCode, MqttProperties properties) {
+                }
+            });
             try {
-                IMqttToken connected = client.connect(ConnectionSettings.of(TransportOptions.defaults(broker.url(),
-                        "aliases")), null, null);
-                connected.waitForCompletion(30_000);
+                // Paho completes the token before it calls the listener, and the application
+                // publishes only after the listener: wait for that, as the transport does.
+                CompletableFuture<IMqttToken> listened = new CompletableFuture<>();
+                client.connect(ConnectionSettings.of(TransportOptions.defaults(broker.url(), "aliases")), null,
+                        new MqttActionListener() {
+                            @Override
+                            public void onSuccess(IMqttToken token) {
+                                listened.complete(token);
+                            }
+
+                            @Override
+                            public void onFailure(IMqttToken token, Throwable exception) {
+                                listened.completeExceptionally(exception);
+                            }
+                        });
+                IMqttToken connected = listened.get(30, TimeUnit.SECONDS);
                 Integer allowed = connected.getResponseProperties().getTopicAliasMaximum();
                 assertTrue(allowed != null && allowed > 0, "the broker allows topic aliases: " + allowed);
                 assertEquals(0, client.connectionState().getOutgoingTopicAliasMaximum());
@@ -35,7 +85,7 @@ class NoTopicAliasesTest {
                 broker.stop();
                 await().atMost(Duration.ofSeconds(30)).until(() -> !client.isConnected());
                 broker.startAgain();
-                await().atMost(Duration.ofSeconds(30)).until(client::isConnected);
+                reconnected.get(30, TimeUnit.SECONDS);
                 assertEquals(0, client.connectionState().getOutgoingTopicAliasMaximum(), "after the reconnect too");
             } finally {
                 client.stopReconnecting(System.nanoTime());
