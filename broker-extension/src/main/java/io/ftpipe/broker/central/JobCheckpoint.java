@@ -26,8 +26,4 @@ record JobCheckpoint(JobSpec spec, long startedMillis, List<String> devices, lon
                      List<JobReport.Epoch> epochs, List<JobReport.Term> terms, List<JobReport.Recovery> recoveries,
                      Map<String, JobReplication.Counts> replicatedSince, List<String> events,
                      int referenceThreads) {
-    /** The epoch in progress (the finished ones are in {@code epochs}). */
-    int epoch() {
-        return epochs.size();
-    }
 }

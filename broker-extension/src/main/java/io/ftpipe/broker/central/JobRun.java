@@ -167,13 +167,10 @@ final class JobRun {
         Map<Integer, UnitState> states = Map.of();
         long nextCheck = state.clock.getAsLong() + REPLAN_CHECK_MILLIS;
         state.iteration = state.epochs.size() * perEpoch;
+        if (resume == null) {
+            state.epochStartedMillis = state.clock.getAsLong();
+        }
         for (int epoch = state.epochs.size(); epoch < spec.epochs(); epoch++) {
-            if (resume == null || epoch > resume.epoch()) {
-                state.epochStartedMillis = state.clock.getAsLong();
-                synchronized (state) {
-                    state.progress.newEpoch();
-                }
-            }
             feeder.newEpoch(epoch);
             for (int from = 0; from < train.size(); from += spec.batchSize()) {
                 int batchEnd = Math.min(train.size(), from + spec.batchSize());
@@ -223,8 +220,7 @@ final class JobRun {
             synchronized (state) {
                 result = new JobReport.Epoch(epoch + 1, state.progress.loss(), state.progress.accuracy(),
                         eval.loss(), (double) eval.correct() / test.size(), seconds, state.progress.samples());
-                state.epochs.add(result);
-                state.trainSeconds += seconds;
+                state.epochDone(result, seconds);
             }
             checkpoints.write(true);
             listener.epochDone(result);

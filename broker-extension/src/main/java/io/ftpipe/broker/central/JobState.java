@@ -101,6 +101,18 @@ final class JobState {
         replicated.resumeFrom(c.replicatedSince());
     }
 
+    /**
+     * The epoch in progress ends with {@code result}, and the next one starts at once: a checkpoint
+     * written from here on must not carry the finished epoch's samples into the next (a central
+     * node restarted then would count them again).
+     */
+    synchronized void epochDone(JobReport.Epoch result, double seconds) {
+        epochs.add(result);
+        trainSeconds += seconds;
+        progress.newEpoch();
+        epochStartedMillis = clock.getAsLong();
+    }
+
     /** Seconds since the job was submitted. */
     double seconds() {
         return (clock.getAsLong() - startedMillis) / 1e3;

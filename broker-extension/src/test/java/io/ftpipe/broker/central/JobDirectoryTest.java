@@ -36,7 +36,7 @@ class JobDirectoryTest {
         List<JobCheckpoint> back = JobDirectory.unfinished(data);
         assertEquals(List.of(c), back);
         assertTrue(Double.isNaN(back.get(0).recoveries().get(0).resumedAtSeconds()));
-        assertEquals(1, back.get(0).epoch());
+        assertEquals(1, back.get(0).epochs().size());
     }
 
     @Test
