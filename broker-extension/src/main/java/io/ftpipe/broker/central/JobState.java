@@ -40,6 +40,7 @@ final class JobState {
     boolean termStartedHere;
     JobReport.Term layout;
     long termStartMillis;
+    final TermFill fill = new TermFill();
     /** The devices whose failure breaks what the job waits for now. */
     List<String> watched = List.of();
     /** Micro-batches are in flight, so one stuck for long means the pipeline is broken. */
@@ -149,6 +150,11 @@ final class JobState {
             } else {
                 progress.record(p);
             }
+            if (Message.Progress.DONE.equals(p.kind())) {
+                fill.done(clock.getAsLong());
+            } else {
+                fill.loss(clock.getAsLong());
+            }
             int last = recoveries.size() - 1;
             // The first micro-batch finished after a recovery is when training is back.
             if (Message.Progress.DONE.equals(p.kind()) && last >= 0
@@ -166,12 +172,12 @@ final class JobState {
         caughtUp.clear();
     }
 
-    /** Have the replayed micro-batches below {@code until} all finished? (under the lock) */
     /** How many micro-batches the schedule lets be in flight through the current layout. */
     int feedLimit() {
         return spec.scheduling().feedLimit(layout.stages().size(), spec.microBatches());
     }
 
+    /** Have the replayed micro-batches below {@code until} all finished? (under the lock) */
     boolean caughtUpTo(long until) {
         return caughtUp.nextClearBit(0) >= until - catchUpStart;
     }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -72,9 +73,12 @@ final class JobStatus {
 
     /** Progress while training: the listener at every step, the status topic now and then. */
     void progressed() {
+        Optional<String> filled;
         synchronized (state) {
             listener.microBatchDone(state.progress.done(), state.progress.loss());
+            filled = state.fill.untold();
         }
+        filled.ifPresent(this::event);
         if (state.clock.getAsLong() - lastStatusMillis >= STATUS_MILLIS) {
             publish();
         }

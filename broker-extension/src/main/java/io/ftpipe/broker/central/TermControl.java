@@ -123,6 +123,7 @@ final class TermControl {
             state.term++;
             state.termStartedHere = true;
             state.termStartMillis = state.clock.getAsLong();
+            state.fill.started(state.term, state.termStartMillis);
             state.feeding = false;
             state.progress.rewind(h.resumeAt());
             state.catchUp(h.start(), h.resumeAt());
