@@ -114,7 +114,8 @@ public final class BenchChaosCommand implements Callable<Integer> {
             err.printf("chaos run %d/%d, seed %d: %d faults planned ...%n", r + 1, runs, runSeed, plan.size());
             ChaosRun.Result run = ChaosRun.run(setup, plan, work.resolve("run-" + runSeed), err::println);
             List<ChaosOutcome.Fault> outcomes = ChaosOutcome.faults(run.faults(),
-                    run.report() == null ? List.of() : run.report().recoveries());
+                    run.report() == null ? List.of() : run.report().recoveries(),
+                    run.report() == null ? List.of() : run.report().terms());
             double weightsDiff = run.report() == null ? Double.NaN
                     : ExportedWeights.maxRelativeDifference(referenceWeights,
                     ExportedWeights.read(Path.of(run.report().modelPath())));

@@ -36,7 +36,8 @@ class ChaosIT {
         ChaosRun.Result run = ChaosRun.run(SETUP, plan, work.resolve("chaos"), System.out::println);
         assertNotNull(run.report(), run.error());
 
-        List<ChaosOutcome.Fault> faults = ChaosOutcome.faults(run.faults(), run.report().recoveries());
+        List<ChaosOutcome.Fault> faults = ChaosOutcome.faults(run.faults(), run.report().recoveries(),
+                run.report().terms());
         assertEquals(List.of("broker"), faults.stream().map(ChaosOutcome.Fault::kind).toList());
         assertEquals(ChaosRun.DURING_REPLAN, faults.get(0).when(), "killed as the re-plan started: " + faults);
         assertTrue(run.report().events().stream().anyMatch(e -> e.contains("resuming job")), run.report().events()

@@ -35,9 +35,12 @@ public final class ChaosOutcome {
     /**
      * Each fault with the recoveries detected after it and before the next fault ({@code injected}
      * in time order): it was detected if they name all its victims, and the first that names its
-     * first victim gives the times; a broker kill, by the restarted central node's recovery.
+     * first victim gives the times; a broker kill, by the restarted central node's recovery. The
+     * second failure during a recovery can land after the recovery is done with its device: a
+     * device the recovery's term goes on without is not the job's, and has nothing to be detected.
      */
-    public static List<Fault> faults(List<ChaosRun.Injected> injected, List<JobReport.Recovery> recoveries) {
+    public static List<Fault> faults(List<ChaosRun.Injected> injected, List<JobReport.Recovery> recoveries,
+                                     List<JobReport.Term> terms) {
         List<Fault> out = new ArrayList<>();
         for (int k = 0; k < injected.size(); k++) {
             ChaosRun.Injected i = injected.get(k);
@@ -64,11 +67,21 @@ public final class ChaosOutcome {
             List<String> failed = window.stream().flatMap(r -> r.failed().stream()).toList();
             JobReport.Recovery first = window.stream().filter(r -> names(r.failed(), i.devices().get(0))).findFirst()
                     .orElse(null);
-            boolean all = i.devices().stream().allMatch(d -> names(failed, d));
+            List<String> leftOut = i.devices().stream().skip(1)
+                    .filter(d -> !names(failed, d) && leftOutOfItsTerm(first, terms, d)).toList();
+            boolean all = i.devices().stream().allMatch(d -> names(failed, d) || leftOut.contains(d));
+            List<String> by = new ArrayList<>(failed);
+            leftOut.forEach(d -> by.add(d + " (hit after the recovery was done with it: not in its term)"));
             out.add(new Fault(i.atSeconds(), i.kind().label(), i.devices(), all && first != null,
-                    String.join("; ", failed), times(first, i)[0], times(first, i)[1], i.when()));
+                    String.join("; ", by), times(first, i)[0], times(first, i)[1], i.when()));
         }
         return out;
+    }
+
+    /** Did the term that {@code recovery} started go on without {@code device}? */
+    private static boolean leftOutOfItsTerm(JobReport.Recovery recovery, List<JobReport.Term> terms, String device) {
+        return recovery != null && terms.stream().filter(t -> t.atSeconds() >= recovery.detectedAtSeconds())
+                .findFirst().map(t -> !t.devices().contains(device)).orElse(false);
     }
 
     /** Detection and training-again seconds after the fault; NaN without a recovery. */
