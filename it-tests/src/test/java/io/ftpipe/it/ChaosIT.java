@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code bench chaos}'s machinery in small, for the fault no other test does: the central node
  * killed during a re-plan. An adaptive GPipe job on two devices, one four times slower than the
  * other, starts speed-blind and re-plans once their speeds are measured; as that re-plan starts,
- * the broker's JVM is SIGKILLed and started again. The job must end with every invariant of a chaos run, the failure-free run's
- * weights among them.
+ * the broker's JVM is SIGKILLed and started again. The job must end with every invariant of a
+ * chaos run, the failure-free run's weights among them.
  */
 class ChaosIT {
     private static final ChaosRun.Setup SETUP = new ChaosRun.Setup("mobilenetv2", List.of(2, 8), 32, 4, 3_200, 1, 7,
