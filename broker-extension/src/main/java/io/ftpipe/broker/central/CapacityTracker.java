@@ -1,8 +1,12 @@
 package io.ftpipe.broker.central;
 
+import io.ftpipe.broker.plan.MeasuredLinks;
 import io.ftpipe.protocol.Message;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
@@ -14,8 +18,9 @@ import java.util.TreeMap;
  * interval a stage has run forwards that are not finished yet (up to the pipeline's depth), and
  * counting only finished ones would make the stages nearest the input look slow. The bytes of its
  * outgoing boundary's round trips (activation out, gradient back) per millisecond those round
- * trips took, less what the next stages held them, give its link rate: what one boundary of this
- * device costs through the broker. Both are smoothed exponentially. The configured
+ * trips took, less what the next stages held them, give the rate of its pair with the next stage's
+ * device: what that boundary costs through the broker ({@link MeasuredLinks} prices the other
+ * pairs from it). Both are smoothed exponentially. The configured
  * emulation factor is never read: only what the device measured. Not thread-safe; the job calls it
  * under its lock.
  */
@@ -35,14 +40,15 @@ final class CapacityTracker {
 
     private final Map<String, Mark> marks = new HashMap<>();
     private final Map<String, Double> slowdowns = new HashMap<>();
-    private final Map<String, Double> rates = new HashMap<>();
+    private final Map<List<String>, MeasuredLinks.Sample> links = new HashMap<>();
     private final Map<String, Long> samples = new HashMap<>();
 
     /**
      * @param referenceMillis reference forward + backward time of the units the device holds in
      *                        {@code h.activity().term()}, per micro-batch
+     * @param receiver        the device of the next stage in that term, or null for the last stage
      */
-    void heartbeat(Message.Heartbeat h, double referenceMillis) {
+    void heartbeat(Message.Heartbeat h, double referenceMillis, String receiver) {
         Mark now = new Mark(h.activity().term(), h.counts().forwards(), h.counts().microBatches(),
                 h.time().computeMillis(), h.boundary().millis(), h.boundary().bytes());
         Mark before = marks.get(h.device());
@@ -68,8 +74,10 @@ final class CapacityTracker {
         }
         double tripMillis = now.boundaryMillis() - before.boundaryMillis();
         long bytes = now.boundaryBytes() - before.boundaryBytes();
-        if (tripMillis > 0 && bytes > 0) {
-            rates.merge(h.device(), bytes / tripMillis, (old, v) -> (1 - SMOOTHING) * old + SMOOTHING * v);
+        if (tripMillis > 0 && bytes > 0 && receiver != null) {
+            links.merge(List.of(h.device(), receiver), new MeasuredLinks.Sample(h.device(), receiver,
+                    bytes / tripMillis, now.term()), (old, v) -> new MeasuredLinks.Sample(v.from(), v.to(),
+                    (1 - SMOOTHING) * old.bytesPerMilli() + SMOOTHING * v.bytesPerMilli(), v.term()));
         }
         marks.put(h.device(), now);
     }
@@ -80,10 +88,29 @@ final class CapacityTracker {
         return s == null ? OptionalDouble.empty() : OptionalDouble.of(s);
     }
 
-    /** The device's smoothed link rate in bytes per millisecond, if a boundary of it has been timed. */
+    /**
+     * The smoothed rate in bytes per millisecond of the device's newest timed boundary as its
+     * sender, if it has had one.
+     */
     OptionalDouble bytesPerMilli(String device) {
-        Double r = rates.get(device);
-        return r == null ? OptionalDouble.empty() : OptionalDouble.of(r);
+        return links.values().stream().filter(s -> s.from().equals(device))
+                .max(Comparator.comparingLong(MeasuredLinks.Sample::term))
+                .map(s -> OptionalDouble.of(s.bytesPerMilli())).orElse(OptionalDouble.empty());
+    }
+
+    /** Every pair's rate as measured so far, and the others derived from them. */
+    MeasuredLinks links(double defaultBytesPerMilli) {
+        return new MeasuredLinks(newestPerPair(), defaultBytesPerMilli);
+    }
+
+    /** A pair timed in both directions (in different terms) counts once, as its newer measurement. */
+    private List<MeasuredLinks.Sample> newestPerPair() {
+        Map<List<String>, MeasuredLinks.Sample> pairs = new HashMap<>();
+        for (MeasuredLinks.Sample s : links.values()) {
+            List<String> pair = s.from().compareTo(s.to()) <= 0 ? List.of(s.from(), s.to()) : List.of(s.to(), s.from());
+            pairs.merge(pair, s, (a, b) -> a.term() >= b.term() ? a : b);
+        }
+        return new ArrayList<>(pairs.values());
     }
 
     /** Measurements taken since {@link #forgetSamples}; a re-plan waits for fresh ones. */
@@ -98,7 +125,7 @@ final class CapacityTracker {
     /** Every measured device. */
     Map<String, JobReport.Capacity> snapshot() {
         Map<String, JobReport.Capacity> out = new TreeMap<>();
-        slowdowns.forEach((d, s) -> out.put(d, new JobReport.Capacity(s, rates.getOrDefault(d, Double.NaN))));
+        slowdowns.forEach((d, s) -> out.put(d, new JobReport.Capacity(s, bytesPerMilli(d).orElse(Double.NaN))));
         return out;
     }
 }

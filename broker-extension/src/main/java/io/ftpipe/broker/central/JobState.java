@@ -40,6 +40,8 @@ final class JobState {
     boolean termStartedHere;
     JobReport.Term layout;
     long termStartMillis;
+    /** When a micro-batch last finished (a replayed one too): the pipeline's last sign of progress. */
+    long lastDoneMillis;
     final TermFill fill = new TermFill();
     /** The devices whose failure breaks what the job waits for now. */
     List<String> watched = List.of();
@@ -151,6 +153,7 @@ final class JobState {
                 progress.record(p);
             }
             if (Message.Progress.DONE.equals(p.kind())) {
+                lastDoneMillis = clock.getAsLong();
                 fill.done(clock.getAsLong());
             } else {
                 fill.loss(clock.getAsLong());
@@ -194,10 +197,12 @@ final class JobState {
         if (layout == null || h.activity().term() != term) {
             return;
         }
-        for (JobReport.Stage s : layout.stages()) {
+        List<JobReport.Stage> stages = layout.stages();
+        for (int i = 0; i < stages.size(); i++) {
+            JobReport.Stage s = stages.get(i);
             double reference = referenceMillis.applyAsDouble(s.from(), s.to());
             if (s.device().equals(h.device()) && !Double.isNaN(reference)) {
-                capacities.heartbeat(h, reference);
+                capacities.heartbeat(h, reference, i + 1 < stages.size() ? stages.get(i + 1).device() : null);
             }
         }
     }

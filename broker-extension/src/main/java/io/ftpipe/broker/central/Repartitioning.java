@@ -33,7 +33,7 @@ final class Repartitioning {
     static final double REPLAN_THRESHOLD = 0.25;
     /** Fresh measurements of every planned device a re-plan waits for, so it never acts on one glitch. */
     static final long FRESH_SAMPLES = 2;
-    /** Link rate assumed for a device none of whose boundaries has been timed yet (10 MB/s). */
+    /** Rate assumed between two devices neither of which has had a boundary timed yet (10 MB/s). */
     static final double DEFAULT_BYTES_PER_MILLI = 10_000;
     /** Fixed cost of one message through the broker. */
     static final double LINK_LATENCY_MILLIS = 1;
@@ -175,16 +175,10 @@ final class Repartitioning {
         return Math.max(1, memory.applyAsLong(device));
     }
 
-    /** Each device's measured upload rate, or a modest default until it has sent something. */
+    /** Every device pair's measured or derived rate, or a modest default until a pair has been timed. */
     private Link link() {
-        Map<String, Double> rates = new HashMap<>();
         synchronized (state) {
-            for (String d : state.devices) {
-                state.capacities.bytesPerMilli(d).ifPresent(r -> rates.put(d, r));
-            }
+            return new Link(state.capacities.links(DEFAULT_BYTES_PER_MILLI), LINK_LATENCY_MILLIS);
         }
-        // A rate is timed at a boundary's sender and covers both directions through the broker.
-        return new Link((from, to) -> rates.getOrDefault(from, rates.getOrDefault(to, DEFAULT_BYTES_PER_MILLI)),
-                LINK_LATENCY_MILLIS);
     }
 }

@@ -311,7 +311,7 @@ final class TermControl {
         waited = r;
     }
 
-    /** Throws if a device waited on has failed, or the oldest unfinished micro-batch is stuck. */
+    /** Throws if a device waited on has failed, or the pipeline has stopped finishing micro-batches. */
     private void checkHealth() throws PipelineBroken {
         long now = state.clock.getAsLong();
         List<FailureDetector.Failure> failed = FailureDetector.failed(state.watched, registry::get,
@@ -321,9 +321,10 @@ final class TermControl {
         }
         long oldest = state.progress.firstUnfinished();
         OptionalLong age = state.feeding ? feeder.ageMillis(oldest) : OptionalLong.empty();
-        if (age.isPresent() && age.getAsLong() > config.backwardTimeoutMillis()) {
-            throw new PipelineBroken(List.of(), "micro-batch " + oldest + " not finished " + age.getAsLong()
-                    + " ms after it was fed");
+        long idle = FailureDetector.idleMillis(age, now - state.lastDoneMillis);
+        if (idle > config.backwardTimeoutMillis()) {
+            throw new PipelineBroken(List.of(), "no micro-batch finished for " + idle + " ms (the oldest unfinished, "
+                    + oldest + ", fed " + age.getAsLong() + " ms ago)");
         }
     }
 }

@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param dataDir                where the central node keeps its state (replica store, job state)
  * @param datasetDir             the Fashion-MNIST IDX files the central node feeds into stage 0
  * @param heartbeatTimeoutMillis a device with no heartbeat for this long is considered failed
- * @param backwardTimeoutMillis  a micro-batch not finished this long after it was fed means the
- *                               pipeline is stuck (a lost message or a hung stage): a new term
+ * @param backwardTimeoutMillis  no micro-batch finished for this long while one was fed and not
+ *                               finished means the pipeline is stuck (a lost message or a hung
+ *                               stage): a new term
  * @param maxPayloadBytes        larger device messages are not handed to the central node
  * @param evalBatchSize          batch size for evaluating the assembled model
  * @param threads                worker threads of the central node

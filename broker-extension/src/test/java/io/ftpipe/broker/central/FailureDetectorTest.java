@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -40,5 +41,14 @@ class FailureDetectorTest {
         assertTrue(f.get(1).reason().contains("no heartbeat for 2001 ms"));
         assertTrue(f.get(2).reason().contains("restarted"));
         assertTrue(f.get(3).reason().contains("unknown"));
+    }
+
+    @Test
+    void aPipelineIsIdleSinceItsOldestFeedOrItsLastFinishWhicheverIsLater() {
+        // Nine in flight behind a slow link: the oldest fed 40 s ago, but one finished 3 s ago.
+        assertEquals(3_000, FailureDetector.idleMillis(OptionalLong.of(40_000), 3_000));
+        // Fed 2 s ago into a pipeline that last finished a minute ago (a new term's first feed).
+        assertEquals(2_000, FailureDetector.idleMillis(OptionalLong.of(2_000), 60_000));
+        assertEquals(0, FailureDetector.idleMillis(OptionalLong.empty(), 60_000), "nothing in flight");
     }
 }
