@@ -64,7 +64,7 @@ public final class DeviceAgent implements AutoCloseable {
     public DeviceAgent(DeviceConfig settings) {
         this.settings = settings;
         this.assembler = new Chunks.Assembler(Chunks.MAX_MESSAGE_BYTES);
-        this.clock = new StageClock(settings.slowdown(), settings.threads() == 1);
+        this.clock = new StageClock(settings.slowdown(), settings.threads() == 1, new CpuLimit()::cores);
         this.host = new StageHost(OrtEnvironment.getEnvironment(), settings.threads(), clock);
     }
 

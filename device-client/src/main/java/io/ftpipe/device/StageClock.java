@@ -5,6 +5,7 @@ import io.ftpipe.device.stage.ComputeClock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
  * Where a device's time goes since its stage was assigned: compute (including the emulated
@@ -28,6 +29,12 @@ import java.util.concurrent.TimeUnit;
  * ONNX Runtime's warm-up (allocations, kernel choice), often ten times a later run: it is neither
  * padded nor a speed. Padding it k-fold held a 40x device's first micro-batches for tens of
  * seconds, longer than the central node's stall timeout.
+ *
+ * <p>Under a CPU quota of less than a core (a gateway's container limit, a testbed host), a step
+ * counts as at least its CPU time over the quota: what it costs when the device is busy. Its wall
+ * time says less: a stage that waits for its neighbours starts each step with the quota unspent
+ * and runs it at the full core's speed, so a lightly loaded device looked several times faster
+ * than it is, was given more units, slowed down, and the next plan took them away again.
  */
 final class StageClock implements ComputeClock {
     private record Kind(Step step, int rows) {
@@ -38,6 +45,7 @@ final class StageClock implements ComputeClock {
 
     private final Map<Kind, Long> fastest = new ConcurrentHashMap<>();
     private final boolean cpuTimed;
+    private final DoubleSupplier quotaCores;
     private volatile double slowdown;
     private volatile double meanMillis;
     private volatile long computeNanos;
@@ -47,8 +55,14 @@ final class StageClock implements ComputeClock {
 
     /** @param cpuTimed the sessions run on the calling thread alone: own time is its CPU time */
     StageClock(double slowdown, boolean cpuTimed) {
+        this(slowdown, cpuTimed, () -> Double.POSITIVE_INFINITY);
+    }
+
+    /** @param quotaCores the cores the process's CPU quota allows now (infinite without one) */
+    StageClock(double slowdown, boolean cpuTimed, DoubleSupplier quotaCores) {
         setSlowdown(slowdown);
         this.cpuTimed = cpuTimed;
+        this.quotaCores = quotaCores;
     }
 
     /** Changes the emulated slowdown from the next compute step on (time-varying capacity). */
@@ -71,14 +85,21 @@ final class StageClock implements ComputeClock {
                 Thread.currentThread().interrupt();
             }
         }
-        double millis = (nanos + extra) / 1e6;
+        long charged = Math.max(nanos + extra, underQuota(cpuNanos));
+        double millis = charged / 1e6;
         meanMillis = meanMillis == 0 ? millis : 0.9 * meanMillis + 0.1 * millis;
-        computeNanos += nanos + extra;
+        computeNanos += charged;
     }
 
     @Override
     public void warmedUp(Step step, int rows, long nanos, long cpuNanos) {
         fastest.merge(new Kind(step, rows), own(nanos, cpuNanos), Math::min);
+    }
+
+    /** The step's CPU time spread over the quota, where the quota is less than the one core it runs on. */
+    private long underQuota(long cpuNanos) {
+        double cores = quotaCores.getAsDouble();
+        return cpuTimed && cpuNanos > 0 && cores < 1 ? (long) (cpuNanos / cores) : 0;
     }
 
     private long own(long nanos, long cpuNanos) {

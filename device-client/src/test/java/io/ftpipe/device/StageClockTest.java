@@ -112,4 +112,22 @@ class StageClockTest {
         assertEquals(0, clock.sentBytes());
         assertEquals(0, clock.sendTotalMillis());
     }
+
+    @Test
+    void underAQuotaAStepCountsAsItsCpuTimeOverTheQuota() {
+        double[] cores = {0.25};
+        StageClock clock = new StageClock(1, true, () -> cores[0]);
+        // 2 ms of CPU that ran at the full core's speed (quota unspent): busy, it costs 8 ms.
+        clock.computed(Step.FORWARD, 32, 2_000_000, 2_000_000);
+        assertEquals(8, clock.computeTotalMillis(), 1e-9);
+        // Throttled beyond that: the wall time stands.
+        clock.computed(Step.FORWARD, 32, 11_000_000, 2_000_000);
+        assertEquals(8 + 11, clock.computeTotalMillis(), 1e-9);
+        cores[0] = 4; // a quota of a core or more is no limit to one thread
+        clock.computed(Step.FORWARD, 32, 2_000_000, 2_000_000);
+        assertEquals(8 + 11 + 2, clock.computeTotalMillis(), 1e-9);
+        StageClock wall = new StageClock(1, false, () -> 0.25); // several threads: no one thread's CPU time
+        wall.computed(Step.FORWARD, 32, 2_000_000, 2_000_000);
+        assertEquals(2, wall.computeTotalMillis(), 1e-9);
+    }
 }
