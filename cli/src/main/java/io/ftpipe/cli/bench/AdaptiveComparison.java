@@ -79,6 +79,7 @@ public record AdaptiveComparison(RunResult adaptive, RunResult blind, RunResult 
         json.put("capacities_at_end", a.capacities());
         if (!Double.isNaN(adaptive.changeSeconds())) {
             json.put("change_at_seconds", adaptive.changeSeconds());
+            json.put("change_made", adaptive.change());
             json.put("replan_seconds", replanSeconds());
         }
         json.put("replan_pause_seconds", replanPauses());

@@ -1,5 +1,6 @@
 package io.ftpipe.cli.bench;
 
+import io.ftpipe.broker.central.JobReport;
 import io.ftpipe.broker.central.JobSpec;
 import io.ftpipe.cli.testbed.HostSpec;
 import io.ftpipe.cli.testbed.Testbed;
@@ -40,10 +41,8 @@ public final class EdgeRun {
                      h -> command -> testbed.onHost(h, command))) {
             testbed.limitCpus();
             RunRecorder recorder = new RunRecorder(setup.batchSize(), setup.change() == null ? -1
-                    : setup.samples() / setup.batchSize() / 2, at -> {
-                        change(testbed, setup.change());
-                        return setup.change().describe();
-                    }, progress);
+                    : setup.samples() / setup.batchSize() / 2,
+                    (at, layout) -> change(testbed, setup.change(), layout), progress);
             JobSpec spec = new JobSpec("edge", setup.model(), setup.hosts().size(), Schedule.Names.ONE_F_ONE_B_OVERLAP,
                     setup.batchSize(), 1, 1, OptimizerConfig.adam(1e-3, 0), 1, 0, setup.samples(), setup.planner(),
                     JobSpec.Replication.DEFAULT, JobSpec.Sources.DEFAULT, setup.wireDtype());
@@ -51,16 +50,20 @@ public final class EdgeRun {
         }
     }
 
-    private static void change(Testbed testbed, EdgeScenario.Change c) {
+    /** Makes the change on the host of the layout's first stage (device {@code d<i>} runs on host i). */
+    private static String change(Testbed testbed, EdgeScenario.Change c, JobReport.Term layout) {
+        String device = layout == null ? "d0" : layout.stages().get(0).device();
+        int host = Integer.parseInt(device.substring(1));
         try {
-            HostSpec h = testbed.host(c.device());
+            HostSpec h = testbed.host(host);
             if (c.cpu()) {
-                testbed.setCpus(c.device(), h.cpus() / c.factor());
+                testbed.setCpus(host, h.cpus() / c.factor());
             } else {
-                testbed.setRate(c.device(), h.mbit() / c.factor());
+                testbed.setRate(host, h.mbit() / c.factor());
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        return c.describe(device);
     }
 }

@@ -37,7 +37,7 @@ public final class HeteroRun {
         try (BenchCluster cluster = BenchCluster.start(work, flags)) {
             List<String> ids = cluster.devices().ids();
             RunRecorder recorder = new RunRecorder(setup.batchSize(), setup.driftDevice() < 0 ? -1
-                    : setup.samples() / setup.batchSize() / 2, at -> {
+                    : setup.samples() / setup.batchSize() / 2, (at, layout) -> {
                         String id = ids.get(setup.driftDevice());
                         cluster.central().emulate(id, setup.driftSlowdown());
                         return id + " slows down to " + setup.driftSlowdown() + "x";

@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * What one benchmark job produced: its report, micro-batches finished over time, when each layout
- * started (seconds since submission), and when the scenario's change was made (NaN without one).
+ * started (seconds since submission), and when the scenario's change was made (NaN without one)
+ * and what it was (null without one).
  */
-public record RunResult(JobReport report, Timeline timeline, List<Double> termSeconds, double changeSeconds) {
+public record RunResult(JobReport report, Timeline timeline, List<Double> termSeconds, double changeSeconds,
+                        String change) {
 }

@@ -63,7 +63,7 @@ public final class ScaleRun {
             try (CpuMeter cpu = new CpuMeter()) {
                 for (int j = 0; j < setup.jobs(); j++) {
                     String id = "scale-" + j;
-                    RunRecorder recorder = new RunRecorder(setup.batchSize(), -1, at -> "", m -> progress.accept(id
+                    RunRecorder recorder = new RunRecorder(setup.batchSize(), -1, (at, layout) -> "", m -> progress.accept(id
                             + ": " + m));
                     recorders.add(recorder);
                     runs.add(cluster.central().submit(spec(setup, id, j), recorder));
