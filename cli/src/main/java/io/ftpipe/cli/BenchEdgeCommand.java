@@ -8,7 +8,6 @@ import io.ftpipe.cli.bench.RunResult;
 import io.ftpipe.cli.bench.WorkFolder;
 import io.ftpipe.cli.demo.JobDriver;
 import io.ftpipe.cli.options.ReportOption;
-import io.ftpipe.cli.options.SamplesOption;
 import io.ftpipe.cli.progress.QuietLogs;
 import io.ftpipe.cli.report.JsonReports;
 import io.ftpipe.protocol.WireDtype;
@@ -41,11 +40,12 @@ public final class BenchEdgeCommand implements Callable<Integer> {
     @Option(names = "--scenario", defaultValue = "h10", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
             completionCandidates = ScenarioNames.class)
     String scenario;
-    @Mixin
-    private SamplesOption samples = new SamplesOption(6400);
+    @Option(names = "--samples", description = "training samples of the adaptive and the single-host runs "
+            + "(default: the scenario's, 6400 for mobilenetv2 and 25600 for cnn, whose micro-batches are done several "
+            + "times faster: a fast host ends a short run before its steady pace can be measured)")
+    Integer samples;
     @Option(names = "--baseline-samples", defaultValue = "1600", description = "training samples of the "
-            + "speed-blind run unless the scenario changes a host half-way (the single-host run trains --samples: "
-            + "a fast host ends a short run before its steady pace can be measured)")
+            + "speed-blind run; a scenario's change comes half-way through each run (default: ${DEFAULT-VALUE})")
     int baselineSamples;
     @Option(names = "--wire-dtype", defaultValue = "float32", paramLabel = "float32|float16|bfloat16",
             description = "how activations and gradients cross the hosts' links (default: ${DEFAULT-VALUE})")
@@ -77,14 +77,15 @@ public final class BenchEdgeCommand implements Callable<Integer> {
         Path work = WorkFolder.fresh(file.toAbsolutePath().resolveSibling("bench-edge-work"));
         boolean changes = sc.change() != null;
         err.println("adaptive on " + sc.hosts() + (changes ? ", " + sc.change().describe() + " half-way" : "") + " ...");
-        RunResult adaptive = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), samples.value(), JobSpec.ADAPTIVE,
+        int trained = samples == null ? sc.samples() : samples;
+        RunResult adaptive = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), trained, JobSpec.ADAPTIVE,
                 sc.hosts(), sc.change(), wireDtype), work.resolve("adaptive"), err::println);
         err.println("speed-blind ...");
-        RunResult blind = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), changes ? samples.value() : baselineSamples,
+        RunResult blind = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), baselineSamples,
                 JobSpec.SPEED_BLIND, sc.hosts(), sc.change(), wireDtype), work.resolve("speed-blind"), err::println);
         HostSpec best = sc.hosts().get(sc.fastest());
         err.println("best single host (" + best + ") ...");
-        RunResult single = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), samples.value(),
+        RunResult single = EdgeRun.run(new EdgeRun.Setup(sc.model(), sc.batchSize(), trained,
                 JobSpec.SPEED_BLIND, List.of(best), null, wireDtype), work.resolve("single"), err::println);
         AdaptiveComparison c = new AdaptiveComparison(adaptive, blind, single);
 

@@ -12,14 +12,20 @@ import java.util.List;
  * and the central node keep the rest. A quota of 0.42 cores is a gateway's core under load; 0.042
  * is ten times slower.
  *
- * @param change what happens half-way through the adaptive run, or null
+ * @param samples training samples of the adaptive and single-host runs: cnn's micro-batches are
+ *                done several times faster than mobilenetv2's, and a short run ends before the
+ *                last layout's pace can be measured
+ * @param change  what happens half-way through each run, or null
  */
-public record EdgeScenario(String name, String model, int batchSize, List<HostSpec> hosts, Change change) {
+public record EdgeScenario(String name, String model, int batchSize, int samples, List<HostSpec> hosts,
+                           Change change) {
     public static final List<String> NAMES = List.of("h10", "wifi", "mixed", "drift", "link-drop");
     private static final double CORE = 0.42;
     private static final double EQUAL = 0.3;
-    private static final double FAST_LINK = 1000;
+    private static final List<Double> FAST = List.of(1000.0, 1000.0, 1000.0, 1000.0);
     private static final List<Double> WIFI = List.of(20.0, 50.0, 100.0, 100.0);
+    private static final int MOBILENET_SAMPLES = 6400;
+    private static final int CNN_SAMPLES = 25600;
 
     /**
      * A host's quota or link rate divided by {@code factor}: the host of the first stage of the
@@ -43,17 +49,22 @@ public record EdgeScenario(String name, String model, int batchSize, List<HostSp
      */
     public static EdgeScenario named(String name) {
         return switch (name) {
-            case "h10" -> new EdgeScenario(name, "mobilenetv2", 32, hosts(List.of(CORE, CORE, CORE, CORE / 10),
-                    List.of(FAST_LINK, FAST_LINK, FAST_LINK, FAST_LINK)), null);
-            case "wifi" -> new EdgeScenario(name, "cnn", 64, hosts(List.of(EQUAL, EQUAL, EQUAL, EQUAL), WIFI), null);
-            case "mixed" -> new EdgeScenario(name, "cnn", 64, hosts(List.of(CORE, CORE, CORE, CORE / 10), WIFI),
-                    null);
-            case "drift" -> new EdgeScenario(name, "mobilenetv2", 32, hosts(List.of(EQUAL, EQUAL, EQUAL, EQUAL),
-                    List.of(FAST_LINK, FAST_LINK, FAST_LINK, FAST_LINK)), new Change(true, 5));
-            case "link-drop" -> new EdgeScenario(name, "cnn", 64, hosts(List.of(EQUAL, EQUAL, EQUAL, EQUAL),
-                    List.of(100.0, 100.0, 100.0, 100.0)), new Change(false, 10));
+            case "h10" -> mobilenet(name, List.of(CORE, CORE, CORE, CORE / 10), FAST, null);
+            case "wifi" -> cnn(name, List.of(EQUAL, EQUAL, EQUAL, EQUAL), WIFI, null);
+            case "mixed" -> cnn(name, List.of(CORE, CORE, CORE, CORE / 10), WIFI, null);
+            case "drift" -> mobilenet(name, List.of(EQUAL, EQUAL, EQUAL, EQUAL), FAST, new Change(true, 5));
+            case "link-drop" -> cnn(name, List.of(EQUAL, EQUAL, EQUAL, EQUAL), List.of(100.0, 100.0, 100.0, 100.0),
+                    new Change(false, 10));
             default -> throw new IllegalArgumentException("unknown scenario '" + name + "'; known: " + NAMES);
         };
+    }
+
+    private static EdgeScenario mobilenet(String name, List<Double> cpus, List<Double> mbit, Change change) {
+        return new EdgeScenario(name, "mobilenetv2", 32, MOBILENET_SAMPLES, hosts(cpus, mbit), change);
+    }
+
+    private static EdgeScenario cnn(String name, List<Double> cpus, List<Double> mbit, Change change) {
+        return new EdgeScenario(name, "cnn", 64, CNN_SAMPLES, hosts(cpus, mbit), change);
     }
 
     private static List<HostSpec> hosts(List<Double> cpus, List<Double> mbit) {
