@@ -101,6 +101,15 @@ final class JobData {
         }
     }
 
+    /** What the central node feeds into the first stage per micro-batch, in the job's wire dtype. */
+    long feedBytes() {
+        long values = spec.microBatchSize();
+        for (long d : loaded.model().inputShape()) {
+            values *= d;
+        }
+        return spec.wire().wireBytes(Float.BYTES * values);
+    }
+
     /** The weights of every unit evaluated on the test set. */
     LocalPipeline.BatchResult evaluate(Map<Integer, UnitState> states) throws Exception {
         Map<String, float[]> w = values(states);

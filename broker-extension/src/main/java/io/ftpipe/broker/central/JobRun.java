@@ -280,7 +280,7 @@ final class JobRun {
                 ? CompletableFuture.supplyAsync(() -> data.profile(resume.referenceThreads())) : null;
         List<String> back = recovery.waitForReturn(state.layout.devices(), timeouts.devicesMillis());
         if (profile != null) {
-            planner.costWith(profile.join());
+            planner.costWith(profile.join(), data.feedBytes());
             checkpoints.profiledWith(resume.referenceThreads());
         } else {
             costWith(registry.threads(back.get(0)));
@@ -289,7 +289,7 @@ final class JobRun {
     }
 
     private void costWith(int threads) {
-        planner.costWith(data.profile(threads));
+        planner.costWith(data.profile(threads), data.feedBytes());
         checkpoints.profiledWith(threads);
     }
 

@@ -42,6 +42,7 @@ final class Repartitioning {
     private final ToLongFunction<String> memory;
     /** Written by the job's thread, read by heartbeats' threads. */
     private volatile List<UnitCost> costs = List.of();
+    private volatile long feedBytes;
 
     /** @param memory a device's memory in bytes, as it announced it */
     Repartitioning(JobState state, ToLongFunction<String> memory) {
@@ -49,8 +50,12 @@ final class Repartitioning {
         this.memory = memory;
     }
 
-    /** The reference profile the planner costs units with; from now on heartbeats measure speeds. */
-    void costWith(List<UnitCost> unitCosts) {
+    /**
+     * The reference profile the planner costs units with, and the bytes fed into the first stage per
+     * micro-batch; from now on heartbeats measure speeds.
+     */
+    void costWith(List<UnitCost> unitCosts, long feedBytes) {
+        this.feedBytes = feedBytes;
         costs = List.copyOf(unitCosts);
         state.measureWith((from, to) -> referenceMillis(from, to));
     }
@@ -175,10 +180,13 @@ final class Repartitioning {
         return Math.max(1, memory.applyAsLong(device));
     }
 
-    /** Every device pair's measured or derived rate, or a modest default until a pair has been timed. */
+    /**
+     * Every device pair's measured or derived rate, or a modest default until a pair has been
+     * timed; and the feed into the first stage, over its device's link.
+     */
     private Link link() {
         synchronized (state) {
-            return new Link(state.capacities.links(DEFAULT_BYTES_PER_MILLI), LINK_LATENCY_MILLIS);
+            return new Link(state.capacities.links(DEFAULT_BYTES_PER_MILLI), LINK_LATENCY_MILLIS, feedBytes);
         }
     }
 }

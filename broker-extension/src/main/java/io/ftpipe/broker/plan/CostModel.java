@@ -22,6 +22,7 @@ final class CostModel {
      * many times, and the bandwidth behind them may be a map lookup by id. Zero is "not yet".
      */
     private final double[][] rates;
+    private final double[] feedMillis;
 
     CostModel(List<UnitCost> units, List<DeviceCapacity> devices, Link link) {
         if (units == null || units.isEmpty()) {
@@ -49,6 +50,7 @@ final class CostModel {
             memoryPrefix[u + 1] = Math.addExact(memoryPrefix[u], units.get(u).memoryBytes());
         }
         rates = new double[devices.size()][devices.size()];
+        feedMillis = this.devices.stream().mapToDouble(d -> link.feedMillis(d.id())).toArray();
     }
 
     int unitCount() {
@@ -76,8 +78,10 @@ final class CostModel {
         return referencePrefix[to] - referencePrefix[from];
     }
 
+    /** A stage's time per micro-batch on device {@code d}; the first stage's at least its feed's. */
     double computeMillis(int d, int from, int to) {
-        return referenceMillis(from, to) * devices.get(d).slowdown();
+        double compute = referenceMillis(from, to) * devices.get(d).slowdown();
+        return from == 0 ? Math.max(compute, feedMillis[d]) : compute;
     }
 
     long memoryBytes(int from, int to) {

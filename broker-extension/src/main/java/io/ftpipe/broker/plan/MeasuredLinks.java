@@ -80,7 +80,7 @@ public final class MeasuredLinks implements Bandwidth {
 
     /**
      * A pair in both its devices' newest evidence is taken as measured, in either direction; any
-     * other pair is priced from its devices' shares.
+     * other pair, and the central node's feed into a device, is priced from the shares.
      */
     @Override
     public double bytesPerMilli(String from, String to) {
@@ -88,9 +88,9 @@ public final class MeasuredLinks implements Bandwidth {
         return measured != null ? measured : 1 / (share(from) + share(to));
     }
 
-    /** This device's part of a pair's milliseconds per byte. */
+    /** This device's part of a pair's milliseconds per byte; none for the central node, which sits at the broker. */
     double share(String device) {
-        return shares.getOrDefault(device, unknownShare);
+        return device.equals(Link.FEEDER) ? 0 : shares.getOrDefault(device, unknownShare);
     }
 
     private static String key(String a, String b) {

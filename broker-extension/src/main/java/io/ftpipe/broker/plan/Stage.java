@@ -3,7 +3,9 @@ package io.ftpipe.broker.plan;
 /**
  * One pipeline stage of a {@link Plan}: units {@code [from, to)} on {@code device}.
  *
- * @param computeMillis forward + backward time of the stage per micro-batch on its device
+ * @param computeMillis forward + backward time of the stage per micro-batch on its device; for the
+ *                      first stage at least the time its device's link takes to bring the
+ *                      micro-batch's data in from the central node
  * @param sendMillis    time the boundary after this stage is busy per micro-batch (activation out,
  *                      gradient back); 0 for the last stage, which has no outgoing boundary
  */

@@ -44,6 +44,21 @@ class PlannerScenarioTest {
     }
 
     @Test
+    void theFirstStageGoesWhereItsDataArrivesFast() {
+        // Equal devices; a's link brings the 1000 bytes fed per micro-batch in at 10 bytes/ms (100 ms).
+        Bandwidth bandwidth = (from, to) -> to.equals("a") && from.equals(Link.FEEDER) ? 10 : 1e6;
+        List<UnitCost> units = List.of(new UnitCost(10, 1, 1), new UnitCost(10, 1, 1));
+        List<DeviceCapacity> devices = List.of(new DeviceCapacity("a", 1, PLENTY), new DeviceCapacity("b", 1, PLENTY));
+        Plan plan = Planner.plan(units, devices, new Link(bandwidth, 0, 1000));
+        assertEquals("b", plan.stages().get(0).device(), plan.toString());
+        assertEquals(10.0, plan.predictedMillisPerMicroBatch(), 1e-6);
+        // Fed through a alone, the pipeline could go no faster than a's link.
+        Plan throughA = Planner.predict(units, devices, new Link(bandwidth, 0, 1000),
+                List.of(new StageAssignment("a", 0, 2)));
+        assertEquals(100.0, throughA.predictedMillisPerMicroBatch(), 1e-6);
+    }
+
+    @Test
     void choosesTheDeviceOrderAroundASlowLink() {
         // a <-> b is nearly cut; the given order a, b, c would pay 2000 ms on that boundary.
         Bandwidth bandwidth = (from, to) -> from.equals("a") && to.equals("b") || from.equals("b") && to.equals("a")

@@ -72,11 +72,16 @@ public record EdgeScenario(String name, String model, int batchSize, int samples
                 .toList();
     }
 
-    /** The host with the most CPU (the first of equals): what {@code best_single} runs on. */
+    /**
+     * The host with the most CPU, the fastest link of those (its data comes over it), the first of
+     * equals: what {@code best_single} runs on.
+     */
     public int fastest() {
         int best = 0;
         for (int h = 1; h < hosts.size(); h++) {
-            if (hosts.get(h).cpus() > hosts.get(best).cpus()) {
+            HostSpec a = hosts.get(h);
+            HostSpec b = hosts.get(best);
+            if (a.cpus() > b.cpus() || a.cpus() == b.cpus() && a.mbit() > b.mbit()) {
                 best = h;
             }
         }
