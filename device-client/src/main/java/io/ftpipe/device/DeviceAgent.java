@@ -64,7 +64,8 @@ public final class DeviceAgent implements AutoCloseable {
     public DeviceAgent(DeviceConfig settings) {
         this.settings = settings;
         this.assembler = new Chunks.Assembler(Chunks.MAX_MESSAGE_BYTES);
-        this.clock = new StageClock(settings.slowdown(), settings.threads() == 1, new CpuLimit()::cores);
+        this.clock = new StageClock(settings.slowdown(), settings.threads() == 1, new CpuLimit()::cores,
+                StageClock::processCpuNanos);
         this.host = new StageHost(OrtEnvironment.getEnvironment(), settings.threads(), clock);
     }
 

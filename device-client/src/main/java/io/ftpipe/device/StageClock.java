@@ -5,7 +5,9 @@ import io.ftpipe.device.stage.ComputeClock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.lang.management.ManagementFactory;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Where a device's time goes since its stage was assigned: compute (including the emulated
@@ -34,7 +36,11 @@ import java.util.function.DoubleSupplier;
  * counts as at least its CPU time over the quota: what it costs when the device is busy. Its wall
  * time says less: a stage that waits for its neighbours starts each step with the quota unspent
  * and runs it at the full core's speed, so a lightly loaded device looked several times faster
- * than it is, was given more units, slowed down, and the next plan took them away again.
+ * than it is, was given more units, slowed down, and the next plan took them away again. And the
+ * stage's compute in all is at least the whole process's CPU time since the stage began over the
+ * quota: decoding and encoding its boundaries, the MQTT client and the garbage collector spend the
+ * same quota. On a tenth of a core they cost more than a small stage's compute, and a host that
+ * looked fast enough for one unit made the whole pipeline wait.
  */
 final class StageClock implements ComputeClock {
     private record Kind(Step step, int rows) {
@@ -46,6 +52,8 @@ final class StageClock implements ComputeClock {
     private final Map<Kind, Long> fastest = new ConcurrentHashMap<>();
     private final boolean cpuTimed;
     private final DoubleSupplier quotaCores;
+    private final LongSupplier processCpuNanos;
+    private volatile long processCpuAtStart;
     private volatile double slowdown;
     private volatile double meanMillis;
     private volatile long computeNanos;
@@ -55,14 +63,25 @@ final class StageClock implements ComputeClock {
 
     /** @param cpuTimed the sessions run on the calling thread alone: own time is its CPU time */
     StageClock(double slowdown, boolean cpuTimed) {
-        this(slowdown, cpuTimed, () -> Double.POSITIVE_INFINITY);
+        this(slowdown, cpuTimed, () -> Double.POSITIVE_INFINITY, StageClock::processCpuNanos);
     }
 
-    /** @param quotaCores the cores the process's CPU quota allows now (infinite without one) */
-    StageClock(double slowdown, boolean cpuTimed, DoubleSupplier quotaCores) {
+    /**
+     * @param quotaCores      the cores the process's CPU quota allows now (infinite without one)
+     * @param processCpuNanos the CPU time of the whole process so far
+     */
+    StageClock(double slowdown, boolean cpuTimed, DoubleSupplier quotaCores, LongSupplier processCpuNanos) {
         setSlowdown(slowdown);
         this.cpuTimed = cpuTimed;
         this.quotaCores = quotaCores;
+        this.processCpuNanos = processCpuNanos;
+        this.processCpuAtStart = processCpuNanos.getAsLong();
+    }
+
+    /** This JVM's CPU time, or 0 where the platform cannot tell. */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     /** Changes the emulated slowdown from the next compute step on (time-varying capacity). */
@@ -123,6 +142,7 @@ final class StageClock implements ComputeClock {
         sendNanos = 0;
         sentBytes = 0;
         stageStart = System.nanoTime();
+        processCpuAtStart = processCpuNanos.getAsLong();
     }
 
     double meanMillis() {
@@ -130,7 +150,9 @@ final class StageClock implements ComputeClock {
     }
 
     double computeTotalMillis() {
-        return computeNanos / 1e6;
+        double cores = quotaCores.getAsDouble();
+        double process = cores < 1 ? (processCpuNanos.getAsLong() - processCpuAtStart) / cores : 0;
+        return Math.max(computeNanos, process) / 1e6;
     }
 
     double sendTotalMillis() {

@@ -116,7 +116,7 @@ class StageClockTest {
     @Test
     void underAQuotaAStepCountsAsItsCpuTimeOverTheQuota() {
         double[] cores = {0.25};
-        StageClock clock = new StageClock(1, true, () -> cores[0]);
+        StageClock clock = new StageClock(1, true, () -> cores[0], () -> 0);
         // 2 ms of CPU that ran at the full core's speed (quota unspent): busy, it costs 8 ms.
         clock.computed(Step.FORWARD, 32, 2_000_000, 2_000_000);
         assertEquals(8, clock.computeTotalMillis(), 1e-9);
@@ -126,8 +126,23 @@ class StageClockTest {
         cores[0] = 4; // a quota of a core or more is no limit to one thread
         clock.computed(Step.FORWARD, 32, 2_000_000, 2_000_000);
         assertEquals(8 + 11 + 2, clock.computeTotalMillis(), 1e-9);
-        StageClock wall = new StageClock(1, false, () -> 0.25); // several threads: no one thread's CPU time
+        StageClock wall = new StageClock(1, false, () -> 0.25, () -> 0); // several threads: no one thread's CPU time
         wall.computed(Step.FORWARD, 32, 2_000_000, 2_000_000);
         assertEquals(2, wall.computeTotalMillis(), 1e-9);
+    }
+
+    @Test
+    void underAQuotaTheStageCostsAtLeastTheProcesssCpuOverTheQuota() {
+        long[] process = {1_000_000_000};
+        StageClock clock = new StageClock(1, true, () -> 0.1, () -> process[0]);
+        clock.computed(Step.FORWARD, 32, 20_000_000, 1_000_000); // 1 ms of compute: 20 ms under the quota
+        process[0] += 5_000_000; // ... and 4 ms more of the process's CPU: decoding, sending, GC
+        assertEquals(50, clock.computeTotalMillis(), 1e-9);
+        clock.restart(true);
+        assertEquals(0, clock.computeTotalMillis(), 1e-9, "a new stage counts from its start");
+        StageClock free = new StageClock(1, true, () -> Double.POSITIVE_INFINITY, () -> process[0]);
+        free.computed(Step.FORWARD, 32, 2_000_000, 1_000_000);
+        process[0] += 9_000_000;
+        assertEquals(2, free.computeTotalMillis(), 1e-9, "without a quota: the steps' own time");
     }
 }
