@@ -43,6 +43,7 @@ final class JobState {
     /** When a micro-batch last finished (a replayed one too): the pipeline's last sign of progress. */
     long lastDoneMillis;
     final TermFill fill = new TermFill();
+    final LayoutHistory layouts = new LayoutHistory();
     /** The devices whose failure breaks what the job waits for now. */
     List<String> watched = List.of();
     /** Micro-batches are in flight, so one stuck for long means the pipeline is broken. */
@@ -155,6 +156,7 @@ final class JobState {
             if (Message.Progress.DONE.equals(p.kind())) {
                 lastDoneMillis = clock.getAsLong();
                 fill.done(clock.getAsLong());
+                layouts.finished(clock.getAsLong());
             } else {
                 fill.loss(clock.getAsLong());
             }

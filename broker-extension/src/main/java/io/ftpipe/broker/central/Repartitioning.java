@@ -107,6 +107,7 @@ final class Repartitioning {
                     state.spec.devices() - (int) state.devices.stream().filter(alive::contains).count(),
                     this::memoryOf);
             return Replan.better(costs, candidates, link, current, state.migrationMillis, remaining, REPLAN_THRESHOLD)
+                    .filter(p -> !state.layouts.didNoBetter(assignment(p), REPLAN_THRESHOLD))
                     .map(p -> new Decision(p, current, state.capacities.snapshot()));
         }
     }
@@ -159,6 +160,10 @@ final class Repartitioning {
 
     static List<StageAssignment> assignment(JobReport.Term t) {
         return t.stages().stream().map(s -> new StageAssignment(s.device(), s.from(), s.to())).toList();
+    }
+
+    static List<StageAssignment> assignment(Plan p) {
+        return p.stages().stream().map(s -> new StageAssignment(s.device(), s.from(), s.to())).toList();
     }
 
     /** A device as the planner sees it, once it has been measured. */

@@ -131,6 +131,7 @@ final class TermControl {
             layout = new JobReport.Term(state.term, h.start(), state.seconds(), List.copyOf(stages), predicted,
                     Map.copyOf(measured), h.reason());
             state.layout = layout;
+            state.layouts.started(Repartitioning.assignment(layout));
             state.watched = layout.devices();
             state.capacities.forgetSamples();
             assignments.place(state.spec.id(), layout);
