@@ -106,7 +106,8 @@ final class Repartitioning {
             List<DeviceCapacity> candidates = Newcomers.withPrior(measured, newcomers,
                     state.spec.devices() - (int) state.devices.stream().filter(alive::contains).count(),
                     this::memoryOf);
-            return Replan.better(costs, candidates, link, current, state.migrationMillis, remaining, REPLAN_THRESHOLD)
+            return Replan.better(costs, candidates, link, current, state.migrationMillis, remaining,
+                            state.layouts.threshold(REPLAN_THRESHOLD))
                     .filter(p -> !state.layouts.didNoBetter(assignment(p), REPLAN_THRESHOLD))
                     .map(p -> new Decision(p, current, state.capacities.snapshot()));
         }

@@ -21,6 +21,8 @@ import java.util.function.LongSupplier;
  * prepared re-plan with it.
  */
 final class Replans {
+    /** How a re-planned term's reason begins. */
+    static final String REASON = "measured capacities";
     /** A device that has not prepared by then builds its sessions when the term starts instead. */
     static final long PREPARE_TIMEOUT_MILLIS = 30_000;
 
@@ -87,7 +89,7 @@ final class Replans {
             return;
         }
         Plan better = decision.get().plan();
-        String reason = String.format("measured capacities: predicted %.0f -> %.0f samples/s",
+        String reason = String.format(REASON + ": predicted %.0f -> %.0f samples/s",
                 planner.samplesPerSecond(decision.get().current()), planner.samplesPerSecond(better));
         status.event("re-planning (" + reason + ")");
         pending = new Pending(decision.get(), reason, state.term, terms.prepare(better), clock.getAsLong());

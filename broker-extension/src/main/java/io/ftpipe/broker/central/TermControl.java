@@ -131,7 +131,8 @@ final class TermControl {
             layout = new JobReport.Term(state.term, h.start(), state.seconds(), List.copyOf(stages), predicted,
                     Map.copyOf(measured), h.reason());
             state.layout = layout;
-            state.layouts.started(Repartitioning.assignment(layout));
+            state.layouts.started(Repartitioning.assignment(layout),
+                    state.spec.microBatchSize() * 1000.0 / predicted, h.reason().startsWith(Replans.REASON));
             state.watched = layout.devices();
             state.capacities.forgetSamples();
             assignments.place(state.spec.id(), layout);
