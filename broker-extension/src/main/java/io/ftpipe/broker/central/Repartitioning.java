@@ -10,7 +10,6 @@ import io.ftpipe.broker.plan.StageAssignment;
 import io.ftpipe.broker.plan.UnitCost;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
