@@ -266,14 +266,17 @@ class SynchronousRecoveryIT {
 
     /**
      * The control: without replaying what is lost, a recovery does not roll back, the restored unit
-     * misses updates, and the weights end elsewhere. So the comparison above can tell.
+     * misses updates, and the weights end elsewhere. So the comparison above can tell. Replicas
+     * every 24 micro-batches put the newest before the kill at 120, a step before where the job
+     * resumes (128): every 8, one came at each step's end, and whether the kill lost anything
+     * depended on whether step 128's replica had arrived before the 130th micro-batch finished.
      */
     @Test
     @Order(8)
     void withoutTheRollBackTheWeightsDiffer() throws Exception {
         cluster.startDevices("ctl-", 3);
         FaultAt kill = FaultAt.onStage(130, 1, devices -> cluster.kill(devices.toArray(String[]::new)));
-        JobReport r = cluster.run(job("sync-control", new JobSpec.Replication(8, 24, false)), kill);
+        JobReport r = cluster.run(job("sync-control", new JobSpec.Replication(24, 24, false)), kill);
         assertFalse(r.recoveries().isEmpty(), "recovered: " + r.events());
         double diff = ExportedWeights.maxRelativeDifference(failureFree, ExportedWeights.read(Path.of(r.modelPath())));
         assertTrue(diff > 1e-3, "max relative difference " + diff + "; recoveries " + r.recoveries());
