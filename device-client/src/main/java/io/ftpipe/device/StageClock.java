@@ -2,10 +2,10 @@ package io.ftpipe.device;
 
 import io.ftpipe.device.stage.ComputeClock;
 
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.lang.management.ManagementFactory;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 

@@ -107,7 +107,7 @@ final class Repartitioning {
                     this::memoryOf);
             return Replan.better(costs, candidates, link, current, state.migrationMillis, remaining,
                             state.layouts.threshold(REPLAN_THRESHOLD))
-                    .filter(p -> !state.layouts.didNoBetter(assignment(p), REPLAN_THRESHOLD))
+                    .filter(p -> !state.layouts.didNoBetter(p.assignment(), REPLAN_THRESHOLD))
                     .map(p -> new Decision(p, current, state.capacities.snapshot()));
         }
     }
@@ -160,10 +160,6 @@ final class Repartitioning {
 
     static List<StageAssignment> assignment(JobReport.Term t) {
         return t.stages().stream().map(s -> new StageAssignment(s.device(), s.from(), s.to())).toList();
-    }
-
-    static List<StageAssignment> assignment(Plan p) {
-        return p.stages().stream().map(s -> new StageAssignment(s.device(), s.from(), s.to())).toList();
     }
 
     /** A device as the planner sees it, once it has been measured. */

@@ -35,20 +35,20 @@ final class InboundQueue {
         Iterator<Arrival> it = queue.iterator();
         while (it.hasNext()) {
             Arrival a = it.next();
-            if (is(a, Topics.BACKWARD)) {
+            String kind = stageKind(a.topic());
+            if (Topics.BACKWARD.equals(kind)) {
                 it.remove();
                 return a;
             }
-            if (!is(a, Topics.FORWARD) && !is(a, Topics.LABELS)) {
+            if (!Topics.FORWARD.equals(kind) && !Topics.LABELS.equals(kind)) {
                 break;
             }
         }
         return queue.pollFirst();
     }
 
-    /** Whether {@code a} is a stage's message of kind {@code leaf}. */
-    private static boolean is(Arrival a, String leaf) {
-        String t = a.topic();
-        return Topics.leaf(t).equals(leaf) && t.startsWith(Topics.JOBS) && t.contains("/stages/");
+    /** The kind of a stage's message (its topic's last level), or null for any other topic. */
+    private static String stageKind(String topic) {
+        return topic.startsWith(Topics.JOBS) && topic.contains("/stages/") ? Topics.leaf(topic) : null;
     }
 }
